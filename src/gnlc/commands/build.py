@@ -1,0 +1,47 @@
+"""`gnlc build`: validate, then write the release files to dist/ atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gnlc.commands.common import root_of, warn
+from gnlc.errors import NONCONFORMING, OK
+
+
+@click.command("build")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Release folder (default: dist/ under the root).",
+)
+@click.pass_context
+def command(ctx: click.Context, out: Path | None) -> None:
+    """Validate, then write the release dumps (nothing is written if the data is invalid).
+
+    \b
+    Writes gnlc.ttl, gnlc.nt, gnlc.jsonld, gnlc.rdf, context.jsonld, gnlc-ontology.ttl,
+    gnlc-shapes.ttl, gnlc-members.csv, void.ttl and SHA256SUMS.
+
+    \b
+    Examples:
+      gnlc build
+      gnlc build --out /tmp/release
+    """
+    from gnlc.export import build
+    from gnlc.reporting import render_report
+
+    root = root_of(ctx)
+    out = out or root / "dist"
+    report, release = build(root, out)
+    if release is None:
+        click.echo(render_report(report, "text"), err=True, nl=False)
+        click.echo(f"gnlc: build refused: data does not conform; {out} left unchanged", err=True)
+        ctx.exit(NONCONFORMING)
+    if report.warnings:
+        warn([f"gnlc: {len(report.warnings)} warning(s) (gaps); see gnlc validate"])
+    sizes = ", ".join(f"{name} {len(data):,} B" for name, data in release.files.items())
+    click.echo(f"wrote {out}: {sizes}")
+    ctx.exit(OK)

@@ -1,0 +1,99 @@
+"""`gnlc query`: run a named query (or your own .rq) locally or against an endpoint."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from gnlc.commands.common import root_of
+from gnlc.errors import GnlcError
+from gnlc.results import FORMATS
+
+
+@click.command("query")
+@click.argument("name", required=False)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a declared parameter (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="table (default for SELECT), csv, tsv, json; turtle or ntriples for CONSTRUCT.",
+)
+@click.option("--endpoint", metavar="URL", help="Run against a SPARQL endpoint instead of locally.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for the endpoint.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0, max=10),
+    default=2,
+    show_default=True,
+    help="Retries on HTTP 429/503 with backoff.",
+)
+@click.option("--list", "list_", is_flag=True, help="List named queries: name, title, params.")
+@click.pass_context
+def command(
+    ctx: click.Context,
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str | None,
+    endpoint: str | None,
+    timeout: float,
+    retries: int,
+    list_: bool,
+) -> None:
+    """Run a named query from queries/ or a FILE.rq.
+
+    \b
+    Examples:
+      gnlc query --list
+      gnlc query members-by-country --param country=TH
+      gnlc query cities-serving-sdg --param sdg=11 --format csv
+      gnlc query growth-per-year --endpoint http://127.0.0.1:7878
+    """
+    from gnlc import queries
+
+    root = root_of(ctx)
+    if list_:
+        for q in queries.list_queries(root):
+            declared = " ".join(f"{p.name}={p.default}" for p in q.params)
+            click.echo(f"{q.name}\t{q.title}\t{declared}")
+        return
+    if not name:
+        raise GnlcError("give a query NAME or FILE.rq (see gnlc query --list)")
+    query = queries.resolve(root, name)
+    terms = queries.bindings(query, queries.parse_params(params))
+    queries.check_syntax(query)
+    if endpoint:
+        from gnlc.remote import endpoint_urls, run_remote
+
+        url, _ = endpoint_urls(endpoint)
+        result = run_remote(url, queries.with_values(query.text, terms), timeout, retries)
+    else:
+        from gnlc.sources import load_graph
+
+        store = load_graph(root).store
+        result = queries.run_local(store, query, terms)
+    from gnlc.results import render
+
+    chosen = fmt or _default_format(result)
+    sys.stdout.buffer.write(render(result, chosen))
+    sys.stdout.flush()
+
+
+def _default_format(result) -> str:
+    import pyoxigraph
+
+    return "turtle" if isinstance(result, pyoxigraph.QueryTriples) else "table"

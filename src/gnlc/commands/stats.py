@@ -1,0 +1,32 @@
+"""`gnlc stats`: counts, coverage against UNESCO's announced figures, enrichment."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from gnlc.commands.common import root_of
+
+
+@click.command("stats")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+def command(ctx: click.Context, fmt: str) -> None:
+    """Counts per class, members per cohort, country and region, coverage and enrichment.
+
+    \b
+    Examples:
+      gnlc stats
+      gnlc stats --format json | jq .cohorts
+    """
+    from gnlc.sources import load_graph
+    from gnlc.statistics import collect, render_table
+
+    stats = collect(load_graph(root_of(ctx)).store)
+    if fmt == "json":
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_table(stats), nl=False)

@@ -1,0 +1,82 @@
+"""Where gnlc finds its sources, and the names of the folders and release files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from gnlc.errors import GnlcError
+
+SOURCE_DIRS = ("ontology", "data", "shapes", "queries")
+ONTOLOGY_FILE = Path("ontology/gnlc.ttl")
+CONTEXT_FILE = Path("ontology/context.jsonld")
+RULES_DIR = Path("ontology/rules")
+SHAPES_FILE = Path("shapes/gnlc.shacl.ttl")
+REFERENCE_DIR = Path("data/reference")
+QUERIES_DIR = Path("queries")
+CHECKS_DIR = Path("queries/checks")
+RDF_SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".rdf": "rdfxml"}
+
+# The release: one list drives build, tests and docs.
+RELEASE_GRAPH_FILES = ("gnlc.ttl", "gnlc.nt", "gnlc.jsonld", "gnlc.rdf")
+RELEASE_FILES = (
+    *RELEASE_GRAPH_FILES,
+    "context.jsonld",
+    "gnlc-ontology.ttl",
+    "gnlc-shapes.ttl",
+    "gnlc-members.csv",
+    "void.ttl",
+    "SHA256SUMS",
+)
+
+
+def _is_root(path: Path) -> bool:
+    return all((path / name).is_dir() for name in SOURCE_DIRS)
+
+
+def bundled_root() -> Path:
+    """The read-only copy of the sources shipped inside an installed wheel."""
+    return Path(__file__).resolve().parent / "_bundle"
+
+
+def find_root(explicit: str | os.PathLike | None = None, start: Path | None = None) -> Path:
+    """The project root: --root, else GNLC_ROOT, else the nearest parent, else the bundle."""
+    chosen = explicit or os.environ.get("GNLC_ROOT")
+    if chosen:
+        root = Path(chosen).resolve()
+        if not _is_root(root):
+            raise GnlcError(f"{root}: not a gnlc root (needs {', '.join(SOURCE_DIRS)}/)")
+        return root
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if _is_root(candidate):
+            return candidate
+    bundle = bundled_root()
+    if _is_root(bundle):
+        return bundle
+    raise GnlcError("no gnlc root found here or above; use --root DIR")
+
+
+def is_bundled(root: Path) -> bool:
+    """True when root is the wheel's own read-only copy."""
+    return root.resolve() == bundled_root().resolve()
+
+
+def rdf_files(path: Path) -> list[Path]:
+    """RDF files at path (a file, or a folder searched recursively), sorted."""
+    if not path.exists():
+        raise GnlcError(f"{path}: no such file or folder")
+    if path.is_file():
+        return [path]
+    found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in RDF_SUFFIXES)
+    return found
+
+
+def data_files(root: Path) -> list[Path]:
+    """All hand-edited and generated data files under data/."""
+    return rdf_files(root / "data")
+
+
+def reference_files(root: Path) -> list[Path]:
+    """The reference data always loaded: network, characteristics, SDGs, regions, cohorts..."""
+    return rdf_files(root / REFERENCE_DIR)

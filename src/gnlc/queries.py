@@ -1,0 +1,205 @@
+"""Named SPARQL queries: headers, parameters bound as RDF terms, local and remote runs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gnlc.errors import GnlcError
+from gnlc.namespaces import PREFIXES, XSD
+from gnlc.paths import QUERIES_DIR
+
+NAME = re.compile(r"^[a-z0-9-]+$")
+_HEADER = re.compile(r"^#\s*([a-z_]+):\s?(.*)$")
+UNBOUND = "*"
+_LEXICAL = {
+    "xsd:gYear": re.compile(r"^-?[0-9]{4,}$"),
+    "xsd:integer": re.compile(r"^[+-]?[0-9]+$"),
+    "xsd:decimal": re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"),
+    "xsd:date": re.compile(r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}$"),
+    "xsd:boolean": re.compile(r"^(true|false|0|1)$"),
+}
+
+
+@dataclass
+class Param:
+    """One declared parameter: `# param: NAME DATATYPE DEFAULT  description`."""
+
+    name: str
+    datatype: str
+    default: str
+    description: str = ""
+
+
+@dataclass
+class NamedQuery:
+    """A query file with its header."""
+
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    description: str = ""
+    params: list[Param] = field(default_factory=list)
+
+
+def read_header(text: str) -> dict[str, str]:
+    """The `# key: value` lines at the top of a query (first occurrence of each key)."""
+    header: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        match = _HEADER.match(line)
+        if match and match.group(1) != "param":
+            header.setdefault(match.group(1), match.group(2).strip())
+    return header
+
+
+def read_params(text: str, where: str = "") -> list[Param]:
+    """The declared parameters of a query."""
+    params = []
+    for line in text.splitlines():
+        match = _HEADER.match(line)
+        if not (match and match.group(1) == "param"):
+            continue
+        parts = match.group(2).split(None, 3)
+        if len(parts) < 3:
+            raise GnlcError(f"{where}: bad param line (want NAME DATATYPE DEFAULT  description)")
+        params.append(Param(parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else ""))
+    return params
+
+
+def load_query(path: Path, name: str | None = None) -> NamedQuery:
+    """Read a query file and its header."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GnlcError(f"{path}: no such query file") from None
+    except UnicodeDecodeError:
+        raise GnlcError(f"{path}: not valid UTF-8") from None
+    header = read_header(text)
+    return NamedQuery(
+        name=name or path.stem,
+        path=path,
+        text=text,
+        title=header.get("title", ""),
+        description=header.get("description", ""),
+        params=read_params(text, str(path)),
+    )
+
+
+def list_queries(root: Path) -> list[NamedQuery]:
+    """Every named query under queries/ (not the checks), sorted by name."""
+    return [load_query(p) for p in sorted((root / QUERIES_DIR).glob("*.rq"))]
+
+
+def resolve(root: Path, name_or_file: str) -> NamedQuery:
+    """A name under queries/, or the user's own FILE.rq; nothing else is looked up."""
+    if name_or_file.endswith(".rq"):
+        return load_query(Path(name_or_file))
+    if not NAME.match(name_or_file):
+        raise GnlcError(f"{name_or_file!r}: not a query name (letters a-z, digits, hyphens)")
+    path = root / QUERIES_DIR / f"{name_or_file}.rq"
+    if not path.is_file():
+        names = ", ".join(q.name for q in list_queries(root))
+        raise GnlcError(f"unknown query {name_or_file!r}; known: {names}")
+    return load_query(path, name_or_file)
+
+
+def make_term(param: Param, value: str):
+    """The RDF term for a parameter value, checked against its declared datatype."""
+    import pyoxigraph
+
+    kind = param.datatype
+    if kind == "iri":
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
+            raise GnlcError(f"--param {param.name}: {value!r} is not an absolute IRI")
+        return pyoxigraph.NamedNode(value)
+    if kind in ("xsd:string", "string"):
+        return pyoxigraph.Literal(value)
+    if kind.startswith("@"):
+        return pyoxigraph.Literal(value, language=kind[1:])
+    if kind in _LEXICAL:
+        if not _LEXICAL[kind].match(value):
+            raise GnlcError(f"--param {param.name}: {value!r} is not a valid {kind}")
+        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(XSD + kind[4:]))
+    raise GnlcError(f"{param.name}: unknown parameter datatype {kind!r} in the query header")
+
+
+def bindings(query: NamedQuery, given: dict[str, str]) -> dict[str, object]:
+    """Parameter name -> RDF term, from --param values over header defaults."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        known = ", ".join(declared) or "none"
+        raise GnlcError(f"unknown parameter {unknown[0]!r} for {query.name} (declared: {known})")
+    out = {}
+    for param in query.params:
+        value = given.get(param.name, param.default)
+        if value == UNBOUND and param.name not in given:
+            continue
+        out[param.name] = make_term(param, value)
+    return out
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """NAME=VALUE pairs from the command line."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise GnlcError(f"--param {pair!r}: expected NAME=VALUE")
+        out[name.strip()] = value
+    return out
+
+
+def check_syntax(query: NamedQuery) -> None:
+    """Parse the query so that a broken file reports the parser's line and column."""
+    import pyoxigraph
+
+    try:
+        pyoxigraph.Store().query(query.text)
+    except SyntaxError as exc:
+        text = re.sub(r"^error at ", "", str(exc))
+        match = re.search(r"(\d+):(\d+)", text)
+        place = f"{query.path}:{match.group(1)}:{match.group(2)}" if match else str(query.path)
+        raise GnlcError(f"{place}: SPARQL syntax error: {text}") from None
+
+
+def run_local(store, query: NamedQuery, terms: dict[str, object]):
+    """Run on an in-memory store, parameters substituted as terms (SEP-0007)."""
+    import pyoxigraph
+
+    check_syntax(query)
+    substitutions = {pyoxigraph.Variable(k): v for k, v in terms.items()}
+    return store.query(query.text, substitutions=substitutions)
+
+
+def with_values(text: str, terms: dict[str, object]) -> str:
+    """The query with a VALUES block binding each parameter, inside the outermost WHERE."""
+    if not terms:
+        return text
+    block = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in sorted(terms.items()))
+    body = _strip_comments(text)
+    match = re.search(r"\bWHERE\s*\{", body, flags=re.IGNORECASE)
+    if not match:
+        match = re.search(r"\{", body)
+    if not match:
+        raise GnlcError("cannot bind parameters: the query has no WHERE clause")
+    return body[: match.end()] + " " + block + " " + body[match.end() :]
+
+
+def _strip_comments(text: str) -> str:
+    # Comments could hide a `WHERE {`; strings may contain '#', so only drop comment lines.
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def compact(iri: str) -> str:
+    """A prefixed name for display, when a project prefix fits."""
+    for name, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and re.match(r"^[A-Za-z0-9_-]*$", iri[len(ns) :]):
+            return f"{name}:{iri[len(ns) :]}"
+    return iri

@@ -1,0 +1,80 @@
+"""Writing query results: a readable table, or the W3C results and RDF formats."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from gnlc.errors import GnlcError
+from gnlc.queries import compact
+
+SELECT_FORMATS = ("table", "csv", "tsv", "json")
+GRAPH_FORMATS = ("turtle", "ntriples")
+FORMATS = SELECT_FORMATS + GRAPH_FORMATS
+
+
+def display_width(text: str) -> int:
+    """Terminal columns a string takes (Thai vowels and tone marks take none)."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _cell(term) -> str:
+    import pyoxigraph
+
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return compact(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"_:{term.value}"
+    text = term.value
+    return text.replace("\n", " ").replace("\t", " ")
+
+
+def table(variables: list[str], rows: list[list]) -> str:
+    """Aligned columns with a header and a rule."""
+    cells = [[_cell(t) for t in row] for row in rows]
+    widths = [display_width(v) for v in variables]
+    for row in cells:
+        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+
+    def line(values: list[str]) -> str:
+        padded = [v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True)]
+        return "  ".join(padded).rstrip()
+
+    out = [line(variables), line(["-" * w for w in widths])]
+    out.extend(line(row) for row in cells)
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def render(result, fmt: str) -> bytes:
+    """Bytes for a pyoxigraph query result in the requested format."""
+    import pyoxigraph
+
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        if fmt == "json":
+            return result.serialize(format=pyoxigraph.QueryResultsFormat.JSON)
+        return b"true\n" if bool(result) else b"false\n"
+    if isinstance(result, pyoxigraph.QueryTriples):
+        if fmt not in GRAPH_FORMATS:
+            raise GnlcError(f"--format {fmt}: a CONSTRUCT query gives turtle or ntriples")
+        triples = sorted(result, key=str)
+        if fmt == "ntriples":
+            lines = sorted({str(t) + " .\n" for t in triples})
+            return "".join(lines).encode("utf-8")
+        from gnlc.turtle import serialize
+
+        return serialize(triples).encode("utf-8")
+    if fmt in GRAPH_FORMATS:
+        raise GnlcError(f"--format {fmt}: a SELECT query gives table, csv, tsv or json")
+    if fmt == "table":
+        variables = [v.value for v in result.variables]
+        rows = [[row[v] for v in variables] for row in result]
+        return table(variables, rows).encode("utf-8")
+    kind = {"csv": "CSV", "tsv": "TSV", "json": "JSON"}[fmt]
+    return result.serialize(format=getattr(pyoxigraph.QueryResultsFormat, kind))

@@ -1,0 +1,41 @@
+"""Which files make up the graph, and loading them with derived links."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from gnlc.errors import GnlcError
+from gnlc.loading import Loaded, expand_inputs, load_files
+from gnlc.paths import ONTOLOGY_FILE, SHAPES_FILE, data_files, reference_files
+from gnlc.rules import materialise
+
+
+def ontology_files(root: Path) -> list[Path]:
+    """The vocabulary files."""
+    return [root / ONTOLOGY_FILE]
+
+
+def graph_files(root: Path, inputs: Sequence[Path] = ()) -> tuple[list[Path], list[Path]]:
+    """(always-loaded files, data files): PATHs replace data/, reference data is always added."""
+    base = ontology_files(root) + reference_files(root)
+    data = expand_inputs(inputs) if inputs else data_files(root)
+    data = [p for p in data if p.resolve() not in {b.resolve() for b in base}]
+    if not base[0].exists():
+        raise GnlcError(f"{base[0]}: ontology file missing")
+    return base, data
+
+
+def load_graph(root: Path, inputs: Sequence[Path] = (), derive: bool = True) -> Loaded:
+    """Ontology + reference data + data (or the given PATHs), with derived links materialised."""
+    base, data = graph_files(root, inputs)
+    loaded = load_files(base + data)
+    loaded.data_files = data
+    if derive:
+        materialise(loaded.store, root)
+    return loaded
+
+
+def shapes_files(root: Path, extra: Sequence[Path] = ()) -> list[Path]:
+    """The project's shapes plus any the user adds."""
+    return [root / SHAPES_FILE, *[Path(p) for p in extra]]

@@ -1,0 +1,264 @@
+"""Validation: SHACL shapes, then the SPARQL checks in queries/checks/, over the derived graph."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from gnlc.errors import shown
+from gnlc.loading import Loaded, parse_file
+from gnlc.namespaces import GNLC
+from gnlc.paths import CHECKS_DIR
+from gnlc.queries import read_header
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One validation result, in the fields the JSON report promises."""
+
+    severity: str
+    focus: str
+    path: str
+    constraint: str
+    message_en: str
+    message_th: str
+    file: str = ""
+    line: int = 0
+    value: str = ""
+    shape: str = ""
+
+    def as_dict(self) -> dict:
+        """The JSON form."""
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    """All findings of one validation run."""
+
+    findings: list[Finding]
+    triples: int
+
+    @property
+    def violations(self) -> list[Finding]:
+        """Findings that make the data non-conforming."""
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Warnings and infos: gaps, not errors."""
+        return [f for f in self.findings if f.severity != "Violation"]
+
+    def conforms(self, strict: bool = False) -> bool:
+        """True when there is no violation (and, if strict, no warning)."""
+        return not (self.findings if strict else self.violations)
+
+
+def _to_rdflib(store):
+    import pyoxigraph
+    import rdflib
+
+    graph = rdflib.Graph()
+    data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    graph.parse(data=data, format="nt")
+    return graph
+
+
+def _shapes_graph(files: Sequence[Path], warnings: list[str]):
+    import pyoxigraph
+    import rdflib
+
+    graph = rdflib.Graph()
+    for path in files:
+        triples = parse_file(Path(path), warnings)
+        text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        graph.parse(data=text, format="nt")
+    return graph
+
+
+def _term_text(term) -> str:
+    if term is None:
+        return ""
+    return str(term)
+
+
+def _path_text(graph, node) -> str:
+    import rdflib
+
+    if isinstance(node, rdflib.BNode):
+        inverse = graph.value(node, rdflib.URIRef(SH + "inversePath"))
+        if inverse is not None:
+            return f"^{inverse}"
+        return "(complex path)"
+    return _term_text(node)
+
+
+def _messages(values) -> tuple[str, str]:
+    en = th = ""
+    for value in values:
+        lang = getattr(value, "language", None)
+        if lang == "th" and not th:
+            th = str(value)
+        elif lang in ("en", None) and not en:
+            en = str(value)
+    return en, th
+
+
+def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
+    """Run pySHACL (no inference: derived links are already materialised) and collect results."""
+    import pyshacl
+    import rdflib
+
+    _, report, _ = pyshacl.validate(
+        data_graph,
+        shacl_graph=shapes_graph,
+        inference="none",
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    ns = rdflib.Namespace(SH)
+    findings = []
+    for result in report.subjects(rdflib.RDF.type, ns.ValidationResult):
+        severity = str(report.value(result, ns.resultSeverity)).rsplit("#", 1)[-1]
+        source_shape = report.value(result, ns.sourceShape)
+        # Prefer the shape's bilingual messages: pySHACL copies only some of them.
+        en, th = _messages(shapes_graph.objects(source_shape, ns.message))
+        if not (en and th):
+            en2, th2 = _messages(report.objects(result, ns.resultMessage))
+            en, th = en or en2, th or th2
+        value = report.value(result, ns.value)
+        if value is not None and "{$value}" in en + th:
+            en, th = en.replace("{$value}", str(value)), th.replace("{$value}", str(value))
+        findings.append(
+            Finding(
+                severity=severity,
+                focus=_term_text(report.value(result, ns.focusNode)),
+                path=_path_text(report, report.value(result, ns.resultPath)),
+                constraint=_term_text(report.value(result, ns.sourceConstraintComponent)),
+                message_en=en,
+                message_th=th,
+                value=_term_text(value),
+                shape=_term_text(source_shape) if isinstance(source_shape, rdflib.URIRef) else "",
+            )
+        )
+    return findings
+
+
+def check_files(root: Path) -> list[Path]:
+    """The SPARQL checks that must return no rows."""
+    return sorted((root / CHECKS_DIR).glob("*-violation.rq"))
+
+
+def check_findings(store, root: Path) -> list[Finding]:
+    """Run each check; every row is a violation whose focus is the row's ?focus (or first value)."""
+    findings = []
+    for path in check_files(root):
+        header = read_header(path.read_text(encoding="utf-8"))
+        message_en = header.get("message") or header.get("title") or path.stem
+        message_th = header.get("message_th", "")
+        severity = header.get("severity", "Violation")
+        result = store.query(path.read_text(encoding="utf-8"))
+        names = [v.value for v in result.variables]
+        for row in result:
+            values = {name: row[name] for name in names if row[name] is not None}
+            focus = values.get("focus") or next(iter(values.values()), None)
+            value = values.get("value")
+            findings.append(
+                Finding(
+                    severity=severity,
+                    focus=getattr(focus, "value", str(focus or "")),
+                    path=getattr(values.get("path"), "value", ""),
+                    constraint=f"check:{path.stem}",
+                    message_en=message_en,
+                    message_th=message_th,
+                    value=getattr(value, "value", "") if value is not None else "",
+                )
+            )
+    return findings
+
+
+def redefinition_findings(loaded: Loaded) -> list[Finding]:
+    """Data files may use the vocabulary but never describe its terms."""
+    findings = []
+    for path in loaded.data_files:
+        for triple in parse_file(path, []):
+            subject = getattr(triple.subject, "value", "")
+            if subject.startswith(GNLC) or subject == GNLC.rstrip("#"):
+                findings.append(
+                    Finding(
+                        severity="Violation",
+                        focus=subject,
+                        path=triple.predicate.value,
+                        constraint="check:ontology-term-redefined",
+                        message_en="a data file describes an ontology term; "
+                        "the vocabulary lives only in ontology/",
+                        message_th="ไฟล์ข้อมูลบรรยายคำศัพท์ของออนโทโลยี "
+                        "คำศัพท์ต้องอยู่ในโฟลเดอร์ ontology/ เท่านั้น",
+                        file=shown(path),
+                    )
+                )
+                break
+    return findings
+
+
+def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
+    """Fill file and line with where each focus node is first written as a subject."""
+    from gnlc.namespaces import PREFIXES
+
+    wanted = {f.focus for f in findings if f.focus and not f.file}
+    where: dict[str, tuple[str, int]] = {}
+    patterns = {}
+    for iri in wanted:
+        forms = [f"<{re.escape(iri)}>"]
+        for name, ns in PREFIXES.items():
+            if iri.startswith(ns) and iri != ns:
+                forms.append(re.escape(f"{name}:{iri[len(ns) :]}") + r"(?=[\s;,.])")
+        patterns[iri] = re.compile(r"^\s*(?:" + "|".join(forms) + ")")
+    for path in files:
+        if not wanted - where.keys():
+            break
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, text in enumerate(lines, start=1):
+            for iri, pattern in patterns.items():
+                if iri not in where and pattern.match(text):
+                    where[iri] = (shown(path), number)
+    out = []
+    for f in findings:
+        if f.focus in where and not f.file:
+            file, line = where[f.focus]
+            f = Finding(**{**f.as_dict(), "file": file, "line": line})
+        out.append(f)
+    return out
+
+
+def validate_loaded(
+    loaded: Loaded, root: Path, shapes: Sequence[Path], extra_checks: bool = True
+) -> Report:
+    """SHACL + checks over a loaded graph (derived links already added)."""
+    data_graph = _to_rdflib(loaded.store)
+    shapes_graph = _shapes_graph(shapes, loaded.warnings)
+    findings = shacl_findings(data_graph, shapes_graph)
+    if extra_checks:
+        findings += check_findings(loaded.store, root)
+        findings += redefinition_findings(loaded)
+    findings = locate(sorted(set(findings)), loaded.files)
+    findings.sort(key=lambda f: (f.severity != "Violation", f.file, f.line, f.focus, f.constraint))
+    return Report(findings=findings, triples=len(loaded.store))
+
+
+def validate_sources(
+    root: Path, inputs: Sequence[Path] = (), shapes: Sequence[Path] = ()
+) -> tuple[Report, list[str]]:
+    """Load, derive, validate: the whole `gnlc validate` pipeline as a function."""
+    from gnlc.sources import load_graph, shapes_files
+
+    loaded = load_graph(root, inputs)
+    report = validate_loaded(loaded, root, shapes_files(root, shapes))
+    return report, loaded.warnings
