@@ -33,7 +33,7 @@ class GnlcError(click.ClickException):
     def show(self, file=None) -> None:
         """One line on stderr (and the traceback under --debug)."""
         if debugging():
-            traceback.print_exc(file=sys.stderr)
+            traceback.print_exception(type(self), self, self.__traceback__, file=sys.stderr)
         click.echo(f"gnlc: {self.message}", err=True)
 
 

@@ -325,13 +325,33 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(out: Path) -> None:
+    """Delete temporary folders left beside out by builds that were killed."""
+    for leftover in out.parent.glob(f".{out.name}.*-*"):
+        parts = leftover.name[len(out.name) + 2 :].split("-")
+        ours = len(parts) >= 2 and parts[0] in ("tmp", "old") and parts[1].isdigit()
+        if ours and leftover.is_dir() and not _alive(int(parts[1])):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 def write_release(release: Release, out: Path) -> None:
     """Write into a temporary folder beside out, then swap it in; out is never half-written."""
     import fcntl
 
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    remove_stale_temporaries(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     try:
         for name, data in release.files.items():
             with open(tmp / name, "wb") as handle:
@@ -348,7 +368,7 @@ def write_release(release: Release, out: Path) -> None:
             if out.exists() and _exchange(tmp, out):
                 pass  # tmp now holds the previous release, removed below
             elif out.exists():
-                old = out.parent / f".{out.name}.old-{os.getpid()}"
+                old = out.parent / f".{out.name}.old-{os.getpid()}-0"
                 os.rename(out, old)
                 os.rename(tmp, out)
                 tmp = old

@@ -93,10 +93,15 @@ class Compactor:
             return f"_:{node.value}"
         compacted = self.compact_iri(node.value)
         relative = node.value[len(self.base) :]
-        if compacted == node.value and self.base and node.value.startswith(self.base):
-            # Relative to @base, unless the remainder could be read as a compact IRI or scheme.
-            if relative and ":" not in relative.split("/", 1)[0]:
-                return relative
+        # Relative to @base, unless the remainder could be read as a compact IRI or scheme.
+        under_base = bool(self.base) and node.value.startswith(self.base)
+        if (
+            compacted == node.value
+            and under_base
+            and relative
+            and ":" not in relative.split("/")[0]
+        ):
+            return relative
         return compacted
 
 

@@ -13,7 +13,8 @@ from gnlc.paths import RDF_SUFFIXES, rdf_files
 _BOM = b"\xef\xbb\xbf"
 _FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
 _POSITION = re.compile(
-    r"^Parser error (?:at line (\d+) between columns (\d+)|between line (\d+) column (\d+))"
+    r"^Parser error (?:at line (\d+),? (?:between columns|column) (\d+)"
+    r"|between line (\d+) column (\d+))"
 )
 
 

@@ -175,7 +175,10 @@ def run_local(store, query: NamedQuery, terms: dict[str, object]):
 
     check_syntax(query)
     substitutions = {pyoxigraph.Variable(k): v for k, v in terms.items()}
-    return store.query(query.text, substitutions=substitutions)
+    try:
+        return store.query(query.text, substitutions=substitutions)
+    except RuntimeError as exc:
+        raise GnlcError(f"{query.path}: {exc} (a parameter must be a projected variable)") from None
 
 
 def with_values(text: str, terms: dict[str, object]) -> str:

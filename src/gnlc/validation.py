@@ -125,6 +125,10 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
     for result in report.subjects(rdflib.RDF.type, ns.ValidationResult):
         severity = str(report.value(result, ns.resultSeverity)).rsplit("#", 1)[-1]
         source_shape = report.value(result, ns.sourceShape)
+        # SPARQL-based constraints are named nodes of their own: report those, not the node shape.
+        source_constraint = report.value(result, ns.sourceConstraint)
+        if isinstance(source_constraint, rdflib.URIRef):
+            source_shape = source_constraint
         # Prefer the shape's bilingual messages: pySHACL copies only some of them.
         en, th = _messages(shapes_graph.objects(source_shape, ns.message))
         if not (en and th):

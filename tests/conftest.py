@@ -1,0 +1,47 @@
+"""Shared fixtures: the repository root, an independent rdflib view of the sources, a release."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+os.environ.setdefault("GNLC_ROOT", str(ROOT))
+
+try:
+    from hypothesis import settings
+
+    settings.register_profile("ci", max_examples=25, deadline=None)
+    settings.register_profile("dev", max_examples=100, deadline=None)
+    settings.load_profile("ci" if os.environ.get("CI") else "dev")
+except ImportError:  # hypothesis is a test dependency; its own tests fail loudly without it
+    pass
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The repository root."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def source_graph():
+    """Second route: rdflib parses the sources and runs the rule files with its own engine."""
+    from helpers import rdflib_release_graph
+
+    return rdflib_release_graph(ROOT)
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory) -> Path:
+    """A release built once from the repository's data."""
+    from gnlc.export import build
+
+    out = tmp_path_factory.mktemp("release") / "dist"
+    report, release = build(ROOT, out)
+    assert release is not None, [f.message_en for f in report.violations]
+    return out

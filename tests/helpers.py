@@ -1,0 +1,60 @@
+"""Independent computations for tests: rdflib instead of pyoxigraph, Python instead of SPARQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+GNLC = "https://w3id.org/gnlc/ontology#"
+NETWORK = "https://w3id.org/gnlc/network"
+
+
+def rdflib_sources(root: Path):
+    """ontology/ + data/ parsed by rdflib (not pyoxigraph)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(root / "ontology/gnlc.ttl", format="turtle")
+    for path in sorted((root / "data").rglob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def rdflib_release_graph(root: Path):
+    """Sources plus the rules applied with rdflib's SPARQL engine until nothing changes."""
+    graph = rdflib_sources(root)
+    rules = [p.read_text(encoding="utf-8") for p in sorted((root / "ontology/rules").glob("*.rq"))]
+    while True:
+        size = len(graph)
+        for rule in rules:
+            for triple in graph.query(rule):
+                graph.add(triple)
+        if len(graph) == size:
+            return graph
+
+
+def lang_value(graph, subject, predicate, lang: str) -> str | None:
+    """The literal of predicate in lang, or None."""
+    for value in graph.objects(subject, predicate):
+        if getattr(value, "language", None) == lang:
+            return str(value)
+    return None
+
+
+def current_members(graph) -> list:
+    """Cities with a membership that has no end year, found by walking triples."""
+    import rdflib
+
+    org_member = rdflib.URIRef("http://www.w3.org/ns/org#member")
+    end = rdflib.URIRef(GNLC + "endYear")
+    members = set()
+    for membership, city in graph.subject_objects(org_member):
+        if (membership, end, None) not in graph:
+            members.add(city)
+    return sorted(members, key=str)
+
+
+def cities(graph) -> list:
+    """Every gnlc:LearningCity in the graph, sorted."""
+    import rdflib
+
+    return sorted(graph.subjects(rdflib.RDF.type, rdflib.URIRef(GNLC + "LearningCity")), key=str)

@@ -1,0 +1,184 @@
+"""The release: every file present, every dump the same graph, checksums right, deterministic."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, ROOT
+from helpers import GNLC, NETWORK, current_members, lang_value
+
+from gnlc.cli import cli
+from gnlc.export import CSV_COLUMNS
+from gnlc.paths import RELEASE_FILES, RELEASE_GRAPH_FILES
+
+PARSE_FORMATS = {"gnlc.ttl": "turtle", "gnlc.nt": "nt", "gnlc.jsonld": "json-ld", "gnlc.rdf": "xml"}
+
+
+def test_release_has_exactly_the_contract_files(release: Path) -> None:
+    assert sorted(p.name for p in release.iterdir()) == sorted(RELEASE_FILES)
+
+
+@pytest.mark.parametrize("name", RELEASE_GRAPH_FILES)
+def test_every_dump_is_the_release_graph(release: Path, source_graph, name: str) -> None:
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    graph = rdflib.Graph().parse(release / name, format=PARSE_FORMATS[name])
+    assert len(graph) == len(source_graph)
+    assert isomorphic(graph, source_graph)
+
+
+def test_jsonld_embeds_its_context_and_uses_short_keys(release: Path) -> None:
+    document = json.loads((release / "gnlc.jsonld").read_text(encoding="utf-8"))
+    context = json.loads((ROOT / "ontology/context.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"] == context["@context"]
+    network = next(n for n in document["@graph"] if n["id"] == "network")
+    assert network["prefLabel"]["en"] == "UNESCO Global Network of Learning Cities"
+    assert (release / "context.jsonld").read_bytes() == (
+        ROOT / "ontology/context.jsonld"
+    ).read_bytes()
+
+
+def test_sha256sums_and_void_describe_every_other_file(release: Path) -> None:
+    import rdflib
+
+    sums = {}
+    for line in (release / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        sums[name] = digest
+    others = set(RELEASE_FILES) - {"SHA256SUMS"}
+    assert set(sums) == others
+    for name, digest in sums.items():
+        assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
+    void = rdflib.Graph().parse(release / "void.ttl")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")
+    described = {}
+    for dist in void.subjects(rdflib.RDF.type, dcat.Distribution):
+        name = str(dist).rsplit("/", 1)[-1]
+        checksum = void.value(dist, spdx.checksum)
+        described[name] = (
+            int(void.value(dist, dcat.byteSize)),
+            str(void.value(checksum, spdx.checksumValue)),
+        )
+    assert set(described) == others - {"void.ttl"}
+    for name, (size, digest) in described.items():
+        data = (release / name).read_bytes()
+        assert size == len(data) and digest == hashlib.sha256(data).hexdigest()
+    triples = void.value(
+        rdflib.URIRef("https://w3id.org/gnlc/dataset"),
+        rdflib.URIRef("http://rdfs.org/ns/void#triples"),
+    )
+    nt_lines = [
+        x for x in (release / "gnlc.nt").read_text().splitlines() if x and not x.startswith("#")
+    ]
+    assert int(triples) == len(nt_lines)
+
+
+def test_generated_comment_only_where_comments_exist(release: Path) -> None:
+    for name in ("gnlc.ttl", "gnlc.nt", "gnlc.rdf", "gnlc-ontology.ttl", "gnlc-shapes.ttl"):
+        assert (
+            "do not edit"
+            in (release / name).read_text(encoding="utf-8").split("\n", 3)[1]
+            + (release / name).read_text(encoding="utf-8").split("\n", 1)[0]
+        )
+    for name in ("gnlc.jsonld", "gnlc-members.csv", "context.jsonld"):
+        assert "do not edit" not in (release / name).read_text(encoding="utf-8")
+
+
+def test_members_csv_rows_match_the_data(release: Path, source_graph) -> None:
+    import rdflib
+
+    raw = (release / "gnlc-members.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    body = rows[1:]
+    expected = []
+    skos = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+    g = rdflib.Namespace(GNLC)
+    for city in current_members(source_graph):
+        country = source_graph.value(city, g.country)
+        region = source_graph.value(city, g.region)
+        point = source_graph.value(
+            city, rdflib.URIRef("http://www.w3.org/2003/01/geo/wgs84_pos#location")
+        )
+        geo = rdflib.Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+        geonames = source_graph.value(city, g.geonames)
+        memberships = [
+            m
+            for m in source_graph.subjects(rdflib.URIRef("http://www.w3.org/ns/org#member"), city)
+            if (m, g.endYear, None) not in source_graph
+        ]
+        sources = sorted(
+            {
+                str(s)
+                for m in memberships
+                for s in source_graph.objects(m, rdflib.URIRef("http://purl.org/dc/terms/source"))
+            }
+        )
+        expected.append(
+            [
+                str(city),
+                lang_value(source_graph, city, skos.prefLabel, "en") or "",
+                lang_value(source_graph, city, skos.prefLabel, "th") or "",
+                str(source_graph.value(country, g.countryCode)) if country else "",
+                lang_value(source_graph, region, skos.prefLabel, "en") or "" if region else "",
+                str(source_graph.value(memberships[0], g.startYear)),
+                str(source_graph.value(point, geo.lat)) if point else "",
+                str(source_graph.value(point, geo.long)) if point else "",
+                str(geonames).rstrip("/").rsplit("/", 1)[-1] if geonames else "",
+                " ".join(sources),
+            ]
+        )
+    assert body == sorted(expected)
+    assert len(body) == len({r[0] for r in body})
+    assert all(str(NETWORK) not in r[0] for r in body)
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, release: Path) -> None:
+    from gnlc.export import build
+
+    _, again = build(ROOT, tmp_path / "again")
+    assert again is not None
+    for name in RELEASE_FILES:
+        assert (tmp_path / "again" / name).read_bytes() == (release / name).read_bytes(), name
+
+
+def _copy_root(tmp_path: Path) -> Path:
+    root = tmp_path / "root"
+    for name in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+def test_invalid_data_builds_nothing(tmp_path: Path) -> None:
+    root = _copy_root(tmp_path)
+    shutil.copy(FIXTURES / "invalid/city-no-country.ttl", root / "data/members/ZZ-broken.ttl")
+    out = tmp_path / "dist"
+    result = CliRunner().invoke(cli, ["--root", str(root), "build", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "build refused" in result.stderr
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")] in (
+        [],
+        [".dist.lock"],
+    )
+
+
+def test_invalid_data_leaves_previous_release_intact(tmp_path: Path, release: Path) -> None:
+    root = _copy_root(tmp_path)
+    out = tmp_path / "dist"
+    shutil.copytree(release, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    shutil.copy(FIXTURES / "invalid/point-latitude-123.ttl", root / "data/members/ZZ.ttl")
+    result = CliRunner().invoke(cli, ["--root", str(root), "build", "--out", str(out)])
+    assert result.exit_code == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -1,0 +1,218 @@
+"""The CLI contract: exit codes 0/1/2, one-line messages with file:line:col, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, ROOT
+
+from gnlc.cli import cli
+
+HEADER = """@prefix gnlc: <https://w3id.org/gnlc/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+"""
+
+
+def run(*args: str, root: Path = ROOT):
+    """Invoke gnlc in-process; stderr kept apart from stdout."""
+    return CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
+
+
+def test_version_and_help() -> None:
+    from gnlc import __version__
+
+    assert run("--version").output.strip().endswith(__version__)
+    for command in ("validate", "fmt", "build", "query", "stats"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.output
+
+
+def test_validate_repository_exits_0() -> None:
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output
+
+
+def test_validate_invalid_fixture_exits_1_with_file_and_line() -> None:
+    fixture = FIXTURES / "invalid/city-no-country.ttl"
+    result = run("validate", str(fixture))
+    assert result.exit_code == 1
+    line = next(
+        i
+        for i, t in enumerate(fixture.read_text().splitlines(), 1)
+        if t.startswith("city:kr-testville")
+    )
+    assert f"city-no-country.ttl:{line}: violation:" in result.output
+    assert "needs exactly one gnlc:country" in result.output
+
+
+def test_validate_json_fields() -> None:
+    result = run("validate", str(FIXTURES / "invalid/city-no-country.ttl"), "--format", "json")
+    body = json.loads(result.output)
+    assert body["conforms"] is False
+    fields = {"severity", "focus", "path", "constraint", "message_en", "message_th", "file", "line"}
+    assert all(fields <= set(r) for r in body["results"])
+    violation = next(r for r in body["results"] if r["severity"] == "Violation")
+    assert violation["message_th"] and violation["message_en"]
+
+
+def test_validate_github_annotations() -> None:
+    result = run("validate", str(FIXTURES / "invalid/city-no-country.ttl"), "--format", "github")
+    assert result.exit_code == 1
+    assert result.output.startswith("::error file=")
+    assert ",line=" in result.output
+
+
+def test_validate_turtle_report_is_a_shacl_report() -> None:
+    import rdflib
+
+    result = run("validate", str(FIXTURES / "invalid/city-no-country.ttl"), "--format", "turtle")
+    graph = rdflib.Graph().parse(data=result.output, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    report = next(graph.subjects(rdflib.RDF.type, sh.ValidationReport))
+    assert graph.value(report, sh.conforms).toPython() is False
+    assert len(list(graph.objects(report, sh.result))) >= 1
+
+
+def test_strict_turns_warnings_into_failure() -> None:
+    valid = FIXTURES / "valid/kr-testville.ttl"
+    assert run("validate", str(valid)).exit_code == 0
+    assert run("validate", str(valid), "--strict").exit_code == 1
+
+
+def test_extra_shapes_apply(tmp_path: Path) -> None:
+    shapes = tmp_path / "mine.ttl"
+    shapes.write_text(
+        """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix gnlc: <https://w3id.org/gnlc/ontology#> .
+@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+<https://example.org/shapes#needs-point> a sh:NodeShape ; sh:targetClass gnlc:LearningCity ;
+  sh:property [ sh:path geo:location ; sh:minCount 1 ; sh:message "needs a point"@en ] .
+""",
+        encoding="utf-8",
+    )
+    fixture = tmp_path / "city.ttl"
+    text = (FIXTURES / "valid/kr-testville.ttl").read_text(encoding="utf-8")
+    fixture.write_text(
+        text.split("<https://w3id.org/gnlc/city/kr-testville#point> a")[0].replace(
+            " ;\n    geo:location <https://w3id.org/gnlc/city/kr-testville#point>", ""
+        ),
+        encoding="utf-8",
+    )
+    assert run("validate", str(fixture)).exit_code == 0
+    result = run("validate", str(fixture), "--shapes", str(shapes))
+    assert result.exit_code == 1
+    assert "needs a point" in result.output
+
+
+BAD_INPUTS = {
+    # The missing '.' is noticed at the end of the file: line 4, column 1.
+    "syntax-error.ttl": (HEADER + '<https://example.org/a> skos:prefLabel "x"@en\n', ":4:1: "),
+    "unknown-prefix.ttl": (HEADER + '<https://example.org/a> zz:label "x" .\n', "zz"),
+    "bad-iri.ttl": (HEADER + '<https://example.org/a b> skos:prefLabel "x" .\n', "IRI"),
+    "relative-iri.ttl": ("<a> <b> <c> .\n", "IRI"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_unusable_turtle_exits_2_with_place(tmp_path: Path, name: str) -> None:
+    text, needle = BAD_INPUTS[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 2
+    message = result.stderr.strip()
+    assert message.startswith("gnlc: ") and name in message and needle in message
+    assert "Traceback" not in result.output + result.stderr
+    assert len(message.splitlines()) == 1
+
+
+def test_not_utf8_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.ttl"
+    path.write_bytes(
+        HEADER.encode() + '<https://example.org/a> skos:prefLabel "caf\xe9" .\n'.encode("latin-1")
+    )
+    result = run("validate", str(path))
+    assert result.exit_code == 2
+    assert "latin1.ttl:3:" in result.stderr and "not valid UTF-8" in result.stderr
+
+
+def test_binary_file_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.ttl"
+    path.write_bytes(bytes(range(256)) * 4)
+    result = run("validate", str(path))
+    assert result.exit_code == 2
+    assert "binary" in result.stderr
+
+
+def test_bom_is_stripped_with_warning(tmp_path: Path) -> None:
+    path = tmp_path / "bom.ttl"
+    path.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "valid/kr-testville.ttl").read_bytes())
+    result = run("validate", str(path))
+    assert result.exit_code == 0
+    assert "byte order mark" in result.stderr
+
+
+def test_empty_file_is_zero_triples(tmp_path: Path) -> None:
+    path = tmp_path / "empty.ttl"
+    path.write_bytes(b"")
+    assert run("validate", str(path)).exit_code == 0
+
+
+def test_missing_path_and_empty_folder_exit_2(tmp_path: Path) -> None:
+    result = run("validate", str(tmp_path / "nope.ttl"))
+    assert result.exit_code == 2 and "no such file" in result.stderr
+    (tmp_path / "empty").mkdir()
+    result = run("validate", str(tmp_path / "empty"))
+    assert result.exit_code == 2 and "no RDF files" in result.stderr
+
+
+def test_remote_jsonld_context_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "remote.jsonld"
+    path.write_text(
+        '{"@context": "https://schema.org/", "@id": "https://example.org/a", "name": "x"}',
+        encoding="utf-8",
+    )
+    result = run("validate", str(path))
+    assert result.exit_code == 2
+    assert "remote JSON-LD @context" in result.stderr
+
+
+def test_unknown_command_option_exits_2() -> None:
+    assert run("validate", "--no-such-option").exit_code == 2
+
+
+def test_outside_any_root_uses_bundle_or_says_so(tmp_path: Path, monkeypatch) -> None:
+    from gnlc.errors import GnlcError
+    from gnlc.paths import find_root
+
+    monkeypatch.delenv("GNLC_ROOT", raising=False)
+    with pytest.raises(GnlcError):
+        find_root(tmp_path / "missing")
+    assert find_root(start=ROOT / "data" / "members") == ROOT
+
+
+def test_installed_command_runs_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle", encoding="utf-8")
+    gnlc = Path(sys.executable).with_name("gnlc")
+    result = subprocess.run(
+        [str(gnlc), "validate", str(bad)], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    debug = subprocess.run(
+        [str(gnlc), "--debug", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert debug.returncode == 2
+    assert "Traceback" in debug.stderr

@@ -1,0 +1,102 @@
+"""Per-record checks on the data, one test per rule, the record's IRI as the test id."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import pycountry
+import pytest
+from conftest import ROOT
+from helpers import GNLC, cities, current_members, lang_value, rdflib_sources
+
+GRAPH = rdflib_sources(ROOT)
+CITIES = cities(GRAPH)
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+ORG = "http://www.w3.org/ns/org#"
+DCT = "http://purl.org/dc/terms/"
+TH = "https://w3id.org/gnlc/country/TH"
+
+
+def u(iri: str):
+    import rdflib
+
+    return rdflib.URIRef(iri)
+
+
+def memberships(city) -> list:
+    return list(GRAPH.subjects(u(ORG + "member"), city))
+
+
+@pytest.mark.parametrize("city", CITIES, ids=str)
+def test_city_has_one_english_name_and_a_real_country(city) -> None:
+    names = [v for v in GRAPH.objects(city, u(SKOS + "prefLabel")) if v.language == "en"]
+    assert len(names) == 1
+    country = GRAPH.value(city, u(GNLC + "country"))
+    code = str(GRAPH.value(country, u(GNLC + "countryCode")))
+    assert pycountry.countries.get(alpha_2=code) is not None
+    assert str(city).startswith(f"https://w3id.org/gnlc/city/{code.lower()}-")
+
+
+@pytest.mark.parametrize("city", CITIES, ids=str)
+def test_city_has_exactly_one_current_cohort_year_matching_a_cohort(city) -> None:
+    current = [m for m in memberships(city) if (m, u(GNLC + "endYear"), None) not in GRAPH]
+    assert len(current) <= 1
+    for m in memberships(city):
+        years = list(GRAPH.objects(m, u(GNLC + "startYear")))
+        assert len(years) == 1
+        cohort = GRAPH.value(m, u(GNLC + "cohort"))
+        assert str(GRAPH.value(cohort, u(GNLC + "year"))) == str(years[0])
+
+
+@pytest.mark.parametrize("city", CITIES, ids=str)
+def test_city_and_membership_cite_http_sources(city) -> None:
+    for node in [city, *memberships(city)]:
+        sources = list(GRAPH.objects(node, u(DCT + "source")))
+        assert sources, f"{node} has no dcterms:source"
+        assert all(str(s).startswith(("http://", "https://")) for s in sources)
+
+
+THAI = [c for c in CITIES if GRAPH.value(c, u(GNLC + "country")) == u(TH)]
+
+
+@pytest.mark.parametrize("city", THAI, ids=str)
+def test_thai_member_described_in_full(city) -> None:
+    assert lang_value(GRAPH, city, u(SKOS + "prefLabel"), "th")
+    assert lang_value(GRAPH, city, u(GNLC + "province"), "en")
+
+
+def test_there_are_thai_members() -> None:
+    assert len(THAI) >= 4
+
+
+def test_names_unique_per_country() -> None:
+    seen = Counter()
+    for city in CITIES:
+        country = GRAPH.value(city, u(GNLC + "country"))
+        name = lang_value(GRAPH, city, u(SKOS + "prefLabel"), "en").casefold()
+        seen[(country, name)] += 1
+    assert [k for k, n in seen.items() if n > 1] == []
+
+
+def test_no_cohort_holds_more_members_than_announced() -> None:
+    recorded: dict = defaultdict(set)
+    for m, cohort in GRAPH.subject_objects(u(GNLC + "cohort")):
+        recorded[cohort].add(GRAPH.value(m, u(ORG + "member")))
+    for cohort, members in recorded.items():
+        announced = GRAPH.value(cohort, u(GNLC + "announcedNewMembers"))
+        if announced is not None:
+            assert len(members) <= int(announced), str(cohort)
+
+
+def test_every_source_is_an_http_iri() -> None:
+    import rdflib
+
+    for _, source in GRAPH.subject_objects(u(DCT + "source")):
+        assert isinstance(source, rdflib.URIRef)
+        assert str(source).startswith(("http://", "https://")), source
+
+
+def test_current_members_count_is_consistent_with_csv_source_of_truth() -> None:
+    # Every city is a current member unless a sourced end year says otherwise.
+    ended = {GRAPH.value(m, u(ORG + "member")) for m in GRAPH.subjects(u(GNLC + "endYear"), None)}
+    assert set(current_members(GRAPH)) | ended == set(CITIES)

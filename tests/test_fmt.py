@@ -1,0 +1,83 @@
+"""Canonical Turtle: the repository is canonical, fmt never changes a graph, fmt is idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from gnlc.cli import cli
+from gnlc.formatting import canonical_text, source_files
+
+SOURCES = source_files(ROOT)
+
+
+def test_repository_is_canonical() -> None:
+    result = CliRunner().invoke(cli, ["--root", str(ROOT), "fmt", "--check"])
+    assert result.exit_code == 0, f"not canonical; run `gnlc fmt`:\n{result.output}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_canonical_form_keeps_the_graph_and_is_stable(path: Path) -> None:
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    text, _ = canonical_text(path)
+    before = rdflib.Graph().parse(path, format="turtle")
+    after = rdflib.Graph().parse(data=text, format="turtle")
+    assert isomorphic(before, after)
+    again_path = path.with_name(".again-" + path.name)
+    try:
+        again_path.write_text(text, encoding="utf-8")
+        assert canonical_text(again_path)[0] == text
+    finally:
+        again_path.unlink()
+
+
+MESSY = """@prefix ex: <https://example.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+# a comment inside the body is dropped
+ex:b skos:prefLabel "B"@en , "บี"@th ; ex:n 3 ; ex:d 4.50 ; a ex:Thing .
+ex:a ex:list ( "x" "y" ) ; ex:nested [ ex:p ex:b ; ex:q "q\\"uote\\\\" ] ;
+  ex:text "line one\\nline two" ; ex:big "1e3"^^<http://www.w3.org/2001/XMLSchema#double> .
+"""
+
+
+def test_fmt_rewrites_messy_file_without_changing_the_graph(tmp_path: Path) -> None:
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    path = tmp_path / "messy.ttl"
+    path.write_text("# generated header kept\n" + MESSY, encoding="utf-8")
+    runner = CliRunner()
+    check = runner.invoke(cli, ["--root", str(ROOT), "fmt", "--check", str(path)])
+    assert check.exit_code == 1 and "messy.ttl" in check.output
+    assert runner.invoke(cli, ["--root", str(ROOT), "fmt", str(path)]).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# generated header kept\n")
+    assert "a comment inside" not in text
+    assert isomorphic(
+        rdflib.Graph().parse(data=MESSY, format="turtle"),
+        rdflib.Graph().parse(path, format="turtle"),
+    )
+    lines = text.splitlines()
+    subjects = [
+        line
+        for line in lines
+        if line and not line[0].isspace() and ":" in line and not line.startswith(("@prefix", "#"))
+    ]
+    assert subjects == sorted(subjects)
+    assert runner.invoke(cli, ["--root", str(ROOT), "fmt", "--check", str(path)]).exit_code == 0
+
+
+def test_fmt_refuses_the_installed_read_only_copy(monkeypatch, tmp_path: Path) -> None:
+    import gnlc.paths
+
+    for name in ("ontology", "data", "shapes", "queries"):
+        (tmp_path / name).mkdir()
+    monkeypatch.setattr(gnlc.paths, "bundled_root", lambda: tmp_path)
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "fmt"])
+    assert result.exit_code == 2
+    assert "read-only" in result.stderr

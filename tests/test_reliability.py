@@ -1,0 +1,212 @@
+"""Faults never corrupt: killed and concurrent builds, no network, hostile names round-trip."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gnlc.paths import RELEASE_FILES
+
+GNLC = Path(sys.executable).with_name("gnlc")
+
+
+def _checksums_hold(out: Path) -> bool:
+    for line in (out / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        if hashlib.sha256((out / name).read_bytes()).hexdigest() != digest:
+            return False
+    return sorted(p.name for p in out.iterdir()) == sorted(RELEASE_FILES)
+
+
+@pytest.mark.parametrize("stage", ["loaded", "wrote-gnlc.ttl", "before-swap"])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_build_killed_midway_leaves_previous_release(
+    tmp_path: Path, release: Path, stage: str, sig: int
+) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(release, out)
+    (out / "gnlc.ttl").write_bytes((out / "gnlc.ttl").read_bytes())  # the previous release
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    env = {**os.environ, "GNLC_TEST_PAUSE_AT": stage, "GNLC_ROOT": str(ROOT)}
+    proc = subprocess.Popen(
+        [str(GNLC), "build", "--out", str(out)],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    line = proc.stderr.readline()
+    assert f"test pause at {stage}" in line
+    proc.send_signal(sig)
+    if sig != signal.SIGKILL:
+        proc.send_signal(signal.SIGCONT)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _checksums_hold(out)
+    # The next build cleans what the killed one left and publishes a complete release.
+    done = subprocess.run(
+        [str(GNLC), "build", "--out", str(out)],
+        env={**env, "GNLC_TEST_PAUSE_AT": ""},
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert _checksums_hold(out)
+    assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name or ".old-" in p.name] == []
+
+
+def test_concurrent_builds_never_mix(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    env = {**os.environ, "GNLC_ROOT": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [str(GNLC), "build", "--out", str(out)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(3)
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    assert _checksums_hold(out)
+
+
+def test_validate_and_build_work_with_the_network_unplugged(tmp_path: Path, monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise OSError("network access attempted during an offline test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    from gnlc.export import build
+
+    report, release = build(ROOT, tmp_path / "dist")
+    assert release is not None and report.conforms()
+
+
+# Characters XML 1.0 allows (no surrogates, no U+FFFE/U+FFFF, no C0 controls but tab/LF/CR).
+XML_TEXT = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters=[chr(c) for c in range(0x20) if c not in (0x9, 0xA, 0xD)]
+        + ["\ufffe", "\uffff"],
+    ),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip() == s and s.strip())
+
+CITY = """@prefix gnlc: <https://w3id.org/gnlc/ontology#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/gnlc/city/kr-fuzz> a gnlc:LearningCity ;
+  skos:prefLabel {en} , {th} ;
+  gnlc:country <https://w3id.org/gnlc/country/KR> ;
+  dcterms:source <https://example.org/fake-announcement> .
+<https://w3id.org/gnlc/city/kr-fuzz#membership> a gnlc:Membership ;
+  org:member <https://w3id.org/gnlc/city/kr-fuzz> ;
+  org:organization <https://w3id.org/gnlc/network> ;
+  gnlc:cohort <https://w3id.org/gnlc/cohort/2020> ;
+  gnlc:startYear "2020"^^xsd:gYear ;
+  dcterms:source <https://example.org/fake-announcement> .
+"""
+
+
+def _literal(text: str, lang: str) -> str:
+    from gnlc.turtle import escape_string
+
+    return f'"{escape_string(text)}"@{lang}'
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(name_en=XML_TEXT, name_th=XML_TEXT)
+def test_any_xml_name_survives_every_dump_and_the_csv(
+    tmp_path_factory, name_en: str, name_th: str
+) -> None:
+    import rdflib
+
+    from gnlc.export import make_release
+    from gnlc.sources import load_graph
+    from gnlc.validation import validate_loaded
+
+    tmp = tmp_path_factory.mktemp("fuzz")
+    member = tmp / "kr-fuzz.ttl"
+    member.write_text(
+        CITY.format(en=_literal(name_en, "en"), th=_literal(name_th, "th")), encoding="utf-8"
+    )
+    loaded = load_graph(ROOT, [member])
+    assert validate_loaded(loaded, ROOT, [ROOT / "shapes/gnlc.shacl.ttl"]).conforms()
+    release = make_release(ROOT, loaded.store)
+    city = rdflib.URIRef("https://w3id.org/gnlc/city/kr-fuzz")
+    label = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+    formats = {"gnlc.ttl": "turtle", "gnlc.nt": "nt", "gnlc.jsonld": "json-ld", "gnlc.rdf": "xml"}
+    for name, fmt in formats.items():
+        graph = rdflib.Graph().parse(data=release.files[name], format=fmt)
+        labels = {(str(v), v.language) for v in graph.objects(city, label)}
+        assert labels == {(name_en, "en"), (name_th, "th")}, name
+    rows = list(
+        csv.DictReader(io.StringIO(release.files["gnlc-members.csv"].decode("utf-8"), newline=""))
+    )
+    row = next(r for r in rows if r["iri"] == str(city))
+    assert (row["name_en"], row["name_th"]) == (name_en, name_th)
+
+
+TERMS = st.one_of(
+    st.sampled_from(["https://example.org/a", "https://example.org/b", "https://example.org/c"]),
+    XML_TEXT,
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["https://example.org/s1", "https://example.org/s2"]),
+            st.sampled_from(["https://example.org/p", "https://example.org/q"]),
+            TERMS,
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_canonical_turtle_is_lossless_and_idempotent(triples) -> None:
+    import pyoxigraph as ox
+
+    from gnlc.formatting import same_graph
+    from gnlc.turtle import serialize
+
+    graph = [
+        ox.Triple(
+            ox.NamedNode(s),
+            ox.NamedNode(p),
+            ox.NamedNode(o)
+            if o.startswith("https://example.org/") and o[-1] in "abc" and len(o) == 21
+            else ox.Literal(o),
+        )
+        for s, p, o in triples
+    ]
+    text = serialize(graph)
+    back = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)]
+    assert same_graph(graph, back)
+    assert serialize(back) == text
+
+
+def test_control_characters_fail_validation() -> None:
+    from gnlc.validation import validate_sources
+
+    report, _ = validate_sources(ROOT, [FIXTURES / "invalid/control-character.ttl"])
+    assert not report.conforms()

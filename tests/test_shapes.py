@@ -1,0 +1,87 @@
+"""One invalid fixture per constraint: each must report exactly the expected violations."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT
+
+from gnlc.validation import validate_sources
+
+INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
+SHAPES = "https://w3id.org/gnlc/shapes#"
+
+
+def expectations(path: Path) -> set[tuple[str, str, str]]:
+    """The `# expect: SHAPE-OR-CHECK COMPONENT FOCUS` lines of a fixture."""
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^# expect: (\S+) (\S+) (\S+)$", line)
+        if match:
+            out.add(match.groups())
+    return out
+
+
+def observed(findings) -> set[tuple[str, str, str]]:
+    """The same triple of facts for each violation found."""
+    out = set()
+    for f in findings:
+        source = f.shape or f.constraint
+        component = f.constraint if f.shape else "-"
+        focus = f.focus if f.focus.startswith("http") else "_:blank"
+        out.add((source, component, focus))
+    return out
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
+def test_invalid_fixture_reports_exactly_its_violations(fixture: Path) -> None:
+    expected = expectations(fixture)
+    assert expected, f"{fixture.name} declares no '# expect:' line"
+    report, _ = validate_sources(ROOT, [fixture])
+    assert observed(report.violations) == expected
+    assert not report.conforms()
+
+
+def test_valid_fixture_conforms_with_only_the_thai_name_warning() -> None:
+    report, _ = validate_sources(ROOT, [FIXTURES / "valid/kr-testville.ttl"])
+    assert report.violations == []
+    assert {(f.shape, f.focus) for f in report.warnings} == {
+        (SHAPES + "thai-label-wanted", "https://w3id.org/gnlc/city/kr-testville")
+    }
+
+
+def _named_constraints() -> set[str]:
+    import rdflib
+
+    graph = rdflib.Graph().parse(ROOT / "shapes/gnlc.shacl.ttl")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    names = set()
+    for kind in (sh.PropertyShape, sh.SPARQLConstraint):
+        names |= {str(s) for s in graph.subjects(rdflib.RDF.type, kind)}
+    # Node shapes that carry constraints of their own (a pattern on the focus IRI, a node kind).
+    for shape in graph.subjects(rdflib.RDF.type, sh.NodeShape):
+        if (shape, sh.pattern, None) in graph or (shape, sh.nodeKind, None) in graph:
+            names.add(str(shape))
+    return names
+
+
+def _checks() -> set[str]:
+    return {f"check:{p.stem}" for p in (ROOT / "queries/checks").glob("*-violation.rq")}
+
+
+def test_every_constraint_and_check_has_an_invalid_fixture() -> None:
+    covered = {e[0] for path in INVALID for e in expectations(path)}
+    warning_only = {SHAPES + "thai-label-wanted", "check:award-winner-member-violation"}
+    missing = (_named_constraints() | _checks()) - covered - warning_only
+    assert not missing, f"constraints without an invalid fixture: {sorted(missing)}"
+
+
+def test_award_before_membership_is_a_warning() -> None:
+    report, _ = validate_sources(ROOT, [FIXTURES / "warning/award-before-membership.ttl"])
+    assert report.violations == []
+    assert ("check:award-winner-member-violation", "https://w3id.org/gnlc/city/kr-testville") in {
+        (f.constraint, f.focus) for f in report.warnings
+    }
+    assert not report.conforms(strict=True)
