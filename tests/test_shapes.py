@@ -35,8 +35,15 @@ def observed(findings) -> set[tuple[str, str, str]]:
     return out
 
 
+@pytest.fixture(params=["compiled", "pyshacl"])
+def engine(request, monkeypatch) -> str:
+    """Both SHACL engines: the compiled SPARQL one and pySHACL, the reference."""
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", request.param)
+    return request.param
+
+
 @pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
-def test_invalid_fixture_reports_exactly_its_violations(fixture: Path) -> None:
+def test_invalid_fixture_reports_exactly_its_violations(fixture: Path, engine: str) -> None:
     expected = expectations(fixture)
     assert expected, f"{fixture.name} declares no '# expect:' line"
     report, _ = validate_sources(ROOT, [fixture])
@@ -44,7 +51,7 @@ def test_invalid_fixture_reports_exactly_its_violations(fixture: Path) -> None:
     assert not report.conforms()
 
 
-def test_valid_fixture_conforms_with_only_the_thai_name_warning() -> None:
+def test_valid_fixture_conforms_with_only_the_thai_name_warning(engine: str) -> None:
     report, _ = validate_sources(ROOT, [FIXTURES / "valid/kr-testville.ttl"])
     assert report.violations == []
     assert {(f.shape, f.focus) for f in report.warnings} == {
@@ -76,6 +83,19 @@ def test_every_constraint_and_check_has_an_invalid_fixture() -> None:
     warning_only = {SHAPES + "thai-label-wanted", "check:award-winner-member-violation"}
     missing = (_named_constraints() | _checks()) - covered - warning_only
     assert not missing, f"constraints without an invalid fixture: {sorted(missing)}"
+
+
+def test_both_engines_agree_on_every_result_of_every_fixture(monkeypatch) -> None:
+    def results(name: str) -> dict:
+        monkeypatch.setenv("GNLC_SHACL_ENGINE", name)
+        out = {}
+        for fixture in [*INVALID, FIXTURES / "valid/kr-testville.ttl"]:
+            report, _ = validate_sources(ROOT, [fixture])
+            out[fixture.stem] = {(f.severity, f.shape, f.constraint, f.focus, f.path)
+                                 for f in report.findings if f.focus.startswith("http")}
+        return out
+
+    assert results("compiled") == results("pyshacl")
 
 
 def test_award_before_membership_is_a_warning() -> None:

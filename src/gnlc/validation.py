@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -242,13 +243,64 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
     return out
 
 
+def compiled_findings(store, shapes: Sequence[Path], warnings: list[str]) -> list[Finding] | None:
+    """SHACL through shapes compiled to SPARQL on Oxigraph; None if a shape is unsupported."""
+    import pyoxigraph
+
+    from gnlc.compiled_shapes import Unsupported, compile_shapes, run_checks
+
+    shapes_store = pyoxigraph.Store()
+    for path in shapes:
+        triples = parse_file(Path(path), warnings)
+        shapes_store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+    try:
+        checks = compile_shapes(shapes_store)
+    except Unsupported:
+        return None
+    findings = []
+    for check, focus, value, path in run_checks(store, checks):
+        en, th = _messages(
+            [_rdflib_literal(m) for m in check.messages]
+        )
+        if value is not None and "{$value}" in en + th:
+            en, th = en.replace("{$value}", value.value), th.replace("{$value}", value.value)
+        findings.append(
+            Finding(
+                severity=check.severity,
+                focus=focus.value if hasattr(focus, "value") else str(focus),
+                path=path.value if path is not None else check.path,
+                constraint=check.component,
+                message_en=en,
+                message_th=th,
+                value=value.value if value is not None else "",
+                shape=check.shape,
+            )
+        )
+    return findings
+
+
+def _rdflib_literal(term):
+    import rdflib
+
+    return rdflib.Literal(term.value, lang=term.language or None)
+
+
+def engine() -> str:
+    """The SHACL engine: 'compiled' (default, fast) or 'pyshacl' (the reference)."""
+    return os.environ.get("GNLC_SHACL_ENGINE", "compiled")
+
+
 def validate_loaded(
     loaded: Loaded, root: Path, shapes: Sequence[Path], extra_checks: bool = True
 ) -> Report:
     """SHACL + checks over a loaded graph (derived links already added)."""
-    data_graph = _to_rdflib(loaded.store)
-    shapes_graph = _shapes_graph(shapes, loaded.warnings)
-    findings = shacl_findings(data_graph, shapes_graph)
+    findings = None
+    if engine() != "pyshacl":
+        findings = compiled_findings(loaded.store, shapes, loaded.warnings)
+    if findings is None:
+        data_graph = _to_rdflib(loaded.store)
+        shapes_graph = _shapes_graph(shapes, loaded.warnings)
+        findings = shacl_findings(data_graph, shapes_graph)
     if extra_checks:
         findings += check_findings(loaded.store, root)
         findings += redefinition_findings(loaded)
