@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from gnlc import __version__
 from gnlc.errors import GnlcError
@@ -12,87 +12,179 @@ from gnlc.errors import GnlcError
 USER_AGENT = f"gnlc/{__version__} (UNESCO GNLC knowledge graph; +https://w3id.org/gnlc/)"
 RETRY_STATUSES = (429, 503)
 LONG_QUERY = 1500
+MAX_DELAY = 8.0
+# SPARQLWrapper turns these statuses into its own exceptions and keeps only their text.
+_WRAPPER_STATUSES = {
+    "QueryBadFormed": 400,
+    "Unauthorized": 401,
+    "EndPointNotFound": 404,
+    "URITooLong": 414,
+    "EndPointInternalError": 500,
+}
+
+
+def redact(url: str) -> str:
+    """The URL without user name and password, for messages."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
+    """(URL without userinfo, (user, password) from the URL or None)."""
+    from urllib.parse import unquote
+
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, None
+    return redact(url), (unquote(parts.username), unquote(parts.password or ""))
 
 
 def endpoint_urls(endpoint: str, store: str | None = None) -> tuple[str, str]:
     """(query URL, store URL): a bare root means Oxigraph's layout ROOT/query, ROOT/store."""
     parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise GnlcError(f"--endpoint {endpoint!r}: not an http(s) URL")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise GnlcError(f"--endpoint {redact(endpoint)!r}: not an http(s) URL")
     root = endpoint.rstrip("/")
-    if parts.path in ("", "/"):
+    if parts.path in ("", "/") and not parts.query:
         return root + "/query", store or root + "/store"
-    if store is None and root.endswith("/query"):
+    if store is None and parts.path.rstrip("/").endswith("/query") and not parts.query:
         store = root[: -len("/query")] + "/store"
     return endpoint, store or ""
 
 
-def _server_message(body: bytes) -> str:
+def server_message(body: bytes) -> str:
+    """A short one-line text from an error body: plain text as is, HTML without its markup."""
     text = body.decode("utf-8", "replace")
+    title = re.search(r"<title[^>]*>(.*?)</title>", text, flags=re.IGNORECASE | re.DOTALL)
+    text = re.sub(r"<(script|style|head)\b.*?</\1\s*>", " ", text, flags=re.IGNORECASE | re.DOTALL)
     text = re.sub(r"<[^>]+>", " ", text)
     text = " ".join(text.split())
+    if not text and title:
+        text = " ".join(title.group(1).split())
     return text[:200]
 
 
-def _http_error(url: str, exc) -> GnlcError:
-    code = getattr(exc, "code", None)
+def retry_delay(attempt: int, retry_after: str | None) -> float:
+    """Seconds to wait before retry number `attempt` (1-based): Retry-After, else doubling."""
+    if retry_after and retry_after.strip().isdigit():
+        return min(MAX_DELAY, float(retry_after.strip()))
+    return min(MAX_DELAY, 0.25 * 2**attempt)
+
+
+def http_error(url: str, code: int | None, body: bytes, reason: str = "") -> GnlcError:
+    """`URL: HTTP code: the server's message` (credentials left out)."""
+    message = server_message(body) or reason or "no message"
+    return GnlcError(f"{redact(url)}: HTTP {code}: {message}")
+
+
+def _wrapper_error(url: str, exc: Exception) -> GnlcError:
+    """A SPARQLWrapper exception as the HTTP status and the server's own message."""
+    import ast
+
+    text = str(exc)
+    code = _WRAPPER_STATUSES.get(type(exc).__name__)
     body = b""
-    try:
-        body = exc.read() if hasattr(exc, "read") else b""
-    except Exception:
-        body = b""
-    message = _server_message(body) or getattr(exc, "reason", "") or str(exc)
-    return GnlcError(f"{url}: HTTP {code}: {message}")
+    if "Response:\n" in text:
+        raw = text.split("Response:\n", 1)[1]
+        try:
+            value = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            value = raw
+        body = value if isinstance(value, bytes) else str(value).encode("utf-8")
+    if code is not None:
+        return http_error(url, code, body, type(exc).__name__)
+    message = " ".join(text.split())
+    return GnlcError(f"{redact(url)}: {message}"[:300])
 
 
-def send(url: str, query: str, accept: str, timeout: float, retries: int) -> tuple[bytes, str]:
-    """POST or GET the query; return (body, content type). Retries only on 429/503."""
+def _is_timeout(exc: BaseException | None) -> bool:
     import socket
+
+    return isinstance(exc, (TimeoutError, socket.timeout))
+
+
+def network_error(url: str, exc: BaseException, timeout: float) -> GnlcError:
+    """One line for a failure below HTTP: refused, timed out, cut off, unreachable."""
+    import http.client
     import urllib.error
 
-    from SPARQLWrapper import POST, SPARQLWrapper
+    shown = redact(url)
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if _is_timeout(reason):
+        return GnlcError(f"{shown}: timed out after {timeout:g}s")
+    if isinstance(reason, ConnectionRefusedError):
+        return GnlcError(f"{shown}: connection refused (is the server running?)")
+    if isinstance(reason, http.client.IncompleteRead):
+        return GnlcError(
+            f"{shown}: response cut off after {len(reason.partial)} bytes"
+            f" ({reason.expected} more expected)"
+        )
+    if isinstance(reason, http.client.RemoteDisconnected):
+        return GnlcError(f"{shown}: the server closed the connection without a response")
+    if isinstance(reason, http.client.HTTPException):
+        detail = str(reason) or type(reason).__name__
+        return GnlcError(f"{shown}: bad HTTP response: {detail}"[:300])
+    if isinstance(reason, ConnectionError):
+        return GnlcError(f"{shown}: connection failed: {reason}"[:300])
+    if isinstance(exc, urllib.error.URLError):
+        return GnlcError(f"{shown}: cannot connect: {reason}"[:300])
+    return GnlcError(f"{shown}: network error: {reason}"[:300])
+
+
+def send(
+    url: str,
+    query: str,
+    accept: str,
+    timeout: float,
+    retries: int,
+    auth: tuple[str, str] | None = None,
+) -> tuple[bytes, str]:
+    """POST or GET the query; return (body, content type). Retries only on 429/503."""
+    import http.client
+    import urllib.error
+
+    from SPARQLWrapper import BASIC, POST, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+    url, from_url = split_credentials(url)
+    auth = auth or from_url
     attempt = 0
     while True:
         client = SPARQLWrapper(url, agent=USER_AGENT)
-        client.setTimeout(int(max(1, round(timeout))))
+        client.setTimeout(max(1, int(timeout)))
+        # setTimeout keeps whole seconds only; urllib takes any float.
+        client.timeout = timeout
         client.setQuery(query)
         client.setOnlyConneg(True)
         client.addCustomHttpHeader("Accept", accept)
+        if auth:
+            client.setHTTPAuth(BASIC)
+            client.setCredentials(auth[0], auth[1])
         if len(query) > LONG_QUERY:
             client.setMethod(POST)
             client.setRequestMethod("postdirectly")
         try:
             response = client.query().response
-            return response.read(), response.headers.get("Content-Type", "")
+            body = response.read()
+            return body, response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
             if exc.code in RETRY_STATUSES and attempt < retries:
                 attempt += 1
-                delay = min(8.0, 0.25 * 2**attempt)
-                retry_after = exc.headers.get("Retry-After", "") if exc.headers else ""
-                if retry_after.isdigit():
-                    delay = min(8.0, float(retry_after))
-                time.sleep(delay)
+                retry_after = exc.headers.get("Retry-After") if exc.headers else None
+                time.sleep(retry_delay(attempt, retry_after))
                 continue
-            raise _http_error(url, exc) from None
+            try:
+                body = exc.read()
+            except (OSError, http.client.HTTPException):
+                body = b""
+            raise http_error(url, exc.code, body, str(exc.reason or "")) from None
         except SPARQLWrapperException as exc:
-            text = " ".join(str(exc).split())
-            match = re.match(r"(\w+): (.*)", text)
-            raise GnlcError(f"{url}: {match.group(2) if match else text}"[:300]) from None
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise GnlcError(f"{url}: timed out after {timeout:g}s") from None
-            if isinstance(reason, ConnectionRefusedError):
-                raise GnlcError(f"{url}: connection refused (is the server running?)") from None
-            raise GnlcError(f"{url}: cannot connect: {reason}") from None
-        except TimeoutError:
-            raise GnlcError(f"{url}: timed out after {timeout:g}s") from None
-        except ConnectionError as exc:
-            raise GnlcError(f"{url}: connection failed: {exc}") from None
-        except Exception as exc:
-            raise GnlcError(f"{url}: bad response: {type(exc).__name__}: {exc}"[:300]) from None
+            raise _wrapper_error(url, exc) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise network_error(url, exc, timeout) from None
 
 
 def query_kind(text: str) -> str:
@@ -107,31 +199,53 @@ def query_kind(text: str) -> str:
     return "select"
 
 
-def run_remote(url: str, text: str, timeout: float = 30.0, retries: int = 2):
+def _not_results(url: str, ctype: str, body: bytes, what: str) -> GnlcError:
+    snippet = server_message(body[:2000])
+    tail = f": {snippet[:80]}" if snippet else ""
+    return GnlcError(
+        f"{redact(url)}: response is not {what} (Content-Type {ctype or 'missing'}){tail}"
+    )
+
+
+def parse_results(url: str, body: bytes, ctype: str):
+    """SPARQL JSON results from a response, or one clear error."""
+    import pyoxigraph
+
+    if "json" not in ctype.lower():
+        raise _not_results(url, ctype, body, "SPARQL results")
+    try:
+        return pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
+    except (SyntaxError, ValueError) as exc:
+        detail = " ".join(str(exc).split())
+        raise GnlcError(f"{redact(url)}: malformed SPARQL results: {detail}"[:300]) from None
+
+
+def run_remote(
+    url: str,
+    text: str,
+    timeout: float = 30.0,
+    retries: int = 2,
+    auth: tuple[str, str] | None = None,
+):
     """Run a query remotely and return a pyoxigraph result object like a local run."""
     import pyoxigraph
 
     kind = query_kind(text)
     if kind == "construct":
-        body, ctype = send(url, text, "application/n-triples, text/turtle;q=0.9", timeout, retries)
+        body, ctype = send(
+            url, text, "application/n-triples, text/turtle;q=0.9", timeout, retries, auth
+        )
         fmt = pyoxigraph.RdfFormat.N_TRIPLES
         if "turtle" in ctype:
             fmt = pyoxigraph.RdfFormat.TURTLE
         elif "n-triples" not in ctype and "plain" not in ctype:
-            raise GnlcError(f"{url}: response is not RDF (Content-Type {ctype or 'missing'})")
+            raise _not_results(url, ctype, body, "RDF")
         try:
             triples = [q.triple for q in pyoxigraph.parse(body, format=fmt)]
         except SyntaxError as exc:
-            raise GnlcError(f"{url}: malformed RDF in response: {exc}") from None
+            raise GnlcError(f"{redact(url)}: malformed RDF in response: {exc}"[:300]) from None
         store = pyoxigraph.Store()
         store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
         return store.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    body, ctype = send(url, text, "application/sparql-results+json", timeout, retries)
-    if "json" not in ctype:
-        raise GnlcError(
-            f"{url}: response is not SPARQL results (Content-Type {ctype or 'missing'})"
-        )
-    try:
-        return pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
-    except (SyntaxError, ValueError) as exc:
-        raise GnlcError(f"{url}: malformed SPARQL results: {exc}"[:300]) from None
+    body, ctype = send(url, text, "application/sparql-results+json", timeout, retries, auth)
+    return parse_results(url, body, ctype)
