@@ -3,7 +3,7 @@
 Usage: python scripts/import_members.py scripts/import/members.csv [--dry-run]
 
 The CSV (columns: name_en,country,cohort_year,region,source,evidence and, optionally,
-name_th,name_th_source,province_en,province_th) is research input: every row names the page
+name_th,name_th_source,province_en,province_th,alt_en,note) is research input: every row names the page
 that lists the city. Country names are mapped to ISO codes only through the reviewed table
 scripts/import/country-names.csv (never fuzzy matching). Cities already in data/ (same IRI) are
 left untouched, so hand edits survive a re-run; new ones are merged into their country's file,
@@ -99,6 +99,12 @@ def city_triples(row: dict, code: str) -> list:
         )
         for source in (row.get("name_th_source") or "").split():
             t.append(ox.Triple(city, p("dcterms:source"), ox.NamedNode(source)))
+    for alt in (row.get("alt_en") or "").split(";"):
+        if alt.strip():
+            t.append(ox.Triple(city, p("skos:altLabel"), ox.Literal(alt.strip(), language="en")))
+    note = (row.get("note") or "").strip()
+    if note:
+        t.append(ox.Triple(membership, p("skos:editorialNote"), ox.Literal(note, language="en")))
     for lang in ("en", "th"):
         value = (row.get(f"province_{lang}") or "").strip()
         if value:

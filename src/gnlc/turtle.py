@@ -159,7 +159,9 @@ class _Writer:
 
     def write(self, header: str = "") -> str:
         blocks = []
-        named = sorted((s for s in self.by_subject if isinstance(s, self.ox.NamedNode)), key=str)
+        named = sorted(
+            (s for s in self.by_subject if isinstance(s, self.ox.NamedNode)), key=lambda s: s.value
+        )
         for subject in named:
             blocks.append(
                 self.iri(subject.value) + "\n" + self.body(subject, 1, frozenset()) + " ."
