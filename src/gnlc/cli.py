@@ -8,7 +8,7 @@ import sys
 import click
 
 from gnlc import __version__
-from gnlc.commands import build, fmt, publish, query, serve, stats, validate
+from gnlc.commands import build, fmt, publish, query, serve, site, stats, validate
 from gnlc.errors import UNUSABLE, debugging
 
 EXIT_CODES = """Exit codes: 0 success (data conforms); 1 data does not conform; 2 input unusable
@@ -48,6 +48,7 @@ for _command in (
     stats.command,
     serve.command,
     publish.command,
+    site.command,
 ):
     cli.add_command(_command)
 

@@ -1,0 +1,58 @@
+"""`gnlc site`: validate, then write the static linked-data site atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gnlc.commands.common import root_of, warn
+from gnlc.errors import NONCONFORMING, OK
+
+
+@click.command("site")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Site folder (default: site/ under the root); replaced whole on every build.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="Where the site will be hosted: absolute URLs in sitemap, canonical links, .htaccess.",
+)
+@click.pass_context
+def command(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
+    """Validate, then build the static linked-data site in English and Thai.
+
+    \b
+    One page per city, country, region, cohort, characteristic, SDG, award edition and
+    vocabulary term (en/PATH.html, th/PATH.html) with its RDF beside it (PATH.ttl,
+    PATH.jsonld); index pages, an offline world map, a growth chart, the release dumps in
+    dist/, sitemap.xml and the .htaccess content-negotiation rules for w3id.org.
+    Nothing is written if the data does not conform.
+
+    \b
+    Examples:
+      gnlc site && python -m http.server -d site 8000
+      gnlc site --out /tmp/site --base-url https://example.org/gnlc/
+    """
+    from gnlc.paths import is_bundled
+    from gnlc.reporting import render_report
+    from gnlc.site import build_site
+
+    root = root_of(ctx)
+    if out is None:  # an installed wheel's own copy is read-only: build into ./site instead
+        out = Path("site") if is_bundled(root) else root / "site"
+    report, result = build_site(root, out, base_url)
+    if result is None:
+        click.echo(render_report(report, "text"), err=True, nl=False)
+        click.echo(f"gnlc: site refused: data does not conform; {out} left unchanged", err=True)
+        ctx.exit(NONCONFORMING)
+    if report.warnings:
+        warn([f"gnlc: {len(report.warnings)} warning(s) (gaps); see gnlc validate"])
+    size = sum(len(data) for data in result.files.values())
+    click.echo(f"wrote {out}: {result.pages} pages, {len(result.files)} files, {size:,} B")
+    ctx.exit(OK)

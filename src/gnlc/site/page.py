@@ -1,0 +1,189 @@
+"""One rendered page: relative links, names in the page's language, values, and citations."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from gnlc.site import i18n
+from gnlc.site.layout import SKOS, XSD
+from gnlc.site.view import Value, short, sort_key
+
+if TYPE_CHECKING:
+    from gnlc.site.pages import SiteBuilder
+
+
+@dataclass
+class Member:
+    """A learning city with what the index pages, map and chart need."""
+
+    iri: str
+    path: str
+    country: str | None
+    region: str | None
+    year: str
+    cohort: str | None
+    current: bool
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass
+class Row:
+    """One property of a node: its label, its values and the sources that state them."""
+
+    label: object
+    values: list
+    sources: object
+    note: str = ""
+
+
+@dataclass
+class Section:
+    """A node of a description shown as a table (the resource itself or a hash sub-node)."""
+
+    anchor: str
+    title: object
+    rows: list[Row] = field(default_factory=list)
+
+
+class Page:
+    """Link and value rendering for one page (its language and its place in the tree)."""
+
+    def __init__(self, site: SiteBuilder, lang: str, file: str) -> None:
+        self.site, self.lang, self.file = site, lang, file
+        self.cited: list[str] = []
+
+    def href(self, target: str) -> str:
+        """A relative link from this page to a site file (may carry a #fragment)."""
+        path, _, fragment = target.partition("#")
+        if path == self.file:
+            return "#" + fragment if fragment else posixpath.basename(path)
+        return relative(path, posixpath.dirname(self.file)) + ("#" + fragment if fragment else "")
+
+    def name(self, iri: str):
+        """The resource's name in this language, marked with its own language if different."""
+        from markupsafe import Markup, escape
+
+        text, lang = self.site.view.label(iri, self.lang)
+        if lang and lang != self.lang:
+            return Markup(f'<span lang="{lang}">{escape(text)}</span>')
+        return Markup(escape(text))
+
+    def notation(self, iri: str) -> str:
+        """The skos:notation of a concept (an SDG's number), or ''."""
+        found = self.site.view.first(iri, SKOS + "notation")
+        return found.value if found else ""
+
+    def plain_name(self, iri: str) -> str:
+        """The resource's name as plain text."""
+        return self.site.view.label(iri, self.lang)[0]
+
+    def link(self, iri: str, text=None):
+        """A link to the resource's page, or to the IRI itself when it has none."""
+        from markupsafe import Markup, escape
+
+        target = self.site.file_for(iri, self.lang)
+        if target is None:
+            if iri.startswith(("http://", "https://")):
+                shown = text or short(iri)
+                return Markup(f'<a class="external" href="{escape(iri)}">{escape(shown)}</a>')
+            return Markup(f"<code>{escape(iri)}</code>")
+        if text is None and "#" in iri and iri.partition("#")[0] in self.site.resources:
+            text = self.site.node_title(iri, self.lang)
+        label = self.name(iri) if text is None else escape(text)
+        return Markup(f'<a href="{escape(self.href(target))}">{label}</a>')
+
+    def term(self, iri: str):
+        """A property or class: its label in this language, linked to its documentation."""
+        from markupsafe import Markup, escape
+
+        label = self.site.term_label(iri, self.lang)
+        if self.lang == "en" and ":" not in label:
+            label = label[:1].upper() + label[1:]
+        target = self.site.file_for(iri, self.lang)
+        title = escape(short(iri))
+        if target:
+            return Markup(f'<a href="{escape(self.href(target))}" title="{title}">{label}</a>')
+        return Markup(f'<abbr title="{escape(iri)}">{escape(label)}</abbr>')
+
+    def value(self, value: Value):
+        """One RDF value as HTML: a link, or a literal marked with its language."""
+        from markupsafe import Markup, escape
+
+        if value.kind == "iri":
+            return self.link(value.value)
+        if value.kind == "bnode":
+            items = self.site.rdf_list(value.key)
+            if items is not None:
+                return Markup(" ∘ ").join(self.value(item) for item in items)
+            return Markup("<span>[…]</span>")
+        text = escape(value.value)
+        if value.datatype == XSD + "anyURI":
+            return self.link(value.value)
+        if value.lang and value.lang != self.lang:
+            return Markup(f'<span lang="{value.lang}">{text}</span>')
+        if value.lang:
+            return Markup(f"<span>{text}</span>")
+        return Markup(f"<span>{text}</span>")
+
+    def cite(self, sources: list[str]):
+        """Numbered links straight to each source (numbers shared with the page's source list)."""
+        from markupsafe import Markup, escape
+
+        if not sources:
+            return Markup(
+                f'<span class="no-source">{escape(i18n.text("no_source", self.lang))}</span>'
+            )
+        links = []
+        for url in sources:
+            if url not in self.cited:
+                self.cited.append(url)
+            number = self.cited.index(url) + 1
+            target = self.site.file_for(url, self.lang)
+            href = self.href(target) if target else url
+            links.append(
+                f'<a class="cite" href="{escape(href)}" title="{escape(url)}">[{number}]</a>'
+            )
+        return Markup(" ".join(links))
+
+    def source_list(self) -> list[tuple[int, str, str]]:
+        """(number, href, text) of every source cited on the page so far."""
+        out = []
+        for number, url in enumerate(self.cited, 1):
+            target = self.site.file_for(url, self.lang)
+            out.append((number, self.href(target) if target else url, unquote(url)))
+        return out
+
+    def members_rows(self, members: list[Member]) -> list[dict]:
+        """Rows for a table of member cities, sorted by name in this language."""
+        rows = []
+        for member in members:
+            country = member.country
+            rows.append(
+                {
+                    "member": member,
+                    "name": self.link(member.iri),
+                    "sort_name": sort_key(self.plain_name(member.iri)),
+                    "country": self.link(country) if country else "",
+                    "country_name": self.plain_name(country) if country else "",
+                    "region": self.link(member.region) if member.region else "",
+                    "region_name": self.plain_name(member.region) if member.region else "",
+                    "cohort": self.link(member.cohort, member.year)
+                    if member.cohort
+                    else member.year,
+                }
+            )
+        return sorted(rows, key=lambda r: (r["sort_name"], r["member"].iri))
+
+
+def relative(path: str, start: str) -> str:
+    """posixpath.relpath for site paths (no '..', no leading '/'), without touching the disk."""
+    parts = path.split("/")
+    base = start.split("/") if start else []
+    common = 0
+    while common < len(base) and common < len(parts) - 1 and parts[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:])

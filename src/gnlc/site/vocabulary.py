@@ -1,0 +1,184 @@
+"""The vocabulary's pages (one for the ontology, one per term) and the dataset's page and files."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gnlc.namespaces import GNLC, ONTOLOGY, PREFIXES
+from gnlc.site import i18n, schemaorg
+from gnlc.site.layout import DATASET, DCTERMS, OWL, RDFS, SKOS
+from gnlc.site.page import Page
+from gnlc.site.view import Value, View, canonical
+
+if TYPE_CHECKING:
+    from gnlc.site.pages import SiteBuilder
+
+
+def ontology_terms(site: SiteBuilder, lang: str) -> dict[str, list[str]]:
+    """Classes, object and datatype properties of the vocabulary, by label."""
+    groups: dict[str, list[str]] = {"classes": [], "object": [], "datatype": [], "other": []}
+    for term in site.terms:
+        types = site.view.types(term)
+        if OWL + "Class" in types:
+            groups["classes"].append(term)
+        elif OWL + "ObjectProperty" in types:
+            groups["object"].append(term)
+        elif OWL + "DatatypeProperty" in types:
+            groups["datatype"].append(term)
+        else:
+            groups["other"].append(term)
+    return {k: sorted(v, key=lambda t: t[len(GNLC) :].lower()) for k, v in groups.items()}
+
+
+def term_info(site: SiteBuilder, page: Page, term: str) -> dict:
+    """Everything the vocabulary says about one term, ready for a template."""
+    view = site.view
+    other = "th" if page.lang == "en" else "en"
+    types = view.types(term)
+
+    def links(predicate: str) -> list:
+        return [page.value(v) for v in view.values(term, predicate)]
+
+    domain_of = [t for t in site.terms if term in view.iris(t, RDFS + "domain")]
+    range_of = [t for t in site.terms if term in view.iris(t, RDFS + "range")]
+    chains = [page.value(v) for v in view.values(term, OWL + "propertyChainAxiom")]
+    instances = len(view.instances(term)) if OWL + "Class" in types else None
+    return {
+        "iri": term,
+        "local": term[len(GNLC) :],
+        "label": view.literal(term, RDFS + "label", page.lang) or "",
+        "other_label": view.literal(term, RDFS + "label", other) or "",
+        "definition": view.literal(term, SKOS + "definition", page.lang) or "",
+        "other_definition": view.literal(term, SKOS + "definition", other) or "",
+        "other": other,
+        "types": [page.term(t) for t in types],
+        "functional": OWL + "FunctionalProperty" in types,
+        "domain": links(RDFS + "domain"),
+        "range": links(RDFS + "range"),
+        "subclass_of": links(RDFS + "subClassOf"),
+        "subproperty_of": links(RDFS + "subPropertyOf"),
+        "chains": chains,
+        "domain_of": [page.term(t) for t in domain_of],
+        "range_of": [page.term(t) for t in range_of],
+        "instances": instances,
+        "term_page": page.href(f"{page.lang}/ontology/{term[len(GNLC) :]}.html"),
+        "in_vocabulary": page.href(f"{page.lang}/ontology.html#{term[len(GNLC) :]}"),
+    }
+
+
+def ontology_pages(site: SiteBuilder, lang: str) -> None:
+    """LANG/ontology.html and one page per vocabulary term."""
+    file = f"{lang}/ontology.html"
+    page = Page(site, lang, file)
+    groups = ontology_terms(site, lang)
+    info = {k: [term_info(site, page, t) for t in v] for k, v in groups.items()}
+    meta = site.section(page, ONTOLOGY, "about", i18n.text("facts", lang))
+    schema = {
+        "@context": "https://schema.org",
+        "@type": "DefinedTermSet",
+        "@id": ONTOLOGY,
+        "name": site.view.literal(ONTOLOGY, DCTERMS + "title", lang) or "",
+        "url": site.url(file),
+        "hasDefinedTerm": [
+            {"@type": "DefinedTerm", "@id": t, "name": site.term_label(t, lang)} for t in site.terms
+        ],
+    }
+    site.render(
+        "ontology.html",
+        file,
+        lang,
+        page,
+        title=site.view.literal(ONTOLOGY, DCTERMS + "title", lang) or "gnlc",
+        description=site.view.literal(ONTOLOGY, DCTERMS + "description", lang) or "",
+        iri=ONTOLOGY,
+        groups=info,
+        meta=meta,
+        rdf_alternates=site.rdf_links(page, "ontology"),
+        schema=site.schema_json(schema),
+        namespace=GNLC,
+    )
+    for term in site.terms:
+        local = term[len(GNLC) :]
+        term_file = f"{lang}/ontology/{local}.html"
+        term_page = Page(site, lang, term_file)
+        info_one = term_info(site, term_page, term)
+        site.render(
+            "term.html",
+            term_file,
+            lang,
+            term_page,
+            title=info_one["label"] or local,
+            term=info_one,
+            section=site.section(term_page, term, "facts", i18n.text("facts", lang)),
+            rdf_alternates=site.rdf_links(term_page, f"ontology/{local}"),
+            schema=site.schema_json(
+                {
+                    "@context": "https://schema.org",
+                    "@type": "DefinedTerm",
+                    "@id": term,
+                    "name": info_one["label"] or local,
+                    "description": info_one["definition"],
+                    "inDefinedTermSet": ONTOLOGY,
+                    "url": site.url(term_file),
+                }
+            ),
+        )
+
+
+def void_view(site: SiteBuilder) -> View:
+    """The release's void.ttl as a View."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(site.release["void.ttl"], format=pyoxigraph.RdfFormat.TURTLE)
+    return View(store)
+
+
+def dataset_files(site: SiteBuilder) -> None:
+    """dataset.ttl and dataset.jsonld: the VoID and DCAT description of the release."""
+    import pyoxigraph
+
+    from gnlc.jsonld import to_jsonld
+    from gnlc.paths import CONTEXT_FILE
+
+    triples = [
+        q.triple
+        for q in pyoxigraph.parse(site.release["void.ttl"], format=pyoxigraph.RdfFormat.TURTLE)
+    ]
+    site.add("dataset.ttl", site.release["void.ttl"])
+    site.add("dataset.jsonld", to_jsonld(canonical(triples), site.root / CONTEXT_FILE))
+
+
+def dataset_page(site: SiteBuilder, lang: str) -> None:
+    """LANG/dataset.html: the dataset's VoID/DCAT description and its downloads."""
+    file = f"{lang}/dataset.html"
+    page = Page(site, lang, file)
+    void = void_view(site)
+    own, site.view = site.view, void
+    try:
+        skip = (PREFIXES["void"] + "classPartition",)
+        facts = site.section(page, DATASET, "facts", i18n.text("facts", lang), skip)
+        partitions = [
+            (
+                page.link(void.iris(p, PREFIXES["void"] + "class")[0])
+                if void.iris(p, PREFIXES["void"] + "class")
+                else "",
+                (void.first(p, PREFIXES["void"] + "entities") or Value("literal", "")).value,
+            )
+            for p in void.iris(DATASET, PREFIXES["void"] + "classPartition")
+        ]
+    finally:
+        site.view = own
+    site.render(
+        "dataset.html",
+        file,
+        lang,
+        page,
+        title=i18n.text("dataset_page", lang),
+        facts=facts,
+        partitions=partitions,
+        downloads=site.downloads(),
+        rdf_alternates=site.rdf_links(page, "dataset"),
+        schema=site.schema_json(schemaorg.dataset(site, lang)),
+        void=page.href("dist/void.ttl"),
+    )

@@ -1,0 +1,800 @@
+"""`gnlc site`: layout, RDF beside every page, Thai and English, links, and a real browser.
+
+Two sites are built once per session: one from a copy of the repository's sources (whatever
+data/ holds), one from the reference data plus made-up members (tests/fixtures/site-members/)
+that cover a Thai name, a missing Thai name, a missing point and an ended membership. Expected
+values are computed with rdflib from the sources, not taken from the site's own code.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from helpers import current_members, lang_value, rdflib_release_graph
+
+BASE = "https://w3id.org/gnlc/"
+GNLC = BASE + "ontology#"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+FIXTURE_MEMBERS = Path(__file__).resolve().parent / "fixtures" / "site-members"
+KINDS = ("city", "country", "region", "cohort", "characteristic", "sdg", "award")
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+def copy_sources(root: Path, target: Path, members: Path | None) -> Path:
+    """A root in target: the repository's sources, its data or reference data + members."""
+    for name in ("ontology", "shapes", "queries"):
+        shutil.copytree(root / name, target / name)
+    if members is None:
+        shutil.copytree(root / "data", target / "data")
+    else:
+        shutil.copytree(root / "data" / "reference", target / "data" / "reference")
+        shutil.copytree(members, target / "data" / "members")
+    return target
+
+
+def build(root: Path, out: Path, base_url: str | None = None) -> Path:
+    """Build the site from root into out, failing the test if the data does not conform."""
+    from gnlc.site import build_site
+
+    report, result = build_site(root, out, base_url)
+    assert result is not None, [f.message_en for f in report.violations]
+    return out
+
+
+@pytest.fixture(scope="session")
+def fixture_root(tmp_path_factory, root: Path) -> Path:
+    """Reference data plus the made-up members."""
+    return copy_sources(root, tmp_path_factory.mktemp("fixture-root"), FIXTURE_MEMBERS)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(fixture_root: Path, tmp_path_factory) -> Path:
+    """The site of the made-up members."""
+    return build(fixture_root, tmp_path_factory.mktemp("fixture-site") / "site")
+
+
+@pytest.fixture(scope="session")
+def real_root(tmp_path_factory, root: Path) -> Path:
+    """A copy of the repository's sources as they are."""
+    return copy_sources(root, tmp_path_factory.mktemp("real-root"), None)
+
+
+@pytest.fixture(scope="session")
+def real_site(real_root: Path, tmp_path_factory) -> Path:
+    """The site of the repository's data."""
+    return build(real_root, tmp_path_factory.mktemp("real-site") / "site")
+
+
+@pytest.fixture(params=["fixture", "real"])
+def any_site(request) -> tuple[Path, Path]:
+    """(sources root, site) for each of the two sites."""
+    return (
+        request.getfixturevalue(f"{request.param}_root"),
+        request.getfixturevalue(f"{request.param}_site"),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def graph_of(root: Path):
+    """Second route: the sources parsed by rdflib with the rules applied by rdflib."""
+    return rdflib_release_graph(root)
+
+
+def expected_members(root: Path) -> dict:
+    """Current members, and those with coordinates, computed with rdflib."""
+    import rdflib
+
+    graph = graph_of(root)
+    members = current_members(graph)
+    located = [
+        city
+        for city in members
+        if any(
+            (point, rdflib.URIRef(GEO + "lat"), None) in graph
+            and (point, rdflib.URIRef(GEO + "long"), None) in graph
+            for point in graph.objects(city, rdflib.URIRef(GEO + "location"))
+        )
+    ]
+    return {"members": members, "located": located}
+
+
+def resources(root: Path) -> list[str]:
+    """Every IRI under BASE with a description of its own (not hash sub-nodes, not ontology)."""
+    import rdflib
+
+    graph = graph_of(root)
+    found = set()
+    for subject in graph.subjects():
+        if isinstance(subject, rdflib.URIRef):
+            iri = str(subject)
+            if iri.startswith(BASE) and "#" not in iri and not iri.startswith(BASE + "ontology"):
+                found.add(iri)
+    return sorted(found)
+
+
+# --- HTML parsing -----------------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """Links, ids, lang attributes, <link rel=alternate> and JSON-LD scripts of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []  # (tag, url)
+        self.ids: set[str] = set()
+        self.html_lang = ""
+        self.alternates: list[dict] = []
+        self.scripts: list[str] = []
+        self.classes: list[tuple[str, str]] = []
+        self._script: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.html_lang = a.get("lang", "")
+        if "id" in a:
+            self.ids.add(a["id"])
+        for attr in ("href", "src"):
+            if a.get(attr) is not None:
+                self.links.append((tag, a[attr]))
+        if tag == "link" and a.get("rel") == "alternate":
+            self.alternates.append(a)
+        if tag == "script" and a.get("type") == "application/ld+json":
+            self._script = []
+        if "class" in a:
+            self.classes.append((tag, a["class"]))
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append("".join(self._script))
+            self._script = None
+
+
+@functools.lru_cache(maxsize=4096)
+def parse(path: Path) -> Page:
+    """The parsed page at path."""
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def h1(path: Path) -> str:
+    """The inner HTML of the page's h1."""
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", path.read_text(encoding="utf-8"), re.DOTALL)
+    assert match, path
+    return match.group(1)
+
+
+def slug(iri: str) -> str:
+    """The path of a resource under BASE."""
+    return iri[len(BASE) :]
+
+
+# --- layout and RDF ---------------------------------------------------------------------------
+
+
+def test_layout(fixture_site: Path) -> None:
+    """The documented files exist, and dist/ holds the release."""
+    from gnlc.paths import RELEASE_FILES
+
+    for lang in ("en", "th"):
+        for name in ("index", "members", "countries", "cohorts", "regions", "awards", "map"):
+            assert (fixture_site / lang / f"{name}.html").is_file(), (lang, name)
+        for name in ("growth", "ontology", "dataset", "city/th-testburi", "country/TH"):
+            assert (fixture_site / lang / f"{name}.html").is_file(), (lang, name)
+        assert (fixture_site / lang / "ontology" / "LearningCity.html").is_file()
+    for name in ("index.html", ".htaccess", "sitemap.xml", "static/style.css", "dataset.ttl"):
+        assert (fixture_site / name).is_file(), name
+    assert sorted(p.name for p in (fixture_site / "dist").iterdir()) == sorted(RELEASE_FILES)
+    assert (fixture_site / "static" / "world-atlas-LICENSE.txt").is_file()
+
+
+def test_every_resource_has_pages_and_rdf(any_site) -> None:
+    """Each resource has an English and a Thai page and its Turtle and JSON-LD beside them."""
+    root, site = any_site
+    missing = []
+    for iri in resources(root):
+        for file in (f"en/{slug(iri)}.html", f"th/{slug(iri)}.html", f"{slug(iri)}.ttl"):
+            if not (site / file).is_file():
+                missing.append(file)
+        if not (site / f"{slug(iri)}.jsonld").is_file():
+            missing.append(f"{slug(iri)}.jsonld")
+    assert not missing
+
+
+def description(graph, iri: str):
+    """Second route to a description: the subject's triples and its hash sub-nodes', via rdflib."""
+    import rdflib
+
+    out = rdflib.Graph()
+    for s, p, o in graph:
+        if isinstance(s, rdflib.URIRef) and (str(s) == iri or str(s).startswith(iri + "#")):
+            out.add((s, p, o))
+    return out
+
+
+def by_value(graph) -> set:
+    """Triples with literals compared by value (Oxigraph writes 14.0 as the decimal 14)."""
+    import rdflib
+
+    out = set()
+    for s, p, o in graph:
+        if isinstance(o, rdflib.Literal):
+            o = ("literal", o.toPython() if o.datatype else str(o), o.datatype, o.language)
+        out.add((s, p, o))
+    return out
+
+
+def test_rdf_beside_each_page_is_the_description(any_site) -> None:
+    """PATH.ttl and PATH.jsonld hold exactly the subject's and its sub-nodes' triples."""
+    import rdflib
+
+    root, site = any_site
+    graph = graph_of(root)
+    wrong = []
+    for iri in resources(root):
+        expected = by_value(description(graph, iri))
+        turtle = rdflib.Graph().parse(site / f"{slug(iri)}.ttl", format="turtle")
+        jsonld = rdflib.Graph().parse(site / f"{slug(iri)}.jsonld", format="json-ld")
+        if by_value(turtle) != expected or by_value(jsonld) != expected:
+            wrong.append(iri)
+    assert not wrong
+
+
+def test_pages_advertise_their_rdf(fixture_site: Path) -> None:
+    """<link rel=alternate> names the Turtle and JSON-LD files, and they exist."""
+    for lang in ("en", "th"):
+        page_path = fixture_site / lang / "city" / "th-testburi.html"
+        types = {}
+        for alt in parse(page_path).alternates:
+            if "type" in alt:
+                types[alt["type"]] = (page_path.parent / alt["href"]).resolve()
+        assert types["text/turtle"] == (fixture_site / "city" / "th-testburi.ttl").resolve()
+        assert types["application/ld+json"] == (fixture_site / "city/th-testburi.jsonld").resolve()
+
+
+def test_vocabulary_description(fixture_root: Path, fixture_site: Path) -> None:
+    """ontology.ttl holds the whole vocabulary, as the repository's ontology file does."""
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    source = rdflib.Graph().parse(fixture_root / "ontology" / "gnlc.ttl", format="turtle")
+    assert isomorphic(rdflib.Graph().parse(fixture_site / "ontology.ttl"), source)
+    assert isomorphic(
+        rdflib.Graph().parse(fixture_site / "ontology.jsonld", format="json-ld"), source
+    )
+
+
+# --- languages --------------------------------------------------------------------------------
+
+
+def test_thai_page_shows_thai_name(fixture_site: Path) -> None:
+    """A Thai city's Thai page has its sourced Thai name as heading; the English page, English."""
+    assert "ทดสอบบุรี" in h1(fixture_site / "th/city/th-testburi.html")
+    assert h1(fixture_site / "en/city/th-testburi.html").strip() == "Testburi"
+    assert parse(fixture_site / "th/city/th-testburi.html").html_lang == "th"
+    assert parse(fixture_site / "en/city/th-testburi.html").html_lang == "en"
+
+
+def test_missing_thai_name_is_english_marked_en(fixture_site: Path) -> None:
+    """Without a sourced Thai name the Thai page shows the English one, marked lang="en"."""
+    assert h1(fixture_site / "th/city/kr-testville.html").strip() == (
+        '<span lang="en">Testville</span>'
+    )
+
+
+def test_every_member_heading_follows_its_labels(real_root: Path, real_site: Path) -> None:
+    """For every real member: the Thai label on the Thai page, else English marked lang="en"."""
+    import rdflib
+
+    graph = graph_of(real_root)
+    wrong = []
+    for city in expected_members(real_root)["members"]:
+        thai = lang_value(graph, city, rdflib.URIRef(SKOS + "prefLabel"), "th")
+        english = lang_value(graph, city, rdflib.URIRef(SKOS + "prefLabel"), "en")
+        heading = h1(real_site / f"th/{slug(str(city))}.html").strip()
+        expected = escape_text(thai) if thai else f'<span lang="en">{escape_text(english)}</span>'
+        if heading != expected:
+            wrong.append(str(city))
+    assert not wrong
+
+
+def test_language_switch_on_every_page(fixture_site: Path) -> None:
+    """Every page under en/ links to its th/ twin (hreflang) and the other way round."""
+    for page_path in sorted(fixture_site.glob("*/**/*.html")):
+        rel = page_path.relative_to(fixture_site).as_posix()
+        lang, rest = rel.split("/", 1)
+        other = "th" if lang == "en" else "en"
+        parsed = parse(page_path)
+        assert parsed.html_lang == lang, rel
+        twin = (fixture_site / other / rest).resolve()
+        hrefs = [(page_path.parent / h).resolve() for t, h in parsed.links if t == "a"]
+        assert twin in hrefs, rel
+
+
+def test_thai_font_stack(fixture_site: Path) -> None:
+    """System fonts only, with Thai-capable families; no web fonts or @import."""
+    css = (fixture_site / "static" / "style.css").read_text(encoding="utf-8")
+    assert '"Noto Sans Thai"' in css and '"Sarabun"' in css and '"Tahoma"' in css
+    assert "@font-face" not in css and "@import" not in css and "url(" not in css
+
+
+# --- facts, sources, schema.org ----------------------------------------------------------------
+
+
+def test_every_fact_row_cites_a_source(fixture_site: Path) -> None:
+    """Each row of each facts table carries a source link (or says none is recorded)."""
+    for page_path in sorted(fixture_site.glob("en/**/*.html")):
+        text = page_path.read_text(encoding="utf-8")
+        for body in re.findall(r'<table class="facts-table">.*?<tbody>(.*?)</tbody>', text, re.S):
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+                assert 'class="cite"' in row or 'class="no-source"' in row, page_path
+
+
+def test_city_page_links_its_sources(fixture_root: Path, fixture_site: Path) -> None:
+    """Every dcterms:source of the city, its membership and its point is linked on its page."""
+    import rdflib
+
+    graph = graph_of(fixture_root)
+    source = rdflib.URIRef(DCTERMS + "source")
+    iri = BASE + "city/th-testburi"
+    expected = {
+        str(o)
+        for s, o in graph.subject_objects(source)
+        if str(s) == iri or str(s).startswith(iri + "#")
+    }
+    hrefs = {h for _, h in parse(fixture_site / "th/city/th-testburi.html").links}
+    assert expected and expected <= hrefs
+
+
+def test_schema_org_place_with_geo(fixture_site: Path) -> None:
+    """A city page embeds schema:Place with GeoCoordinates; a country page schema:Country."""
+    data = json.loads(parse(fixture_site / "en/city/th-testburi.html").scripts[0])
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "Place"
+    assert data["geo"] == {"@type": "GeoCoordinates", "latitude": 18.5, "longitude": 99.5}
+    assert data["containedInPlace"]["@type"] == "Country"
+    country = json.loads(parse(fixture_site / "th/country/TH.html").scripts[0])
+    assert country["@type"] == "Country"
+    assert country["name"] == "ไทย"
+    no_point = json.loads(parse(fixture_site / "en/city/cn-exampleton.html").scripts[0])
+    assert "geo" not in no_point
+
+
+def test_vocabulary_page_documents_every_term(fixture_root: Path, fixture_site: Path) -> None:
+    """Every class and property: anchor, both labels, both definitions, domain and range."""
+    import rdflib
+
+    graph = rdflib.Graph().parse(fixture_root / "ontology" / "gnlc.ttl", format="turtle")
+    terms = {s for s in graph.subjects() if str(s).startswith(GNLC)}
+    assert terms
+    for lang in ("en", "th"):
+        page_path = fixture_site / lang / "ontology.html"
+        text = page_path.read_text(encoding="utf-8")
+        ids = parse(page_path).ids
+        for term in terms:
+            local = str(term)[len(GNLC) :]
+            assert local in ids, (lang, local)
+            assert (fixture_site / lang / "ontology" / f"{local}.html").is_file()
+            for other in ("en", "th"):
+                label = lang_value(graph, term, rdflib.RDFS.label, other)
+                definition = lang_value(graph, term, rdflib.URIRef(SKOS + "definition"), other)
+                assert label and escape_text(label) in text, (lang, local, other)
+                assert definition and escape_text(definition) in text, (lang, local, other)
+            block = text.split(f'id="{local}"', 1)[1].split("</article>", 1)[0]
+            for prop in (rdflib.RDFS.domain, rdflib.RDFS.range):
+                for value in graph.objects(term, prop):
+                    target = str(value)
+                    shown = target[len(GNLC) :] if target.startswith(GNLC) else target
+                    assert shown in block, (lang, local, prop, target)
+
+
+def escape_text(text: str) -> str:
+    """Text as Jinja2 autoescaping writes it."""
+    from markupsafe import escape
+
+    return str(escape(text))
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+def internal_targets(site: Path, page_path: Path):
+    """(url, resolved file, fragment) of every link on a page that stays inside the site."""
+    for _, url in parse(page_path).links:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith(("data:", "mailto:")):
+            continue
+        path = unquote(parts.path)
+        target = page_path if not path else (page_path.parent / path)
+        yield url, target, parts.fragment
+
+
+def test_no_broken_internal_links(any_site) -> None:
+    """Every internal href/src of every page points at an existing file (and #id if any)."""
+    _, site = any_site
+    broken = []
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 20
+    for page_path in pages:
+        for url, target, fragment in internal_targets(site, page_path):
+            resolved = target.resolve()
+            if site.resolve() not in resolved.parents:
+                broken.append((page_path.relative_to(site).as_posix(), url, "outside the site"))
+            elif resolved.is_dir() or not resolved.is_file():
+                broken.append((page_path.relative_to(site).as_posix(), url, "missing"))
+            elif fragment and resolved.suffix == ".html" and fragment not in parse(resolved).ids:
+                broken.append((page_path.relative_to(site).as_posix(), url, "no such #id"))
+    assert not broken[:20], f"{len(broken)} broken links"
+
+
+def test_no_external_resources(fixture_site: Path) -> None:
+    """Scripts, stylesheets, icons and images load from the site only (outbound <a> are fine)."""
+    for page_path in sorted(fixture_site.rglob("*.html")):
+        for tag, url in parse(page_path).links:
+            if tag in ("script", "img", "link", "iframe", "source"):
+                assert not urlsplit(url).scheme and not url.startswith("//"), (page_path, url)
+
+
+def test_sitemap_lists_every_page(fixture_site: Path) -> None:
+    """sitemap.xml names every HTML page."""
+    text = (fixture_site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = set(re.findall(r"<loc>(.*?)</loc>", text))
+    pages = {p.relative_to(fixture_site).as_posix() for p in fixture_site.rglob("*.html")}
+    assert locs == pages
+
+
+def test_base_url_makes_absolute_links(fixture_root: Path, tmp_path: Path) -> None:
+    """--base-url puts absolute URLs into canonical links, sitemap and .htaccess."""
+    from gnlc.site.negotiation import htaccess
+
+    base = "https://example.org/gnlc-site/"
+    site = build(fixture_root, tmp_path / "site", base)
+    page = site / "en" / "city" / "th-testburi.html"
+    text = page.read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{base}en/city/th-testburi.html">' in text
+    assert f'hreflang="th" href="{base}th/city/th-testburi.html"' in text
+    assert f"<loc>{base}th/index.html</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert (site / ".htaccess").read_text(encoding="utf-8") == htaccess(base)
+    assert 'href="../../static/style.css"' in text  # assets stay relative
+
+
+def test_default_links_are_relative(fixture_site: Path) -> None:
+    """Without --base-url no page links into its own host by absolute URL."""
+    for page_path in sorted(fixture_site.rglob("*.html")):
+        for _, url in parse(page_path).links:
+            assert not url.startswith("/"), (page_path, url)
+    assert "<loc>en/index.html</loc>" in (fixture_site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+# --- map and chart (static) -------------------------------------------------------------------
+
+
+def test_map_has_one_point_per_located_member(any_site) -> None:
+    """The map shows each current member with coordinates once, linked to its page."""
+    root, site = any_site
+    expected = sorted(slug(str(c)) for c in expected_members(root)["located"])
+    for lang in ("en", "th"):
+        page_path = site / lang / "map.html"
+        text = page_path.read_text(encoding="utf-8")
+        keys = sorted(re.findall(r'class="member-point" href="[^"]*" data-city="([^"]+)"', text))
+        assert keys == expected, lang
+        hrefs = re.findall(r'class="member-point" href="([^"]+)"', text)
+        assert all((page_path.parent / h).is_file() for h in hrefs)
+
+
+def test_chart_total_is_the_member_count(any_site) -> None:
+    """The growth chart's and its table's totals equal the current member count."""
+    root, site = any_site
+    count = len(expected_members(root)["members"])
+    text = (site / "en" / "growth.html").read_text(encoding="utf-8")
+    assert f'data-total-members="{count}"' in text
+    assert f'<td class="num" data-total="members">{count}</td>' in text
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_cli_builds_and_reports(fixture_root: Path, tmp_path: Path) -> None:
+    """`gnlc site --out DIR` exits 0 and says what it wrote."""
+    from click.testing import CliRunner
+
+    from gnlc.cli import cli
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["--root", str(fixture_root), "site", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "pages" in result.output
+    assert (out / "en" / "index.html").is_file()
+
+
+INVALID_CITY = """
+@prefix gnlc: <https://w3id.org/gnlc/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://w3id.org/gnlc/city/kr-brokenville> a gnlc:LearningCity ;
+    skos:prefLabel "Brokenville"@en ;
+    dcterms:source <https://example.org/fake-announcement> .
+"""
+
+
+def test_invalid_data_is_refused(fixture_root: Path, tmp_path: Path, root: Path) -> None:
+    """Non-conforming data: exit 1, and an existing site is left as it was."""
+    from click.testing import CliRunner
+
+    from gnlc.cli import cli
+
+    bad = copy_sources(root, tmp_path / "bad", FIXTURE_MEMBERS)
+    (bad / "data" / "members" / "broken.ttl").write_text(INVALID_CITY, encoding="utf-8")
+    out = tmp_path / "site"
+    first = CliRunner().invoke(cli, ["--root", str(fixture_root), "site", "--out", str(out)])
+    assert first.exit_code == 0
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    result = CliRunner().invoke(cli, ["--root", str(bad), "site", "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert not list(tmp_path.glob(".site.tmp-*"))
+
+
+def test_foreign_folder_is_not_replaced(fixture_root: Path, tmp_path: Path) -> None:
+    """An --out folder not made by gnlc site is refused (exit 2), never deleted."""
+    from click.testing import CliRunner
+
+    from gnlc.cli import cli
+
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(fixture_root), "site", "--out", str(out)])
+    assert result.exit_code == 2
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_bad_base_url_is_refused(fixture_root: Path, tmp_path: Path) -> None:
+    """A relative --base-url is an unusable input (exit 2)."""
+    from click.testing import CliRunner
+
+    from gnlc.cli import cli
+
+    args = ["--root", str(fixture_root), "site", "--out", str(tmp_path / "s"), "--base-url", "x"]
+    assert CliRunner().invoke(cli, args).exit_code == 2
+
+
+def test_rebuild_replaces_the_site(fixture_root: Path, tmp_path: Path) -> None:
+    """A second build swaps in a complete new folder; stale files disappear."""
+    out = build(fixture_root, tmp_path / "site")
+    (out / "en" / "stale.html").write_text("old", encoding="utf-8")
+    build(fixture_root, out)
+    assert not (out / "en" / "stale.html").exists()
+    assert (out / "en" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.tmp")) == []
+
+
+def test_same_sources_same_bytes(fixture_root: Path) -> None:
+    """Two renders of the same sources are byte-identical."""
+    from gnlc.site import render_site
+    from gnlc.sources import load_graph
+
+    first = render_site(fixture_root, load_graph(fixture_root).store).files
+    second = render_site(fixture_root, load_graph(fixture_root).store).files
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_htaccess_is_the_generated_rules(fixture_site: Path) -> None:
+    """site/.htaccess is what gnlc.site.negotiation generates (the tested rules)."""
+    from gnlc.site.negotiation import htaccess, target
+
+    assert (fixture_site / ".htaccess").read_text(encoding="utf-8") == htaccess(None)
+    for path in ("city/th-testburi", "country/TH", "cohort/2020", "ontology", "network"):
+        for accept in ("text/html", "text/turtle", "application/ld+json"):
+            for lang in ("", "th"):
+                assert (fixture_site / target(path, accept, lang)).is_file(), (path, accept)
+
+
+# --- in a real browser --------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+
+def serve(site: Path):
+    """A stdlib HTTP server for site on 127.0.0.1 (free port), in a thread."""
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by playwright; fails (never skips) when it is missing."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} missing: apt-get install chromium fonts-thai-tlwg"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def fixture_url(fixture_site: Path):
+    """The made-up members' site, served on loopback."""
+    server = serve(fixture_site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def real_url(real_site: Path):
+    """The repository data's site, served on loopback."""
+    server = serve(real_site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh page that records console errors and every request's host."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.errors = []
+    tab.hosts = set()
+    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.on("request", lambda r: tab.hosts.add(urlsplit(r.url).hostname or r.url.split(":")[0]))
+    yield tab
+    context.close()
+
+
+def shot(tab, name: str) -> None:
+    """Save a full-page screenshot to test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def assert_clean(tab) -> None:
+    """No console errors, and no request left 127.0.0.1 (data: URLs have no host)."""
+    assert tab.errors == []
+    assert tab.hosts <= {"127.0.0.1", "data"}, tab.hosts
+
+
+@pytest.mark.browser
+def test_browser_home(page, real_url: str, real_root: Path) -> None:
+    """The home page shows the member count, the map, the chart and the downloads."""
+    page.goto(real_url + "en/index.html")
+    count = len(expected_members(real_root)["members"])
+    assert page.locator('[data-count="members"]').inner_text() == str(count)
+    assert page.locator("svg.world-map").is_visible()
+    assert page.locator("svg.growth-chart").is_visible()
+    assert page.locator("table.downloads a", has_text="void.ttl").count() == 1
+    assert page.locator('a[href="../dist/void.ttl"]').first.is_visible()
+    shot(page, "home-en")
+    page.goto(real_url + "th/index.html")
+    assert page.locator("html").get_attribute("lang") == "th"
+    shot(page, "home-th")
+    assert_clean(page)
+
+
+@pytest.mark.browser
+def test_browser_thai_city_page(page, fixture_url: str) -> None:
+    """The Thai page of a Thai city shows its Thai name, rendered in a Thai-capable font."""
+    page.goto(fixture_url + "th/city/th-testburi.html")
+    heading = page.locator("h1")
+    assert heading.inner_text() == "ทดสอบบุรี"
+    assert heading.is_visible()
+    box = heading.bounding_box()
+    assert box and box["width"] > 40  # the glyphs take room: not tofu-collapsed or hidden
+    family = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert "Noto Sans Thai" in family
+    shot(page, "city-th")
+    page.get_by_role("link", name="English").click()
+    assert page.locator("h1").inner_text() == "Testburi"
+    page.goto(fixture_url + "th/city/kr-testville.html")
+    assert page.locator('h1 span[lang="en"]').inner_text() == "Testville"
+    assert_clean(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("which", ["fixture", "real"])
+def test_browser_map(page, which: str, request) -> None:
+    """The map shows one point per member with coordinates; a point leads to the city page."""
+    root = request.getfixturevalue(f"{which}_root")
+    expected = len(expected_members(root)["located"])
+    page.goto(request.getfixturevalue(f"{which}_url") + "en/map.html")
+    points = page.locator("svg.world-map a.member-point")
+    assert points.count() == expected
+    assert page.locator("#map-table tbody tr").count() == expected
+    assert page.locator("#map-table caption").is_visible()
+    shot(page, f"map-{which}")
+    if expected:
+        points.first.focus()
+        assert page.evaluate("document.activeElement.getAttribute('class')") == "member-point"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "/en/city/" in page.url
+    assert_clean(page)
+
+
+@pytest.mark.browser
+def test_browser_chart(page, real_url: str, real_root: Path) -> None:
+    """The chart's total equals the current member count computed from the data."""
+    count = len(expected_members(real_root)["members"])
+    page.goto(real_url + "en/growth.html")
+    chart = page.locator("svg.growth-chart")
+    assert chart.is_visible()
+    assert chart.get_attribute("data-total-members") == str(count)
+    assert page.locator('#growth-table [data-total="members"]').inner_text() == str(count)
+    shot(page, "growth")
+    assert_clean(page)
+
+
+@pytest.mark.browser
+def test_browser_members_filter_and_sort(page, fixture_url: str, fixture_root: Path) -> None:
+    """Filtering by country shows that country's current members; headers sort the table."""
+    import rdflib
+
+    graph = graph_of(fixture_root)
+    country = rdflib.URIRef(GNLC + "country")
+    thai = [c for c in expected_members(fixture_root)["members"] if
+            str(graph.value(c, country)) == BASE + "country/TH"]  # fmt: skip
+    page.goto(fixture_url + "en/members.html")
+    rows = page.locator("#members-table tbody tr")
+    assert page.locator("#member-filters").is_visible()
+    page.select_option('select[name="country"]', BASE + "country/TH")
+    assert rows.locator("visible=true").count() == len(thai)
+    page.get_by_role("button", name="Show all").click()
+    assert rows.locator("visible=true").count() == len(expected_members(fixture_root)["members"])
+    page.get_by_role("button", name="Name").click()
+    page.get_by_role("button", name="Name").click()
+    names = rows.locator("td:first-child").all_inner_texts()
+    assert names == sorted(names, key=str.casefold, reverse=True)
+    shot(page, "members")
+    assert_clean(page)
+
+
+@pytest.mark.browser
+def test_browser_members_without_javascript(browser, fixture_url: str, fixture_root: Path) -> None:
+    """Without JavaScript the members table is complete and the filter form stays hidden."""
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(fixture_url + "en/members.html")
+    rows = tab.locator("#members-table tbody tr")
+    assert rows.count() == len(expected_members(fixture_root)["members"])
+    assert not tab.locator("#member-filters").is_visible()
+    assert tab.get_by_role("link", name="Countries").first.is_visible()
+    context.close()
