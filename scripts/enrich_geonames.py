@@ -87,6 +87,12 @@ def thai_names(record: dict) -> list[str]:
     return sorted({n for n in record.get("alternatenames") or [] if THAI.search(n)})
 
 
+def decimal_text(value: float) -> str:
+    """Five decimals (about a metre), written as a store writes xsd:decimal: no trailing zeros."""
+    text = f"{value:.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def triples_for(city_iri: str, record: dict) -> list:
     """The generated triples for one matched city."""
     import pyoxigraph as ox
@@ -104,12 +110,12 @@ def triples_for(city_iri: str, record: dict) -> list:
         ox.Triple(
             point,
             ox.NamedNode(geo + "lat"),
-            ox.Literal(format(float(record["latitude"]), ".5f"), datatype=decimal),
+            ox.Literal(decimal_text(float(record["latitude"])), datatype=decimal),
         ),
         ox.Triple(
             point,
             ox.NamedNode(geo + "long"),
-            ox.Literal(format(float(record["longitude"]), ".5f"), datatype=decimal),
+            ox.Literal(decimal_text(float(record["longitude"])), datatype=decimal),
         ),
         ox.Triple(point, source, feature),
     ]

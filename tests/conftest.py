@@ -16,7 +16,7 @@ try:
     from hypothesis import settings
 
     settings.register_profile("ci", max_examples=25, deadline=None)
-    settings.register_profile("dev", max_examples=100, deadline=None)
+    settings.register_profile("dev", max_examples=40, deadline=None)
     settings.load_profile("ci" if os.environ.get("CI") else "dev")
 except ImportError:  # hypothesis is a test dependency; its own tests fail loudly without it
     pass

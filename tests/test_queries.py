@@ -124,13 +124,13 @@ def test_countries_ranked(store, source_graph) -> None:
 
 
 def test_members_per_region(store, source_graph) -> None:
-    counts = Counter(
-        lang_value(
-            source_graph, source_graph.value(c, u(GNLC + "region")), u(SKOS + "prefLabel"), "en"
-        )
-        or ""
-        for c in current_members(source_graph)
-    )
+    def region_name(city) -> str:
+        region = source_graph.value(city, u(GNLC + "region"))
+        if region is None:
+            return ""
+        return lang_value(source_graph, region, u(SKOS + "prefLabel"), "en") or ""
+
+    counts = Counter(region_name(c) for c in current_members(source_graph))
     got = {r[0]: int(r[1]) for r in rows(store, "members-per-region")}
     assert got == dict(counts)
 

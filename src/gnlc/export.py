@@ -99,6 +99,9 @@ def rdfxml(triples: list) -> str:
     body = pyoxigraph.serialize(
         triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=dict(sorted(PREFIXES.items()))
     ).decode("utf-8")
+    # XML parsers turn a raw carriage return into a line feed; only a character reference keeps
+    # it. The serializer writes no CR of its own, so every CR here is inside a literal.
+    body = body.replace("\r", "&#13;")
     comment = f"<!-- {GENERATED} -->\n"
     if body.startswith("<?xml"):
         end = body.index("?>") + 2

@@ -99,13 +99,17 @@ def _path_text(graph, node) -> str:
 
 
 def _messages(values) -> tuple[str, str]:
+    return _message_pairs((getattr(value, "language", None), str(value)) for value in values)
+
+
+def _message_pairs(pairs) -> tuple[str, str]:
+    """(English, Thai) message from (language, text) pairs: the first of each."""
     en = th = ""
-    for value in values:
-        lang = getattr(value, "language", None)
+    for lang, text in pairs:
         if lang == "th" and not th:
-            th = str(value)
+            th = text
         elif lang in ("en", None) and not en:
-            en = str(value)
+            en = text
     return en, th
 
 
@@ -186,28 +190,58 @@ def check_findings(store, root: Path) -> list[Finding]:
     return findings
 
 
+def _redefinition(path: Path, subject: str, predicate: str) -> Finding:
+    return Finding(
+        severity="Violation",
+        focus=subject,
+        path=predicate,
+        constraint="check:ontology-term-redefined",
+        message_en="a data file describes an ontology term; the vocabulary lives only in ontology/",
+        message_th="ไฟล์ข้อมูลบรรยายคำศัพท์ของออนโทโลยี คำศัพท์ต้องอยู่ในโฟลเดอร์ ontology/ เท่านั้น",
+        file=shown(path),
+    )
+
+
 def redefinition_findings(loaded: Loaded) -> list[Finding]:
     """Data files may use the vocabulary but never describe its terms."""
     findings = []
     for path in loaded.data_files:
+        if path in loaded.scanned:
+            # Watched while loading: the first triple whose subject is an ontology term.
+            hit = loaded.scanned[path]
+            if hit is not None:
+                findings.append(_redefinition(path, *hit))
+            continue
         for triple in parse_file(path, []):
             subject = getattr(triple.subject, "value", "")
             if subject.startswith(GNLC) or subject == GNLC.rstrip("#"):
-                findings.append(
-                    Finding(
-                        severity="Violation",
-                        focus=subject,
-                        path=triple.predicate.value,
-                        constraint="check:ontology-term-redefined",
-                        message_en="a data file describes an ontology term; "
-                        "the vocabulary lives only in ontology/",
-                        message_th="ไฟล์ข้อมูลบรรยายคำศัพท์ของออนโทโลยี "
-                        "คำศัพท์ต้องอยู่ในโฟลเดอร์ ontology/ เท่านั้น",
-                        file=shown(path),
-                    )
-                )
+                findings.append(_redefinition(path, subject, triple.predicate.value))
                 break
     return findings
+
+
+def _subjects_written(text: str, prefixes: dict[str, tuple[str, int]]):
+    """Each IRI that a line, written as a subject at its start, would name.
+
+    `<IRI>` up to any `>`, or `prefix:local` followed by whitespace, `;`, `,` or `.`; these are
+    exactly the lines the per-IRI patterns of earlier versions matched.
+    """
+    line = text.lstrip()
+    if line.startswith("<"):
+        end = line.find(">", 1)
+        while end != -1:
+            yield line[1:end]
+            end = line.find(">", end + 1)
+        return
+    colon = line.find(":")
+    if colon <= 0 or line[:colon] not in prefixes:
+        return
+    namespace, longest = prefixes[line[:colon]]
+    rest = line[colon + 1 : colon + 2 + longest]
+    for k in range(1, len(rest)):
+        char = rest[k]
+        if char in ";,." or char.isspace():
+            yield namespace + rest[:k]
 
 
 def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
@@ -216,13 +250,12 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
 
     wanted = {f.focus for f in findings if f.focus and not f.file}
     where: dict[str, tuple[str, int]] = {}
-    patterns = {}
-    for iri in wanted:
-        forms = [f"<{re.escape(iri)}>"]
-        for name, ns in PREFIXES.items():
-            if iri.startswith(ns) and iri != ns:
-                forms.append(re.escape(f"{name}:{iri[len(ns) :]}") + r"(?=[\s;,.])")
-        patterns[iri] = re.compile(r"^\s*(?:" + "|".join(forms) + ")")
+    # Per prefix: its namespace and the longest local part of a wanted IRI in it.
+    prefixes = {}
+    for name, ns in PREFIXES.items():
+        lengths = [len(iri) - len(ns) for iri in wanted if iri.startswith(ns) and iri != ns]
+        if lengths:
+            prefixes[name] = (ns, max(lengths))
     for path in files:
         if not wanted - where.keys():
             break
@@ -231,8 +264,8 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
         except (OSError, UnicodeDecodeError):
             continue
         for number, text in enumerate(lines, start=1):
-            for iri, pattern in patterns.items():
-                if iri not in where and pattern.match(text):
+            for iri in _subjects_written(text, prefixes):
+                if iri in wanted and iri not in where:
                     where[iri] = (shown(path), number)
     out = []
     for f in findings:
@@ -254,14 +287,18 @@ def compiled_findings(store, shapes: Sequence[Path], warnings: list[str]) -> lis
         triples = parse_file(Path(path), warnings)
         shapes_store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
     try:
-        checks = compile_shapes(shapes_store)
+        checks = compile_shapes(shapes_store, data=store)
     except Unsupported:
         return None
+    messages = {
+        id(check): _message_pairs(
+            (getattr(m, "language", None) or None, m.value) for m in check.messages
+        )
+        for check in checks
+    }
     findings = []
     for check, focus, value, path in run_checks(store, checks):
-        en, th = _messages(
-            [_rdflib_literal(m) for m in check.messages]
-        )
+        en, th = messages[id(check)]
         if value is not None and "{$value}" in en + th:
             en, th = en.replace("{$value}", value.value), th.replace("{$value}", value.value)
         findings.append(
@@ -277,12 +314,6 @@ def compiled_findings(store, shapes: Sequence[Path], warnings: list[str]) -> lis
             )
         )
     return findings
-
-
-def _rdflib_literal(term):
-    import rdflib
-
-    return rdflib.Literal(term.value, lang=term.language or None)
 
 
 def engine() -> str:
