@@ -105,6 +105,11 @@ def collect(store) -> dict:
     )[0]
     latest = next((c for c in reversed(cohorts) if c["announced_total_members"]), None)
     ended = _rows(store, "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m gnlc:endYear ?y }")[0]
+    thai_alt = _rows(
+        store,
+        f"""SELECT (COUNT(DISTINCT ?city) AS ?n) WHERE {{ {members}
+        ?city skos:altLabel ?alt FILTER (lang(?alt) = "th") }}""",
+    )[0]
     return {
         "classes": classes,
         "members": int(enrichment["members"]),
@@ -124,6 +129,7 @@ def collect(store) -> dict:
             "coordinates": int(enrichment["coordinates"]),
             "geonames": int(enrichment["geonames"]),
             "thai_labels": int(enrichment["thai"]),
+            "thai_alternative_labels": int(thai_alt["n"]),
         },
     }
 
@@ -206,7 +212,12 @@ def render_table(stats: dict) -> str:
             [
                 ["coordinates", e["coordinates"], _pct(e["coordinates"], members)],
                 ["GeoNames id", e["geonames"], _pct(e["geonames"], members)],
-                ["Thai label", e["thai_labels"], _pct(e["thai_labels"], members)],
+                ["Thai name (official)", e["thai_labels"], _pct(e["thai_labels"], members)],
+                [
+                    "Thai alternative name (GeoNames)",
+                    e["thai_alternative_labels"],
+                    _pct(e["thai_alternative_labels"], members),
+                ],
             ],
         )
     )
