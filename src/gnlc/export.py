@@ -86,14 +86,127 @@ def canonical_triples(store) -> list:
     return sorted(triples, key=str)
 
 
+# Triples that need more than a dump: a blank node (relabelled) or a triple term (fallback).
+_SPECIAL = """CONSTRUCT { ?s ?p ?o } WHERE {
+  ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o) || isTRIPLE(?s) || isTRIPLE(?o))
+}"""
+
+
+def _has_blank_node(line: bytes) -> bool:
+    return line.startswith(b"_:") or line.split(b" ", 2)[2].startswith(b"_:")
+
+
+def canonical_lines(store) -> list[bytes] | None:
+    """canonical_triples() as sorted N-Triples lines (no newline), from Oxigraph's own dump.
+
+    Only the triples with a blank node take part in RDFC-1.0 labelling, so only those go
+    through canonicalisation; the rest is dumped and sorted as bytes (the same order as their
+    text). None when the store holds named graphs or triple terms: use canonical_triples().
+    """
+    import pyoxigraph
+
+    if next(iter(store.named_graphs()), None) is not None:
+        return None
+    special = list(store.query(_SPECIAL))
+    if any(isinstance(t.subject, pyoxigraph.Triple) or isinstance(t.object, pyoxigraph.Triple)
+           for t in special):
+        return None
+    dump = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    lines = dump.split(b"\n")
+    del dump
+    if lines and not lines[-1]:
+        lines.pop()
+    if special:
+        lines = [line for line in lines if b"_:" not in line or not _has_blank_node(line)]
+        dataset = pyoxigraph.Dataset(
+            pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in special
+        )
+        dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+        lines.extend(
+            f"{pyoxigraph.Triple(q.subject, q.predicate, q.object)} .".encode() for q in dataset
+        )
+    lines.sort()
+    return lines
+
+
+class SortedNTriples:
+    """The triples of sorted N-Triples text grouped by subject, read only when asked for.
+
+    A mapping subject -> [(predicate, object)], terms as their N-Triples text, over the text of
+    gnlc.nt: the Turtle and JSON-LD writers read it one subject at a time, so the release graph
+    is never held as Python objects.
+    """
+
+    def __init__(self, text: bytes, spans: dict[str, tuple[int, int]], refs: dict) -> None:
+        self.text = text
+        self.spans = spans
+        self.refs = refs
+        self._blank: dict = {}
+
+    @classmethod
+    def from_lines(cls, lines: list[bytes], header: bytes = b"") -> SortedNTriples:
+        """From canonical_lines(): the text is header + the lines, one a line."""
+        text = header + b"\n".join(lines) + (b"\n" if lines else b"")
+        spans: dict[str, tuple[int, int]] = {}
+        refs: dict[str, int] = {}
+        position = start = len(header)
+        prefix = subject = b""
+        for line in lines:
+            # A subject's lines are adjacent: they all start with the same "<iri> ".
+            if not prefix or not line.startswith(prefix):
+                if prefix:
+                    spans[subject.decode()] = (start, position)
+                subject = line[: line.index(b" ")]
+                prefix = subject + b" "
+                start = position
+            position += len(line) + 1
+            if b"_:" in line:
+                obj = line.split(b" ", 2)[2]
+                if obj.startswith(b"_:"):
+                    node = obj[: obj.rindex(b" ")].decode()
+                    refs[node] = refs.get(node, 0) + 1
+        if prefix:
+            spans[subject.decode()] = (start, position)
+        return cls(text, spans, refs)
+
+    def __getitem__(self, subject: str) -> list[tuple[str, str]]:
+        cached = self._blank.get(subject)
+        if cached is not None:
+            return cached
+        start, end = self.spans[subject]
+        pairs = []
+        for line in self.text[start:end].decode().split("\n")[:-1]:
+            _, predicate, rest = line.split(" ", 2)
+            pairs.append((predicate, rest[:-2]))
+        if subject.startswith("_:"):
+            self._blank[subject] = pairs
+        return pairs
+
+    def get(self, subject: str, default=None):
+        """The subject's pairs, or default."""
+        return self[subject] if subject in self.spans else default
+
+    def __contains__(self, subject: object) -> bool:
+        return subject in self.spans
+
+    def __iter__(self):
+        return iter(self.spans)
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+
 def ntriples(triples: list, header: str = "") -> str:
     """Sorted N-Triples text, one triple a line."""
     lines = sorted({str(t) + " .\n" for t in triples})
     return (f"# {header}\n" if header else "") + "".join(lines)
 
 
-def rdfxml(triples: list) -> str:
-    """RDF/XML with the project's prefixes and a 'generated' comment after the declaration."""
+def rdfxml(triples) -> str:
+    """RDF/XML with the project's prefixes and a 'generated' comment after the declaration.
+
+    triples: in the order to write them (an iterator of triples or quads is fine).
+    """
     import pyoxigraph
 
     body = pyoxigraph.serialize(
@@ -289,25 +402,42 @@ def void_description(files: dict[str, bytes], store, date: str, graph_triples: i
 
 def make_release(root: Path, store) -> Release:
     """Every release file's bytes from a validated, derived store."""
+    import pyoxigraph
+
     from gnlc.formatting import canonical_text
-    from gnlc.jsonld import to_jsonld
-    from gnlc.turtle import serialize
+    from gnlc.jsonld import to_jsonld, to_jsonld_grouped
+    from gnlc.turtle import serialize, serialize_grouped
 
     date = release_date(root)
-    triples = canonical_triples(store)
     header = f"# {GENERATED}\n# version {__version__}, {date}; licence CC BY 4.0\n"
     files: dict[str, bytes] = {}
-    files["gnlc.nt"] = ntriples(triples, header.splitlines()[0][2:]).encode("utf-8")
-    files["gnlc.ttl"] = serialize(triples, header=header).encode("utf-8")
-    files["gnlc.jsonld"] = to_jsonld(triples, root / CONTEXT_FILE).encode("utf-8")
-    files["gnlc.rdf"] = rdfxml(triples).encode("utf-8")
+    lines = canonical_lines(store)
+    if lines is None:
+        triples = canonical_triples(store)
+        files["gnlc.nt"] = ntriples(triples, header.splitlines()[0][2:]).encode("utf-8")
+        files["gnlc.ttl"] = serialize(triples, header=header).encode("utf-8")
+        files["gnlc.jsonld"] = to_jsonld(triples, root / CONTEXT_FILE).encode("utf-8")
+        files["gnlc.rdf"] = rdfxml(triples).encode("utf-8")
+        count = len(triples)
+        del triples
+    else:
+        count = len(lines)
+        graph = SortedNTriples.from_lines(lines, f"# {GENERATED}\n".encode())
+        del lines
+        files["gnlc.nt"] = graph.text
+        files["gnlc.ttl"] = serialize_grouped(graph, graph.refs, header=header).encode("utf-8")
+        files["gnlc.jsonld"] = to_jsonld_grouped(graph, root / CONTEXT_FILE).encode("utf-8")
+        files["gnlc.rdf"] = rdfxml(
+            pyoxigraph.parse(graph.text, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        ).encode("utf-8")
+        del graph
     files["context.jsonld"] = (root / CONTEXT_FILE).read_bytes()
     ontology_text, _ = canonical_text(root / ONTOLOGY_FILE)
     files["gnlc-ontology.ttl"] = (header + ontology_text).encode("utf-8")
     shapes_text, _ = canonical_text(root / SHAPES_FILE)
     files["gnlc-shapes.ttl"] = (header + shapes_text).encode("utf-8")
     files["gnlc-members.csv"] = members_csv(store).encode("utf-8")
-    files["void.ttl"] = void_description(files, store, date, len(triples)).encode("utf-8")
+    files["void.ttl"] = void_description(files, store, date, count).encode("utf-8")
     sums = "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
     files["SHA256SUMS"] = sums.encode("utf-8")
     assert set(files) == set(RELEASE_FILES)

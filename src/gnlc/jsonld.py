@@ -11,6 +11,10 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from gnlc.turtle import is_iri, literal_parts, unescape_string
+
+_encode = json.encoder.encode_basestring
+
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -39,6 +43,9 @@ class Compactor:
                 self.terms[iri].append((key, {"@id": value}))
             else:
                 self.terms[self.expand(value["@id"])].append((key, value))
+        self._compacted: dict[str, str] = {}
+        self._refs: dict[str, str] = {}
+        self._recipes: dict[tuple, tuple] = {}
 
     def expand(self, value: str) -> str:
         """A compact IRI from the context, expanded."""
@@ -49,6 +56,12 @@ class Compactor:
 
     def compact_iri(self, iri: str) -> str:
         """The shortest prefix:local form, or the IRI itself."""
+        known = self._compacted.get(iri)
+        if known is None:
+            known = self._compacted[iri] = self._compact_iri(iri)
+        return known
+
+    def _compact_iri(self, iri: str) -> str:
         best = iri
         for name, ns in self.prefixes.items():
             if iri.startswith(ns) and len(iri) > len(ns):
@@ -57,98 +70,168 @@ class Compactor:
                     best = candidate
         return best
 
-    def key_and_value(self, predicate: str, obj) -> tuple[str, object, bool]:
-        """(key, JSON value, is_language_map) for one object of predicate."""
-        import pyoxigraph
+    def key_and_value(self, predicate: str, obj: str) -> tuple[str, object, bool]:
+        """(key, JSON value, is_language_map) for one object (N-Triples text) of predicate."""
+        is_node = obj[0] == "_" or is_iri(obj)
+        # The choice depends only on the predicate and the object's kind, language and datatype.
+        if is_node:
+            lexical, language, signature = "", None, (predicate, True, False, "")
+        else:
+            lexical, language, datatype = literal_parts(obj)
+            signature = (predicate, False, bool(language), datatype)
+        recipe = self._recipes.get(signature)
+        if recipe is None:
+            recipe = self._recipes[signature] = self._recipe(*signature)
+        form, key = recipe[0], recipe[1]
+        if form == "ref":
+            return key, self.node_ref(obj), False
+        if form == "id":
+            return key, {"@id": self.node_ref(obj)}, False
+        value = unescape_string(lexical)
+        if form == "map":
+            return key, (language, value), True
+        if form == "plain":
+            return key, value, False
+        if form == "lang":
+            return key, {"@value": value, "@language": language}, False
+        return key, {"@value": value, "@type": recipe[2]}, False
 
-        is_iri = isinstance(obj, (pyoxigraph.NamedNode, pyoxigraph.BlankNode))
+    def _recipe(self, predicate: str, is_iri: bool, tagged: bool, datatype: str) -> tuple:
         for term, definition in self.terms.get(predicate, []):
             kind = definition.get("@type")
             container = definition.get("@container")
             if is_iri and kind == "@id" and not container:
-                return term, self.node_ref(obj), False
+                return ("ref", term)
             if is_iri or not definition:
                 continue
-            if container == "@language" and obj.language:
-                return term, (obj.language, obj.value), True
-            plain = not container and not obj.language
-            if plain and kind and kind != "@id" and self.expand(kind) == obj.datatype.value:
-                return term, obj.value, False
-            if plain and not kind and obj.datatype.value == _XSD_STRING:
-                return term, obj.value, False
+            if container == "@language" and tagged:
+                return ("map", term)
+            plain = not container and not tagged
+            if plain and kind and kind != "@id" and self.expand(kind) == datatype:
+                return ("plain", term)
+            if plain and not kind and datatype == _XSD_STRING:
+                return ("plain", term)
         key = self.compact_iri(predicate)
         if is_iri:
-            return key, {"@id": self.node_ref(obj)}, False
-        if obj.language:
-            return key, {"@value": obj.value, "@language": obj.language}, False
-        if obj.datatype.value == _XSD_STRING:
-            return key, obj.value, False
-        return key, {"@value": obj.value, "@type": self.compact_iri(obj.datatype.value)}, False
+            return ("id", key)
+        if tagged:
+            return ("lang", key)
+        if datatype == _XSD_STRING:
+            return ("plain", key)
+        return ("typed", key, self.compact_iri(datatype))
 
-    def node_ref(self, node) -> str:
-        """An @id string for a node."""
-        import pyoxigraph
+    def node_ref(self, node: str) -> str:
+        """An @id string for a node (its N-Triples text)."""
+        if node.startswith("_:"):
+            return node
+        known = self._refs.get(node)
+        if known is None:
+            known = self._refs[node] = self._iri_ref(node[1:-1])
+        return known
 
-        if isinstance(node, pyoxigraph.BlankNode):
-            return f"_:{node.value}"
-        compacted = self.compact_iri(node.value)
-        relative = node.value[len(self.base) :]
+    def _iri_ref(self, value: str) -> str:
+        compacted = self.compact_iri(value)
+        relative = value[len(self.base) :]
         # Relative to @base, unless the remainder could be read as a compact IRI or scheme.
-        under_base = bool(self.base) and node.value.startswith(self.base)
-        if (
-            compacted == node.value
-            and under_base
-            and relative
-            and ":" not in relative.split("/")[0]
-        ):
+        under_base = bool(self.base) and value.startswith(self.base)
+        if compacted == value and under_base and relative and ":" not in relative.split("/")[0]:
             return relative
         return compacted
 
 
 def _sort_key(value: object) -> str:
+    if type(value) is str:
+        known = _STRING_KEYS.get(value)
+        if known is None:
+            if len(_STRING_KEYS) > 100_000:
+                _STRING_KEYS.clear()
+            known = _STRING_KEYS[value] = json.dumps(value, ensure_ascii=False)
+        return known
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+_STRING_KEYS: dict[str, str] = {}
+
+
+def _node(compactor: Compactor, pairs) -> dict[str, object]:
+    """One node object (without its id) from its (predicate, object) pairs, as N-Triples text."""
+    values: dict[str, list] = defaultdict(list)
+    langs: dict[str, dict[str, list]] = defaultdict(dict)
+    for predicate, obj in pairs:
+        predicate = predicate[1:-1]
+        if predicate == _RDF_TYPE and is_iri(obj):
+            iri = obj[1:-1]
+            values["type"].append(compactor.class_terms.get(iri) or compactor.compact_iri(iri))
+            continue
+        key, value, is_map = compactor.key_and_value(predicate, obj)
+        if is_map:
+            lang, text = value
+            langs[key].setdefault(lang, []).append(text)
+            values.setdefault(key, [])
+        else:
+            values[key].append(value)
+    out: dict[str, object] = {}
+    for key in sorted(values, key=lambda k: (k != "type", k)):
+        if key in langs:
+            out[key] = {
+                lang: (sorted(v) if len(v) > 1 else v[0]) for lang, v in sorted(langs[key].items())
+            }
+            continue
+        found = values[key]
+        if len(found) == 1:
+            out[key] = found[0]
+        else:
+            out[key] = sorted(found, key=_sort_key)
+    return out
+
+
+def _dumps(value: object, level: int) -> str:
+    """json.dumps(value, ensure_ascii=False, indent=1) at an indent level, with the C encoder."""
+    if isinstance(value, str):
+        return _encode(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = "\n" + " " * (level + 1)
+        items = (
+            f"{_encode(k)}: {_encode(v) if type(v) is str else _dumps(v, level + 1)}"
+            for k, v in value.items()
+        )
+        return "{" + inner + ("," + inner).join(items) + "\n" + " " * level + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        inner = "\n" + " " * (level + 1)
+        items = (_dumps(v, level + 1) for v in value)
+        return "[" + inner + ("," + inner).join(items) + "\n" + " " * level + "]"
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * level)
+
+
 
 
 def to_jsonld(triples: list, context_path: Path) -> str:
     """The compacted JSON-LD document: context inline, nodes sorted by @id."""
+    by_subject: dict = defaultdict(list)
+    for t in triples:
+        by_subject[str(t.subject)].append((str(t.predicate), str(t.object)))
+    return to_jsonld_grouped(by_subject, context_path)
+
+
+def to_jsonld_grouped(by_subject, context_path: Path) -> str:
+    """to_jsonld() for triples grouped by subject as N-Triples text (a lazy mapping is fine)."""
     context = json.loads(context_path.read_text(encoding="utf-8"))
     compactor = Compactor(context)
-    nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    langs: dict[str, dict[str, dict[str, list]]] = defaultdict(lambda: defaultdict(dict))
-    for t in triples:
-        node_id = compactor.node_ref(t.subject)
-        if (
-            t.predicate.value == _RDF_TYPE
-            and hasattr(t.object, "value")
-            and not hasattr(t.object, "datatype")
-        ):
-            import pyoxigraph
-
-            if isinstance(t.object, pyoxigraph.NamedNode):
-                iri = t.object.value
-                nodes[node_id]["type"].append(
-                    compactor.class_terms.get(iri) or compactor.compact_iri(iri)
-                )
-                continue
-        key, value, is_map = compactor.key_and_value(t.predicate.value, t.object)
-        if is_map:
-            lang, text = value
-            langs[node_id][key].setdefault(lang, []).append(text)
-            nodes[node_id].setdefault(key, [])
-        else:
-            nodes[node_id][key].append(value)
-    graph = []
-    for node_id in sorted(nodes):
-        obj: dict[str, object] = {"id": node_id}
-        for key in sorted(nodes[node_id], key=lambda k: (k != "type", k)):
-            if key in langs[node_id]:
-                obj[key] = {
-                    lang: (sorted(v) if len(v) > 1 else v[0])
-                    for lang, v in sorted(langs[node_id][key].items())
-                }
-                continue
-            values = sorted(nodes[node_id][key], key=_sort_key)
-            obj[key] = values[0] if len(values) == 1 else values
-        graph.append(obj)
-    document = {"@context": context["@context"], "@graph": graph}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    # Subjects that compact to the same @id make one node, their triples in subject order.
+    ids: dict[str, list] = defaultdict(list)
+    for subject in by_subject:
+        ids[compactor.node_ref(subject)].append(subject)
+    parts = []
+    for node_id in sorted(ids):
+        pairs = [pair for subject in ids[node_id] for pair in by_subject[subject]]
+        node = {"id": node_id, **_node(compactor, pairs)}
+        parts.append(_dumps(node, 2))
+    head = "{\n " + _encode("@context") + ": " + _dumps(context["@context"], 1) + ",\n "
+    head += _encode("@graph") + ": "
+    if not parts:
+        return head + "[]\n}\n"
+    return head + "[\n  " + ",\n  ".join(parts) + "\n ]\n}\n"

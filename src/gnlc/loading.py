@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,9 @@ class Loaded:
     files: list[Path] = field(default_factory=list)
     data_files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # For each file read with scan=True: the first (subject, predicate) whose subject is in the
+    # given namespace, or None; lets validation skip re-reading the data files.
+    scanned: dict[Path, tuple[str, str] | None] = field(default_factory=dict)
 
 
 def new_store() -> object:
@@ -74,15 +77,21 @@ def _syntax_message(path: Path, exc: SyntaxError) -> str:
     return located(path, line, column, text)
 
 
-def parse_file(path: Path, warnings: list[str]) -> list:
-    """All triples of one RDF file (format by extension), or a GnlcError saying where it broke."""
+def _rdf_format(path: Path):
     import pyoxigraph
 
     kind = RDF_SUFFIXES.get(path.suffix)
     if kind is None:
         raise GnlcError(f"{path}: unknown RDF file extension (use {', '.join(RDF_SUFFIXES)})")
+    return getattr(pyoxigraph.RdfFormat, _FORMATS[kind])
+
+
+def parse_file(path: Path, warnings: list[str]) -> list:
+    """All triples of one RDF file (format by extension), or a GnlcError saying where it broke."""
+    import pyoxigraph
+
+    fmt = _rdf_format(path)
     raw = read_source(path, warnings)
-    fmt = getattr(pyoxigraph.RdfFormat, _FORMATS[kind])
     try:
         return [q.triple for q in pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)]
     except SyntaxError as exc:
@@ -102,13 +111,52 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_files(files: Iterable[Path], loaded: Loaded | None = None) -> Loaded:
-    """Parse every file into one store (the default graph)."""
+def _first_in_namespace(quads, namespace: str, found: list):
+    """Yield quads unchanged, keeping the first whose subject IRI is in namespace."""
+    import pyoxigraph
+
+    named = pyoxigraph.NamedNode
+    bare = namespace.rstrip("#")
+    for quad in quads:
+        if not found:
+            subject = quad.subject
+            if type(subject) is named:
+                value = subject.value
+                if value.startswith(namespace) or value == bare:
+                    found.append((value, quad.predicate.value))
+        yield quad
+
+
+def load_files(
+    files: Iterable[Path],
+    loaded: Loaded | None = None,
+    scan: Collection[Path] = (),
+    namespace: str = "",
+) -> Loaded:
+    """Parse every file into one store (the default graph).
+
+    Files in scan are also watched for subjects in namespace (recorded in loaded.scanned);
+    the others are parsed straight into the store, which is faster.
+    """
     import pyoxigraph
 
     loaded = loaded or Loaded(store=new_store())
+    watched = set(scan)
     for path in files:
-        triples = parse_file(path, loaded.warnings)
-        loaded.store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+        fmt = _rdf_format(path)
+        raw = read_source(path, loaded.warnings)
+        try:
+            if path in watched:
+                found: list = []
+                quads = pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)
+                loaded.store.extend(_first_in_namespace(quads, namespace, found))
+                loaded.scanned[path] = found[0] if found else None
+            else:
+                # Store.load gives blank nodes fresh names, like parse(rename_blank_nodes=True).
+                loaded.store.load(raw, format=fmt)
+        except SyntaxError as exc:
+            raise GnlcError(_syntax_message(path, exc)) from None
+        except (ValueError, OSError) as exc:
+            raise GnlcError(located(path, None, None, str(exc))) from None
         loaded.files.append(path)
     return loaded

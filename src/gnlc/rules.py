@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from gnlc.paths import RULES_DIR
+
+# The prologue of a query (comments, PREFIX and BASE declarations), then the CONSTRUCT keyword
+# and its template's opening brace.
+_PROLOGUE = re.compile(
+    r"(?:\s+|#[^\n]*\n?|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE
+)
+_CONSTRUCT = re.compile(r"CONSTRUCT(?=(?:\s|#[^\n]*\n)*\{)", re.IGNORECASE)
 
 
 def rule_files(root: Path) -> list[Path]:
@@ -12,15 +20,33 @@ def rule_files(root: Path) -> list[Path]:
     return sorted((root / RULES_DIR).glob("*.rq"))
 
 
+def as_update(rule: str) -> str | None:
+    """The rule `CONSTRUCT {T} WHERE {P}` as the update `INSERT {T} WHERE {P}`, else None."""
+    start = _PROLOGUE.match(rule).end()
+    keyword = _CONSTRUCT.match(rule, start)
+    if keyword is None:
+        return None
+    return rule[:start] + "INSERT" + rule[keyword.end() :]
+
+
 def materialise(store, root: Path) -> int:
     """Add every derived triple to store until nothing new appears; return how many were added."""
     import pyoxigraph
 
     rules = [path.read_text(encoding="utf-8") for path in rule_files(root)]
+    # An INSERT runs inside Oxigraph, without a Python object per derived triple; a rule that
+    # cannot be rewritten (or whose rewrite the parser refuses) runs as a CONSTRUCT.
+    updates: list[str | None] = [as_update(rule) for rule in rules]
     before = len(store)
     while True:
         size = len(store)
-        for rule in rules:
+        for index, rule in enumerate(rules):
+            if updates[index] is not None:
+                try:
+                    store.update(updates[index])
+                    continue
+                except SyntaxError:
+                    updates[index] = None
             derived = list(store.query(rule))
             store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in derived)
         if len(store) == size:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from gnlc.errors import GnlcError
 from gnlc.loading import Loaded, expand_inputs, load_files
+from gnlc.namespaces import GNLC
 from gnlc.paths import ONTOLOGY_FILE, SHAPES_FILE, data_files, reference_files
 from gnlc.rules import materialise
 
@@ -29,7 +30,8 @@ def graph_files(root: Path, inputs: Sequence[Path] = ()) -> tuple[list[Path], li
 def load_graph(root: Path, inputs: Sequence[Path] = (), derive: bool = True) -> Loaded:
     """Ontology + reference data + data (or the given PATHs), with derived links materialised."""
     base, data = graph_files(root, inputs)
-    loaded = load_files(base + data)
+    # Data files are watched for ontology terms they describe (a validation check) while parsed.
+    loaded = load_files(base + data, scan=data, namespace=GNLC)
     loaded.data_files = data
     if derive:
         materialise(loaded.store, root)

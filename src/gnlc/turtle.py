@@ -2,6 +2,10 @@
 
 Subjects sorted by IRI, `a` first then predicates by name, objects sorted, one predicate a line,
 prefixes declared once (only those used), blank nodes inlined as `[ ]` or `( )` lists.
+
+The writer works on terms as their N-Triples text (`<iri>`, `_:id`, `"lexical"@lang`,
+`"lexical"^^<datatype>`), which is what str() gives for a pyoxigraph term and what a sorted
+N-Triples dump holds, so a large release is written without a Python object per term.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from gnlc.namespaces import PREFIXES, RDF_TYPE, XSD
 
 _RDF = PREFIXES["rdf"]
 _FIRST, _REST, _NIL = _RDF + "first", _RDF + "rest", _RDF + "nil"
+_NIL_TERM = f"<{_NIL}>"
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
@@ -27,81 +32,139 @@ _ESCAPES = {
     "\f": "\\f",
 }
 INDENT = "    "
+XSD_STRING = XSD + "string"
+LANG_STRING = _RDF + "langString"
+DIR_LANG_STRING = _RDF + "dirLangString"
+
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+_ESCAPE_TABLE = {
+    **{code: f"\\u{code:04X}" for code in (*range(0x20), 0x7F)},
+    **{ord(char): text for char, text in _ESCAPES.items()},
+}
+_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_UNESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
 
 
 def escape_string(value: str) -> str:
     """A Turtle/N-Triples short string body, escaping quotes, backslashes and controls."""
-    out = []
-    for char in value:
-        if char in _ESCAPES:
-            out.append(_ESCAPES[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return "".join(out)
+    if _NEEDS_ESCAPE.search(value) is None:
+        return value
+    return value.translate(_ESCAPE_TABLE)
+
+
+def unescape_string(text: str) -> str:
+    """The string an N-Triples string body (as written by escape_string or Oxigraph) stands for."""
+    if "\\" not in text:
+        return text
+
+    def one(match: re.Match) -> str:
+        code = match.group(1) or match.group(2)
+        if code:
+            return chr(int(code, 16))
+        return _UNESCAPES.get(match.group(3), match.group(3))
+
+    return _UNESCAPE.sub(one, text)
+
+
+def is_iri(term: str) -> bool:
+    """True for the text of a named node (not of a triple term)."""
+    return term[0] == "<" and not term.startswith("<<")
+
+
+def literal_parts(term: str) -> tuple[str, str | None, str]:
+    """(escaped lexical form, language or None, datatype IRI) of a literal's text."""
+    end = term.rindex('"')
+    lexical, rest = term[1:end], term[end + 1 :]
+    if not rest:
+        return lexical, None, XSD_STRING
+    if rest[0] == "@":
+        language, direction, _ = rest[1:].partition("--")
+        return lexical, language, DIR_LANG_STRING if direction else LANG_STRING
+    return lexical, None, rest[3:-1]
+
+
+def group(triples: Iterable) -> tuple[dict, dict]:
+    """(subject -> [(predicate, object)], blank node -> uses as an object), terms as text."""
+    by_subject: dict = defaultdict(list)
+    refs: dict = defaultdict(int)
+    for t in set(triples):
+        obj = str(t.object)
+        by_subject[str(t.subject)].append((str(t.predicate), obj))
+        if obj.startswith("_:"):
+            refs[obj] += 1
+    return by_subject, refs
 
 
 class _Writer:
-    def __init__(self, triples: Iterable, prefixes: dict[str, str]) -> None:
-        import pyoxigraph
-
-        self.ox = pyoxigraph
+    def __init__(self, by_subject, refs, prefixes: dict[str, str]) -> None:
         self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
         self.used: set[str] = set()
-        self.by_subject: dict = defaultdict(list)
-        self.refs: dict = defaultdict(int)
-        for t in set(triples):
-            self.by_subject[t.subject].append((t.predicate, t.object))
-            if isinstance(t.object, pyoxigraph.BlankNode):
-                self.refs[t.object] += 1
+        # Any mapping works (the release passes a lazy one): [] for subjects, get and `in`.
+        self.by_subject = by_subject
+        self.refs = refs
         self.inlined: set = set()
         self.labels: dict = {}
+        self.names: dict[str, tuple[str, str | None]] = {}
+        self.predicates: dict[str, str] = {}
 
     def iri(self, value: str, predicate: bool = False) -> str:
         if predicate and value == RDF_TYPE:
             return "a"
+        known = self.names.get(value)
+        if known is None:
+            known = self.names[value] = self._name(value)
+        text, prefix = known
+        if prefix is not None:
+            self.used.add(prefix)
+        return text
+
+    def _name(self, value: str) -> tuple[str, str | None]:
         for name, ns in self.prefixes:
             if value.startswith(ns):
                 local = value[len(ns) :]
                 if local == "" or _LOCAL.match(local):
-                    self.used.add(name)
-                    return f"{name}:{local}"
-        return f"<{value}>"
+                    return f"{name}:{local}", name
+        return f"<{value}>", None
 
-    def literal(self, lit) -> str:
-        lex, dt = lit.value, lit.datatype.value
-        if lit.language:
-            return f'"{escape_string(lex)}"@{lit.language}'
-        if dt == XSD + "string":
-            return f'"{escape_string(lex)}"'
+    def literal(self, term: str) -> str:
+        # The lexical form stays as escaped in the N-Triples text: escape_string would give
+        # the same; numbers and booleans never hold an escape.
+        suffix = term[term.rindex('"') + 1 :]
+        if not suffix or (suffix[0] == "@" and "--" not in suffix):
+            return term  # a plain or language-tagged string, already as Turtle writes it
+        lex, language, dt = literal_parts(term)
+        if language:
+            return f'"{lex}"@{language}'
+        if dt == XSD_STRING:
+            return f'"{lex}"'
         if dt == XSD + "integer" and _INTEGER.match(lex):
             return lex
         if dt == XSD + "decimal" and _DECIMAL.match(lex):
             return lex
         if dt == XSD + "boolean" and lex in ("true", "false"):
             return lex
-        return f'"{escape_string(lex)}"^^{self.iri(dt)}'
+        return f'"{lex}"^^{self.iri(dt)}'
 
-    def is_list(self, node) -> bool:
+    def is_list(self, node: str) -> bool:
         seen = set()
-        while isinstance(node, self.ox.BlankNode):
-            if node in seen or self.refs[node] != 1:
+        while node.startswith("_:"):
+            if node in seen or self.refs.get(node, 0) != 1:
                 return False
             seen.add(node)
             pairs = self.by_subject.get(node, [])
-            preds = sorted(p.value for p, _ in pairs)
+            preds = sorted(p[1:-1] for p, _ in pairs)
             if preds != [_FIRST, _REST]:
                 return False
-            node = next(o for p, o in pairs if p.value == _REST)
-        return isinstance(node, self.ox.NamedNode) and node.value == _NIL
+            node = next(o for p, o in pairs if p[1:-1] == _REST)
+        return node == _NIL_TERM
 
-    def term(self, node, depth: int, path: frozenset) -> str:
-        if isinstance(node, self.ox.NamedNode):
-            return self.iri(node.value)
-        if isinstance(node, self.ox.Literal):
+    def term(self, node: str, depth: int, path: frozenset) -> str:
+        first = node[0]
+        if first == '"':
             return self.literal(node)
-        if self.refs[node] == 1 and node not in path and node in self.by_subject:
+        if first == "<" and not node.startswith("<<"):
+            return self.iri(node[1:-1])
+        if self.refs.get(node, 0) == 1 and node not in path and node in self.by_subject:
             self.inlined.add(node)
             if self.is_list(node):
                 return self.list_items(node, depth, path)
@@ -109,15 +172,15 @@ class _Writer:
             if "\n" not in inner and len(inner.strip()) <= 60:
                 return "[ " + inner.strip() + " ]"
             return "[\n" + inner + "\n" + INDENT * depth + "]"
-        if self.refs[node] == 1 and node not in self.by_subject:
+        if self.refs.get(node, 0) == 1 and node not in self.by_subject:
             return "[]"
         return self.labels.setdefault(node, f"_:b{len(self.labels)}")
 
-    def list_items(self, node, depth: int, path: frozenset) -> str:
+    def list_items(self, node: str, depth: int, path: frozenset) -> str:
         items = []
-        while isinstance(node, self.ox.BlankNode):
+        while node.startswith("_:"):
             self.inlined.add(node)
-            pairs = dict((p.value, o) for p, o in self.by_subject[node])
+            pairs = {p[1:-1]: o for p, o in self.by_subject[node]}
             items.append(self.term(pairs[_FIRST], depth + 1, path | {node}))
             node = pairs[_REST]
         if not items:
@@ -127,15 +190,25 @@ class _Writer:
         inner = "".join(INDENT * (depth + 1) + item + "\n" for item in items)
         return "(\n" + inner + INDENT * depth + ")"
 
-    def body(self, subject, depth: int, path: frozenset) -> str:
-        grouped: dict[str, list] = defaultdict(list)
+    def body(self, subject: str, depth: int, path: frozenset) -> str:
+        grouped: dict[str, list] = {}
+        predicates = self.predicates
         for predicate, obj in self.by_subject[subject]:
-            grouped[self.iri(predicate.value, predicate=True)].append(obj)
+            name = predicates.get(predicate)
+            if name is None:
+                name = predicates[predicate] = self.iri(predicate[1:-1], predicate=True)
+            bucket = grouped.get(name)
+            if bucket is None:
+                grouped[name] = [obj]
+            else:
+                bucket.append(obj)
         names = sorted(grouped, key=lambda n: (n != "a", n))
         pad = INDENT * depth
         lines = []
         for name in names:
-            raw = sorted(grouped[name], key=self.order)
+            raw = grouped[name]
+            if len(raw) > 1:
+                raw = sorted(raw, key=self.order)
             if len(raw) == 1:
                 lines.append(f"{pad}{name} {self.term(raw[0], depth, path)}")
             else:
@@ -144,38 +217,33 @@ class _Writer:
                 lines.append(f"{pad}{name}\n{pad}{INDENT}{inner}")
         return " ;\n".join(lines)
 
-    def order(self, node) -> tuple:
+    def order(self, node: str) -> tuple:
         """IRIs first (by IRI), then literals by language, datatype and text, then blank nodes."""
-        if isinstance(node, self.ox.NamedNode):
-            return (0, node.value, "", "")
-        if isinstance(node, self.ox.Literal):
-            return (1, node.language or "", node.datatype.value, node.value)
+        if node[0] == "<" and not node.startswith("<<"):
+            return (0, node[1:-1], "", "")
+        if node[0] == '"':
+            lex, language, dt = literal_parts(node)
+            return (1, language or "", dt, unescape_string(lex))
         # Blank nodes: order by their rendered content, computed without marking them inlined.
         return (2, self.preview(node), "", "")
 
-    def preview(self, node) -> str:
-        pairs = sorted((p.value, str(o)) for p, o in self.by_subject.get(node, []))
+    def preview(self, node: str) -> str:
+        pairs = sorted((p[1:-1], o) for p, o in self.by_subject.get(node, []))
         return repr(pairs)
 
     def write(self, header: str = "") -> str:
         blocks = []
-        named = sorted(
-            (s for s in self.by_subject if isinstance(s, self.ox.NamedNode)), key=lambda s: s.value
-        )
-        for subject in named:
-            blocks.append(
-                self.iri(subject.value) + "\n" + self.body(subject, 1, frozenset()) + " ."
-            )
+        named = sorted((s[1:-1] for s in self.by_subject if is_iri(s)))
+        for value in named:
+            blocks.append(self.iri(value) + "\n" + self.body(f"<{value}>", 1, frozenset()) + " .")
         # Blank-node subjects not inlined elsewhere: sorted by their own text for stability.
-        rest = [
-            s for s in self.by_subject if isinstance(s, self.ox.BlankNode) and self.refs[s] != 1
-        ]
+        rest = [s for s in self.by_subject if s.startswith("_:") and self.refs.get(s, 0) != 1]
         rendered = []
         for subject in rest:
             text = self.body(subject, 1, frozenset({subject}))
             rendered.append((text, subject))
         for text, subject in sorted(rendered, key=lambda pair: pair[0]):
-            if self.refs[subject] == 0:
+            if self.refs.get(subject, 0) == 0:
                 blocks.append("[]\n" + text + " .")
             else:
                 blocks.append(self.term(subject, 0, frozenset({subject})) + "\n" + text + " .")
@@ -191,4 +259,12 @@ class _Writer:
 
 def serialize(triples: Iterable, prefixes: dict[str, str] | None = None, header: str = "") -> str:
     """Canonical Turtle text for triples (pyoxigraph terms); header is a comment block."""
-    return _Writer(triples, prefixes or PREFIXES).write(header)
+    by_subject, refs = group(triples)
+    return _Writer(by_subject, refs, prefixes or PREFIXES).write(header)
+
+
+def serialize_grouped(
+    by_subject, refs, prefixes: dict[str, str] | None = None, header: str = ""
+) -> str:
+    """serialize() for triples already grouped as group() returns them (a lazy mapping is fine)."""
+    return _Writer(by_subject, refs, prefixes or PREFIXES).write(header)
