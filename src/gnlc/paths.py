@@ -35,8 +35,14 @@ def _is_root(path: Path) -> bool:
 
 
 def bundled_root() -> Path:
-    """The read-only copy of the sources shipped inside an installed wheel."""
-    return Path(__file__).resolve().parent / "_bundle"
+    """The read-only copy of the sources shipped inside a wheel (or, for an editable install,
+    the checkout the package lives in)."""
+    here = Path(__file__).resolve().parent
+    bundle = here / "_bundle"
+    if bundle.is_dir():
+        return bundle
+    checkout = here.parents[1]
+    return checkout if _is_root(checkout) else bundle
 
 
 def find_root(explicit: str | os.PathLike | None = None, start: Path | None = None) -> Path:
