@@ -77,7 +77,7 @@ def test_fmt_refuses_the_installed_read_only_copy(monkeypatch, tmp_path: Path) -
 
     for name in ("ontology", "data", "shapes", "queries"):
         (tmp_path / name).mkdir()
-    monkeypatch.setattr(gnlc.paths, "bundled_root", lambda: tmp_path)
+    monkeypatch.setattr(gnlc.paths, "is_bundled", lambda root: root == tmp_path)
     result = CliRunner().invoke(cli, ["--root", str(tmp_path), "fmt"])
     assert result.exit_code == 2
     assert "read-only" in result.stderr

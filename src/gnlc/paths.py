@@ -65,7 +65,7 @@ def find_root(explicit: str | os.PathLike | None = None, start: Path | None = No
 
 def is_bundled(root: Path) -> bool:
     """True when root is the wheel's own read-only copy."""
-    return root.resolve() == bundled_root().resolve()
+    return root.resolve() == (Path(__file__).resolve().parent / "_bundle").resolve()
 
 
 def rdf_files(path: Path) -> list[Path]:
