@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from gnlc.commands.common import remote_options
 from gnlc.commands.serve import build_into
 from gnlc.errors import NONCONFORMING, OK, GnlcError
 
@@ -43,20 +44,7 @@ PASSWORD_ENV = "GNLC_PASSWORD"
     metavar="RELEASE_DIR",
     help="Publish this release (a gnlc build output) instead of building one.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds to wait for each request.",
-)
-@click.option(
-    "--retries",
-    type=click.IntRange(min=0, max=10),
-    default=2,
-    show_default=True,
-    help="Retries on HTTP 429/503 with backoff.",
-)
+@remote_options(default_timeout=60.0)
 @click.pass_context
 def command(
     ctx: click.Context,

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from gnlc.commands.common import root_of
+from gnlc.commands.common import remote_options, root_of
 from gnlc.errors import GnlcError
 from gnlc.results import FORMATS
 
@@ -28,20 +28,7 @@ from gnlc.results import FORMATS
     help="table (default for SELECT), csv, tsv, json; turtle or ntriples for CONSTRUCT.",
 )
 @click.option("--endpoint", metavar="URL", help="Run against a SPARQL endpoint instead of locally.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for the endpoint.",
-)
-@click.option(
-    "--retries",
-    type=click.IntRange(min=0, max=10),
-    default=2,
-    show_default=True,
-    help="Retries on HTTP 429/503 with backoff.",
-)
+@remote_options(default_timeout=30.0)
 @click.option("--list", "list_", is_flag=True, help="List named queries: name, title, params.")
 @click.pass_context
 def command(
