@@ -17,10 +17,33 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 # Parameters this compiler understands, per shape; anything else with the sh: namespace is
 # unsupported (the fallback keeps results correct).
 _KNOWN = {
-    "path", "minCount", "maxCount", "datatype", "nodeKind", "pattern", "class", "in",
-    "minInclusive", "maxInclusive", "uniqueLang", "hasValue", "qualifiedValueShape",
-    "qualifiedMinCount", "or", "message", "severity", "property", "sparql", "targetClass",
-    "name", "description", "order", "group", "declare", "prefixes", "deactivated",
+    "path",
+    "minCount",
+    "maxCount",
+    "datatype",
+    "nodeKind",
+    "pattern",
+    "class",
+    "in",
+    "minInclusive",
+    "maxInclusive",
+    "uniqueLang",
+    "hasValue",
+    "qualifiedValueShape",
+    "qualifiedMinCount",
+    "or",
+    "message",
+    "severity",
+    "property",
+    "sparql",
+    "targetClass",
+    "name",
+    "description",
+    "order",
+    "group",
+    "declare",
+    "prefixes",
+    "deactivated",
 }
 _CASTS = {XSD + "integer", XSD + "decimal", XSD + "boolean", XSD + "date"}
 _NODE_KINDS = {
@@ -99,10 +122,11 @@ def _check_known(store, shape) -> None:
 
     for quad in store.quads_for_pattern(shape, None, None):
         p = quad.predicate.value
-        if p.startswith(SH) and p[len(SH):] not in _KNOWN:
-            raise Unsupported(f"sh:{p[len(SH):]}")
-        if p == SH + "deactivated" and quad.object == ox.Literal("true", datatype=ox.NamedNode(
-                XSD + "boolean")):
+        if p.startswith(SH) and p[len(SH) :] not in _KNOWN:
+            raise Unsupported(f"sh:{p[len(SH) :]}")
+        if p == SH + "deactivated" and quad.object == ox.Literal(
+            "true", datatype=ox.NamedNode(XSD + "boolean")
+        ):
             raise Unsupported("sh:deactivated")
 
 
@@ -121,24 +145,42 @@ def _path(store, shape) -> tuple[str, str]:
 
 def _severity(store, shape) -> str:
     value = _one(store, shape, SH + "severity")
-    return value.value[len(SH):] if value is not None else "Violation"
+    return value.value[len(SH) :] if value is not None else "Violation"
 
 
 def _messages(store, shape) -> list:
     return _objects(store, shape, SH + "message")
 
 
-def _value_checks(store, shape, focus: str, path: str, path_text: str, severity: str,
-                  messages: list, shape_iri: str, focus_shape: str,
-                  leaves: frozenset = frozenset()) -> list[Check]:
+def _value_checks(
+    store,
+    shape,
+    focus: str,
+    path: str,
+    path_text: str,
+    severity: str,
+    messages: list,
+    shape_iri: str,
+    focus_shape: str,
+    leaves: frozenset = frozenset(),
+) -> list[Check]:
     """Constraints on the values reached from ?this (by path, or ?this itself)."""
     values = f"{focus} ?this {path} ?v ." if path else f"{focus} BIND (?this AS ?v)"
     out: list[Check] = []
 
     def add(component: str, condition: str, body: str | None = None) -> None:
         where = body if body is not None else f"{values} FILTER ({condition})"
-        out.append(Check(f"SELECT DISTINCT ?this ?v WHERE {{ {where} }}", SH + component,
-                         shape_iri, severity, messages, path_text, focus_shape))
+        out.append(
+            Check(
+                f"SELECT DISTINCT ?this ?v WHERE {{ {where} }}",
+                SH + component,
+                shape_iri,
+                severity,
+                messages,
+                path_text,
+                focus_shape,
+            )
+        )
 
     datatype = _one(store, shape, SH + "datatype")
     if datatype is not None:
@@ -155,18 +197,27 @@ def _value_checks(store, shape, focus: str, path: str, path_text: str, severity:
         escaped = pattern.value.replace("\\", "\\\\").replace('"', '\\"')
         add("PatternConstraintComponent", f'isBlank(?v) || !REGEX(STR(?v), "{escaped}")')
     for cls in _objects(store, shape, SH + "class"):
-        add("ClassConstraintComponent", "true", f"{values} FILTER NOT EXISTS "
-            f"{{ {_instance_of('?v', cls, leaves)} }}")
+        add(
+            "ClassConstraintComponent",
+            "true",
+            f"{values} FILTER NOT EXISTS {{ {_instance_of('?v', cls, leaves)} }}",
+        )
     allowed = _one(store, shape, SH + "in")
     if allowed is not None:
         items = " ".join(_term(t) for t in _list(store, allowed))
-        add("InConstraintComponent", "true", f"{values} FILTER NOT EXISTS "
-            f"{{ VALUES ?allowed {{ {items} }} FILTER (sameTerm(?v, ?allowed)) }}")
+        add(
+            "InConstraintComponent",
+            "true",
+            f"{values} FILTER NOT EXISTS "
+            f"{{ VALUES ?allowed {{ {items} }} FILTER (sameTerm(?v, ?allowed)) }}",
+        )
     for name, op in (("minInclusive", ">="), ("maxInclusive", "<=")):
         bound = _one(store, shape, SH + name)
         if bound is not None:
-            add(f"{name[0].upper()}{name[1:]}ConstraintComponent",
-                f"!COALESCE(?v {op} {_term(bound)}, false)")
+            add(
+                f"{name[0].upper()}{name[1:]}ConstraintComponent",
+                f"!COALESCE(?v {op} {_term(bound)}, false)",
+            )
     alternatives = _one(store, shape, SH + "or")
     if alternatives is not None:
         types = []
@@ -179,15 +230,27 @@ def _value_checks(store, shape, focus: str, path: str, path_text: str, severity:
     return out
 
 
-def _count_checks(store, shape, focus: str, path: str, path_text: str, severity: str,
-                  messages: list, shape_iri: str, focus_shape: str) -> list[Check]:
+def _count_checks(
+    store,
+    shape,
+    focus: str,
+    path: str,
+    path_text: str,
+    severity: str,
+    messages: list,
+    shape_iri: str,
+    focus_shape: str,
+) -> list[Check]:
     out = []
 
     def add(component: str, having: str, filter_: str = "") -> None:
-        query = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v {filter_} }} }} "
-                 f"GROUP BY ?this HAVING ({having})")
-        out.append(Check(query, SH + component, shape_iri, severity, messages, path_text,
-                         focus_shape))
+        query = (
+            f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v {filter_} }} }} "
+            f"GROUP BY ?this HAVING ({having})"
+        )
+        out.append(
+            Check(query, SH + component, shape_iri, severity, messages, path_text, focus_shape)
+        )
 
     minimum = _one(store, shape, SH + "minCount")
     if minimum is not None:
@@ -206,20 +269,47 @@ def _count_checks(store, shape, focus: str, path: str, path_text: str, severity:
         test = " || ".join(f'langMatches(lang(?v), "{lang}")' for lang in langs)
         least = _one(store, shape, SH + "qualifiedMinCount")
         if least is not None:
-            add("QualifiedMinCountConstraintComponent", f"COUNT(DISTINCT ?v) < {least.value}",
-                f"FILTER ({test})")
-    if _one(store, shape, SH + "uniqueLang") is not None and \
-            _one(store, shape, SH + "uniqueLang").value == "true":
-        query = (f"SELECT ?this WHERE {{ {focus} ?this {path} ?v FILTER (lang(?v) != \"\") }} "
-                 "GROUP BY ?this (lang(?v)) HAVING (COUNT(DISTINCT ?v) > 1)")
-        out.append(Check(query, SH + "UniqueLangConstraintComponent", shape_iri, severity,
-                         messages, path_text, focus_shape))
+            add(
+                "QualifiedMinCountConstraintComponent",
+                f"COUNT(DISTINCT ?v) < {least.value}",
+                f"FILTER ({test})",
+            )
+    if (
+        _one(store, shape, SH + "uniqueLang") is not None
+        and _one(store, shape, SH + "uniqueLang").value == "true"
+    ):
+        query = (
+            f'SELECT ?this WHERE {{ {focus} ?this {path} ?v FILTER (lang(?v) != "") }} '
+            "GROUP BY ?this (lang(?v)) HAVING (COUNT(DISTINCT ?v) > 1)"
+        )
+        out.append(
+            Check(
+                query,
+                SH + "UniqueLangConstraintComponent",
+                shape_iri,
+                severity,
+                messages,
+                path_text,
+                focus_shape,
+            )
+        )
     has_value = _one(store, shape, SH + "hasValue")
     if has_value is not None:
-        query = (f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
-                 f"{{ ?this {path or '<' + SH + 'none>'} {_term(has_value)} }} }}")
-        out.append(Check(query, SH + "HasValueConstraintComponent", shape_iri, severity,
-                         messages, path_text, focus_shape))
+        query = (
+            f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
+            f"{{ ?this {path or '<' + SH + 'none>'} {_term(has_value)} }} }}"
+        )
+        out.append(
+            Check(
+                query,
+                SH + "HasValueConstraintComponent",
+                shape_iri,
+                severity,
+                messages,
+                path_text,
+                focus_shape,
+            )
+        )
     return out
 
 
@@ -242,16 +332,35 @@ def compile_shapes(store, data=None) -> list[Check]:
     import pyoxigraph as ox
 
     checks: list[Check] = []
-    leaves = _leaf_classes(data, [q.object for q in store.quads_for_pattern(
-        None, ox.NamedNode(SH + "targetClass"), None)] + [q.object for q in store.quads_for_pattern(
-        None, ox.NamedNode(SH + "class"), None)])
-    node_shapes = {q.subject for q in store.quads_for_pattern(
-        None, ox.NamedNode(RDF + "type"), ox.NamedNode(SH + "NodeShape"))}
-    targeted = {q.subject for q in store.quads_for_pattern(
-        None, ox.NamedNode(SH + "targetClass"), None)}
+    leaves = _leaf_classes(
+        data,
+        [q.object for q in store.quads_for_pattern(None, ox.NamedNode(SH + "targetClass"), None)]
+        + [q.object for q in store.quads_for_pattern(None, ox.NamedNode(SH + "class"), None)],
+    )
+    node_shapes = {
+        q.subject
+        for q in store.quads_for_pattern(
+            None, ox.NamedNode(RDF + "type"), ox.NamedNode(SH + "NodeShape")
+        )
+    }
+    targeted = {
+        q.subject for q in store.quads_for_pattern(None, ox.NamedNode(SH + "targetClass"), None)
+    }
     for shape in sorted(node_shapes | targeted, key=str):
-        for p in ("targetNode", "targetSubjectsOf", "targetObjectsOf", "target", "not", "and",
-                  "xone", "node", "closed", "equals", "disjoint", "lessThan"):
+        for p in (
+            "targetNode",
+            "targetSubjectsOf",
+            "targetObjectsOf",
+            "target",
+            "not",
+            "and",
+            "xone",
+            "node",
+            "closed",
+            "equals",
+            "disjoint",
+            "lessThan",
+        ):
             if _objects(store, shape, SH + p):
                 raise Unsupported(f"sh:{p}")
         _check_known(store, shape)
@@ -267,14 +376,20 @@ def compile_shapes(store, data=None) -> list[Check]:
         name = shape.value if isinstance(shape, ox.NamedNode) else ""
         severity = _severity(store, shape)
         messages = _messages(store, shape)
-        checks += _value_checks(store, shape, focus, "", "", severity, messages, name, name,
-                                leaves)
+        checks += _value_checks(store, shape, focus, "", "", severity, messages, name, name, leaves)
         for prop in _objects(store, shape, SH + "property"):
             _check_known(store, prop)
             path, path_text = _path(store, prop)
             prop_name = prop.value if isinstance(prop, ox.NamedNode) else name
-            args = (focus, path, path_text, _severity(store, prop), _messages(store, prop),
-                    prop_name, name)
+            args = (
+                focus,
+                path,
+                path_text,
+                _severity(store, prop),
+                _messages(store, prop),
+                prop_name,
+                name,
+            )
             checks += _value_checks(store, prop, *args, leaves)
             checks += _count_checks(store, prop, *args)
         for constraint in _objects(store, shape, SH + "sparql"):
@@ -283,9 +398,18 @@ def compile_shapes(store, data=None) -> list[Check]:
                 raise Unsupported("sh:sparql without sh:select")
             body = select.value.replace("$this", "?this")
             query = _prefixes(store, constraint) + "\n" + body
-            checks.append(Check(query, SH + "SPARQLConstraintComponent",
-                                constraint.value if isinstance(constraint, ox.NamedNode) else name,
-                                severity, _messages(store, constraint), "", name, True))
+            checks.append(
+                Check(
+                    query,
+                    SH + "SPARQLConstraintComponent",
+                    constraint.value if isinstance(constraint, ox.NamedNode) else name,
+                    severity,
+                    _messages(store, constraint),
+                    "",
+                    name,
+                    True,
+                )
+            )
             checks[-1].focus_query = f"SELECT ?this WHERE {focus}"
     return checks
 
@@ -306,8 +430,9 @@ def run_checks(data, checks: list[Check]) -> list[tuple]:
                 if this in focus:
                     # SHACL: without a ?value binding, a node shape's result value is $this.
                     value = _get(row, "value")
-                    results.append((check, this, this if value is None else value,
-                                    _get(row, "path")))
+                    results.append(
+                        (check, this, this if value is None else value, _get(row, "path"))
+                    )
             continue
         names = {v.value for v in rows.variables}
         for row in rows:

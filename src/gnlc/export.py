@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import ctypes
 import hashlib
-import io
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +54,8 @@ def pause_for_tests(stage: str) -> None:
 
 def release_date(root: Path) -> str:
     """The date of the last commit (builds of one commit are identical), else the ontology's."""
+    import subprocess
+
     try:
         out = subprocess.run(
             ["git", "-C", str(root), "log", "-1", "--format=%cs"],
@@ -86,116 +85,6 @@ def canonical_triples(store) -> list:
     return sorted(triples, key=str)
 
 
-# Triples that need more than a dump: a blank node (relabelled) or a triple term (fallback).
-_SPECIAL = """CONSTRUCT { ?s ?p ?o } WHERE {
-  ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o) || isTRIPLE(?s) || isTRIPLE(?o))
-}"""
-
-
-def _has_blank_node(line: bytes) -> bool:
-    return line.startswith(b"_:") or line.split(b" ", 2)[2].startswith(b"_:")
-
-
-def canonical_lines(store) -> list[bytes] | None:
-    """canonical_triples() as sorted N-Triples lines (no newline), from Oxigraph's own dump.
-
-    Only the triples with a blank node take part in RDFC-1.0 labelling, so only those go
-    through canonicalisation; the rest is dumped and sorted as bytes (the same order as their
-    text). None when the store holds named graphs or triple terms: use canonical_triples().
-    """
-    import pyoxigraph
-
-    if next(iter(store.named_graphs()), None) is not None:
-        return None
-    special = list(store.query(_SPECIAL))
-    if any(isinstance(t.subject, pyoxigraph.Triple) or isinstance(t.object, pyoxigraph.Triple)
-           for t in special):
-        return None
-    dump = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-    lines = dump.split(b"\n")
-    del dump
-    if lines and not lines[-1]:
-        lines.pop()
-    if special:
-        lines = [line for line in lines if b"_:" not in line or not _has_blank_node(line)]
-        dataset = pyoxigraph.Dataset(
-            pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in special
-        )
-        dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
-        lines.extend(
-            f"{pyoxigraph.Triple(q.subject, q.predicate, q.object)} .".encode() for q in dataset
-        )
-    lines.sort()
-    return lines
-
-
-class SortedNTriples:
-    """The triples of sorted N-Triples text grouped by subject, read only when asked for.
-
-    A mapping subject -> [(predicate, object)], terms as their N-Triples text, over the text of
-    gnlc.nt: the Turtle and JSON-LD writers read it one subject at a time, so the release graph
-    is never held as Python objects.
-    """
-
-    def __init__(self, text: bytes, spans: dict[str, tuple[int, int]], refs: dict) -> None:
-        self.text = text
-        self.spans = spans
-        self.refs = refs
-        self._blank: dict = {}
-
-    @classmethod
-    def from_lines(cls, lines: list[bytes], header: bytes = b"") -> SortedNTriples:
-        """From canonical_lines(): the text is header + the lines, one a line."""
-        text = header + b"\n".join(lines) + (b"\n" if lines else b"")
-        spans: dict[str, tuple[int, int]] = {}
-        refs: dict[str, int] = {}
-        position = start = len(header)
-        prefix = subject = b""
-        for line in lines:
-            # A subject's lines are adjacent: they all start with the same "<iri> ".
-            if not prefix or not line.startswith(prefix):
-                if prefix:
-                    spans[subject.decode()] = (start, position)
-                subject = line[: line.index(b" ")]
-                prefix = subject + b" "
-                start = position
-            position += len(line) + 1
-            if b"_:" in line:
-                obj = line.split(b" ", 2)[2]
-                if obj.startswith(b"_:"):
-                    node = obj[: obj.rindex(b" ")].decode()
-                    refs[node] = refs.get(node, 0) + 1
-        if prefix:
-            spans[subject.decode()] = (start, position)
-        return cls(text, spans, refs)
-
-    def __getitem__(self, subject: str) -> list[tuple[str, str]]:
-        cached = self._blank.get(subject)
-        if cached is not None:
-            return cached
-        start, end = self.spans[subject]
-        pairs = []
-        for line in self.text[start:end].decode().split("\n")[:-1]:
-            _, predicate, rest = line.split(" ", 2)
-            pairs.append((predicate, rest[:-2]))
-        if subject.startswith("_:"):
-            self._blank[subject] = pairs
-        return pairs
-
-    def get(self, subject: str, default=None):
-        """The subject's pairs, or default."""
-        return self[subject] if subject in self.spans else default
-
-    def __contains__(self, subject: object) -> bool:
-        return subject in self.spans
-
-    def __iter__(self):
-        return iter(self.spans)
-
-    def __len__(self) -> int:
-        return len(self.spans)
-
-
 def ntriples(triples: list, header: str = "") -> str:
     """Sorted N-Triples text, one triple a line."""
     lines = sorted({str(t) + " .\n" for t in triples})
@@ -203,23 +92,64 @@ def ntriples(triples: list, header: str = "") -> str:
 
 
 def rdfxml(triples) -> str:
-    """RDF/XML with the project's prefixes and a 'generated' comment after the declaration.
+    """RDF/XML with the project's prefixes and a 'generated' comment after the declaration."""
+    return rdfxml_bytes(triples).decode("utf-8")
 
-    triples: in the order to write them (an iterator of triples or quads is fine).
-    """
+
+def rdfxml_chunks(triples, block: int = 1 << 20) -> Iterator[bytes]:
+    """rdfxml_bytes() in chunks, through a temporary file: the text is never all in memory."""
+    import pyoxigraph
+
+    comment = f"<!-- {GENERATED} -->\n".encode()
+    with tempfile.TemporaryFile() as scratch:
+        pyoxigraph.serialize(
+            triples,
+            scratch,
+            format=pyoxigraph.RdfFormat.RDF_XML,
+            prefixes=dict(sorted(PREFIXES.items())),
+        )
+        scratch.seek(0)
+        head = scratch.read(block)
+        if not head.startswith(b"<?xml"):
+            yield b'<?xml version="1.0" encoding="UTF-8"?>\n' + comment
+            rest = head
+        elif b"?>" in head:
+            end = head.index(b"?>") + 2
+            yield head[:end].replace(b"\r", b"&#13;") + b"\n" + comment
+            rest = head[end:].lstrip(b"\n")
+            while not rest:
+                rest = scratch.read(block)
+                if not rest:
+                    return
+                rest = rest.lstrip(b"\n")
+        else:  # a declaration longer than a block: do it in memory
+            yield _finish_rdfxml(head + scratch.read())
+            return
+        while rest:
+            # XML parsers turn a raw carriage return into a line feed (see rdfxml_bytes).
+            yield rest.replace(b"\r", b"&#13;")
+            rest = scratch.read(block)
+
+
+def rdfxml_bytes(triples) -> bytes:
+    """rdfxml() as UTF-8 bytes; triples in the order to write them (an iterator is fine)."""
     import pyoxigraph
 
     body = pyoxigraph.serialize(
         triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=dict(sorted(PREFIXES.items()))
-    ).decode("utf-8")
+    )
+    return _finish_rdfxml(body)
+
+
+def _finish_rdfxml(body: bytes) -> bytes:
     # XML parsers turn a raw carriage return into a line feed; only a character reference keeps
     # it. The serializer writes no CR of its own, so every CR here is inside a literal.
-    body = body.replace("\r", "&#13;")
-    comment = f"<!-- {GENERATED} -->\n"
-    if body.startswith("<?xml"):
-        end = body.index("?>") + 2
-        return body[:end] + "\n" + comment + body[end:].lstrip("\n")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + comment + body
+    body = body.replace(b"\r", b"&#13;")
+    comment = f"<!-- {GENERATED} -->\n".encode()
+    if body.startswith(b"<?xml"):
+        end = body.index(b"?>") + 2
+        return b"".join((body[:end], b"\n", comment, body[end:].lstrip(b"\n")))
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + comment + body
 
 
 MEMBERS_QUERY = """
@@ -248,6 +178,9 @@ ORDER BY STR(?city)
 
 def members_csv(store) -> str:
     """gnlc-members.csv: one row per current member, sorted by IRI, RFC 4180, no BOM."""
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -277,13 +210,19 @@ def members_csv(store) -> str:
 
 @dataclass
 class Release:
-    """The bytes of every release file, by name."""
+    """Every release file by name: its bytes (make_release) or where build() wrote it."""
 
-    files: dict[str, bytes]
+    files: dict[str, bytes | Written]
 
 
 def void_description(files: dict[str, bytes], store, date: str, graph_triples: int) -> str:
     """VoID + DCAT for every file but void.ttl and SHA256SUMS."""
+    sizes = {name: (len(data), hashlib.sha256(data).hexdigest()) for name, data in files.items()}
+    return _void(sizes, store, date, graph_triples)
+
+
+def _void(files: dict[str, tuple[int, str]], store, date: str, graph_triples: int) -> str:
+    """void_description() from each file's (size, SHA-256 hex digest)."""
     import pyoxigraph as ox
 
     from gnlc.turtle import serialize
@@ -357,7 +296,7 @@ def void_description(files: dict[str, bytes], store, date: str, graph_triples: i
         add(ox.Triple(part, p("void:entities"), lit(row["n"].value, "xsd:integer")))
     for name in sorted(files):
         dist = n(DIST_BASE + name)
-        data = files[name]
+        size, digest = files[name]
         add(ox.Triple(ds, p("dcat:distribution"), dist))
         if name.startswith("gnlc.") and name != "gnlc-members.csv":
             add(ox.Triple(ds, p("void:dataDump"), dist))
@@ -371,7 +310,7 @@ def void_description(files: dict[str, bytes], store, date: str, graph_triples: i
                 n("https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[name]),
             )
         )
-        add(ox.Triple(dist, p("dcat:byteSize"), lit(len(data), "xsd:integer")))
+        add(ox.Triple(dist, p("dcat:byteSize"), lit(size, "xsd:integer")))
         add(
             ox.Triple(dist, p("dcterms:license"), n("https://creativecommons.org/licenses/by/4.0/"))
         )
@@ -388,7 +327,7 @@ def void_description(files: dict[str, bytes], store, date: str, graph_triples: i
             ox.Triple(
                 checksum,
                 n("http://spdx.org/rdf/terms#checksumValue"),
-                lit(hashlib.sha256(data).hexdigest(), "xsd:hexBinary"),
+                lit(digest, "xsd:hexBinary"),
             )
         )
     prefixes = {
@@ -400,52 +339,130 @@ def void_description(files: dict[str, bytes], store, date: str, graph_triples: i
     return serialize(t, prefixes=prefixes, header=f"# {GENERATED}\n")
 
 
-def make_release(root: Path, store) -> Release:
-    """Every release file's bytes from a validated, derived store."""
+class _Memory:
+    """Collects release files as bytes (make_release)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.digests: dict[str, tuple[int, str]] = {}
+
+    def add(self, name: str, chunks) -> None:
+        data = chunks if isinstance(chunks, bytes) else b"".join(chunks)
+        self.files[name] = data
+        self.digests[name] = (len(data), hashlib.sha256(data).hexdigest())
+
+    def reader(self, name: str):
+        return self.files[name]
+
+
+class Written:
+    """A release file already written to disk: its path and size (len() gives the size)."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.path = path
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+
+class _Folder:
+    """Writes release files into a folder as they are made, so they need not all be in memory."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: dict[str, Written] = {}
+        self.digests: dict[str, tuple[int, str]] = {}
+
+    def add(self, name: str, chunks) -> None:
+        digest = hashlib.sha256()
+        size = 0
+        with open(self.folder / name, "wb") as handle:
+            for chunk in [chunks] if isinstance(chunks, bytes) else chunks:
+                handle.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.files[name] = Written(self.folder / name, size)
+        self.digests[name] = (size, digest.hexdigest())
+        pause_for_tests(f"wrote-{name}")
+
+    def reader(self, name: str):
+        return open(self.folder / name, "rb")  # the caller closes it
+
+
+def _render(root: Path, store, sink, progress=None) -> None:
+    """Every release file, in RELEASE_FILES order, handed to sink.add(name, bytes or chunks)."""
     import pyoxigraph
 
+    from gnlc.canonical import CanonicalGraph
     from gnlc.formatting import canonical_text
-    from gnlc.jsonld import to_jsonld, to_jsonld_grouped
-    from gnlc.turtle import serialize, serialize_grouped
+    from gnlc.jsonld import to_jsonld, to_jsonld_chunks
+    from gnlc.progress import QUIET
+    from gnlc.turtle import serialize, serialize_grouped_chunks
 
+    progress = progress or QUIET
     date = release_date(root)
     header = f"# {GENERATED}\n# version {__version__}, {date}; licence CC BY 4.0\n"
-    files: dict[str, bytes] = {}
-    lines = canonical_lines(store)
-    if lines is None:
+    with progress.stage("canonical N-Triples"):
+        graph = CanonicalGraph.from_store(store)
+    if graph is None:
+        # Named graphs or triple terms: the general route, through Python objects.
         triples = canonical_triples(store)
-        files["gnlc.nt"] = ntriples(triples, header.splitlines()[0][2:]).encode("utf-8")
-        files["gnlc.ttl"] = serialize(triples, header=header).encode("utf-8")
-        files["gnlc.jsonld"] = to_jsonld(triples, root / CONTEXT_FILE).encode("utf-8")
-        files["gnlc.rdf"] = rdfxml(triples).encode("utf-8")
         count = len(triples)
+        sink.add("gnlc.nt", ntriples(triples, GENERATED).encode("utf-8"))
+        sink.add("gnlc.ttl", serialize(triples, header=header).encode("utf-8"))
+        sink.add("gnlc.jsonld", to_jsonld(triples, root / CONTEXT_FILE).encode("utf-8"))
+        sink.add("gnlc.rdf", rdfxml(triples).encode("utf-8"))
         del triples
     else:
-        count = len(lines)
-        graph = SortedNTriples.from_lines(lines, f"# {GENERATED}\n".encode())
-        del lines
-        files["gnlc.nt"] = graph.text
-        files["gnlc.ttl"] = serialize_grouped(graph, graph.refs, header=header).encode("utf-8")
-        files["gnlc.jsonld"] = to_jsonld_grouped(graph, root / CONTEXT_FILE).encode("utf-8")
-        files["gnlc.rdf"] = rdfxml(
-            pyoxigraph.parse(graph.text, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        ).encode("utf-8")
+        count = graph.count
+        with progress.stage("gnlc.nt"):
+            sink.add("gnlc.nt", _chain(f"# {GENERATED}\n".encode(), graph.ntriples()))
+        with progress.stage("gnlc.ttl"):
+            sink.add("gnlc.ttl", serialize_grouped_chunks(graph, graph.refs, header=header))
+        with progress.stage("gnlc.jsonld"):
+            sink.add("gnlc.jsonld", to_jsonld_chunks(graph, root / CONTEXT_FILE))
         del graph
-    files["context.jsonld"] = (root / CONTEXT_FILE).read_bytes()
+        with progress.stage("gnlc.rdf"):
+            # The sorted triples again, streamed from the N-Triples just written.
+            source = sink.reader("gnlc.nt")
+            try:
+                quads = pyoxigraph.parse(source, format=pyoxigraph.RdfFormat.N_TRIPLES)
+                sink.add("gnlc.rdf", rdfxml_chunks(quads))
+            finally:
+                if hasattr(source, "close"):
+                    source.close()
+    sink.add("context.jsonld", (root / CONTEXT_FILE).read_bytes())
     ontology_text, _ = canonical_text(root / ONTOLOGY_FILE)
-    files["gnlc-ontology.ttl"] = (header + ontology_text).encode("utf-8")
+    sink.add("gnlc-ontology.ttl", (header + ontology_text).encode("utf-8"))
     shapes_text, _ = canonical_text(root / SHAPES_FILE)
-    files["gnlc-shapes.ttl"] = (header + shapes_text).encode("utf-8")
-    files["gnlc-members.csv"] = members_csv(store).encode("utf-8")
-    files["void.ttl"] = void_description(files, store, date, count).encode("utf-8")
-    sums = "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
-    files["SHA256SUMS"] = sums.encode("utf-8")
-    assert set(files) == set(RELEASE_FILES)
-    return Release(files)
+    sink.add("gnlc-shapes.ttl", (header + shapes_text).encode("utf-8"))
+    with progress.stage("gnlc-members.csv"):
+        sink.add("gnlc-members.csv", members_csv(store).encode("utf-8"))
+    sink.add("void.ttl", _void(dict(sink.digests), store, date, count).encode("utf-8"))
+    sums = "".join(f"{digest}  {name}\n" for name, (_, digest) in sorted(sink.digests.items()))
+    sink.add("SHA256SUMS", sums.encode("utf-8"))
+    assert set(sink.digests) == set(RELEASE_FILES)
+
+
+def _chain(first: bytes, rest):
+    yield first
+    yield from rest
+
+
+def make_release(root: Path, store) -> Release:
+    """Every release file's bytes from a validated, derived store."""
+    sink = _Memory()
+    _render(root, store, sink)
+    return Release(sink.files)
 
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    import ctypes
+
     if not sys.platform.startswith("linux"):
         return False
     try:
@@ -477,53 +494,77 @@ def remove_stale_temporaries(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_release(release: Release, out: Path) -> None:
-    """Write into a temporary folder beside out, then swap it in; out is never half-written."""
-    import fcntl
-
-    out = out.resolve()
+def _temporary(out: Path) -> Path:
+    """A new temporary folder beside out (stale ones of killed builds removed first)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+
+
+def _swap_in(tmp: Path, out: Path) -> Path | None:
+    """Make tmp the release at out; return what is left to delete (the old release), if any."""
+    import fcntl
+
+    tmp.chmod(0o755)
+    pause_for_tests("before-swap")
+    with open(out.parent / f".{out.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if out.exists() and not out.is_dir():
+            raise GnlcError(f"{out}: exists and is not a folder")
+        if out.exists() and _exchange(tmp, out):
+            return tmp  # tmp now holds the previous release
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}-0"
+            os.rename(out, old)
+            os.rename(tmp, out)
+            return old
+        os.rename(tmp, out)
+        return None
+
+
+def write_release(release: Release, out: Path) -> None:
+    """Write into a temporary folder beside out, then swap it in; out is never half-written."""
+    out = out.resolve()
+    tmp: Path | None = _temporary(out)
     try:
+        sink = _Folder(tmp)
         for name, data in release.files.items():
-            with open(tmp / name, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            pause_for_tests(f"wrote-{name}")
-        tmp.chmod(0o755)
-        pause_for_tests("before-swap")
-        with open(out.parent / f".{out.name}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if out.exists() and not out.is_dir():
-                raise GnlcError(f"{out}: exists and is not a folder")
-            if out.exists() and _exchange(tmp, out):
-                pass  # tmp now holds the previous release, removed below
-            elif out.exists():
-                old = out.parent / f".{out.name}.old-{os.getpid()}-0"
-                os.rename(out, old)
-                os.rename(tmp, out)
-                tmp = old
-            else:
-                os.rename(tmp, out)
-                tmp = None
+            sink.add(name, data)
+        tmp = _swap_in(tmp, out)
     finally:
         if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def write_rendered(root: Path, store, out: Path, progress=None) -> Release:
+    """Render the release straight into a temporary folder beside out, then swap it in.
+
+    Each file is written as soon as it is made, so a large release is never all in memory;
+    the Release returned holds Written entries (path and size), not bytes.
+    """
+    out = out.resolve()
+    tmp: Path | None = _temporary(out)
+    try:
+        sink = _Folder(tmp)
+        _render(root, store, sink, progress)
+        pause_for_tests("rendered")
+        tmp = _swap_in(tmp, out)
+    finally:
+        if tmp is not None and tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return Release(sink.files)
+
+
 def build(root: Path, out: Path, shapes=()) -> tuple[object, Release | None]:
     """Validate, and only if the data conforms, write the release to out."""
-    from gnlc.sources import load_graph, shapes_files
+    from gnlc.progress import for_files
+    from gnlc.sources import graph_files, load_graph, shapes_files
     from gnlc.validation import validate_loaded
 
-    loaded = load_graph(root)
+    progress = for_files([p for group in graph_files(root) for p in group])
+    loaded = load_graph(root, progress=progress)
     pause_for_tests("loaded")
-    report = validate_loaded(loaded, root, shapes_files(root, shapes))
+    report = validate_loaded(loaded, root, shapes_files(root, shapes), progress=progress)
     if not report.conforms():
         return report, None
-    release = make_release(root, loaded.store)
-    pause_for_tests("rendered")
-    write_release(release, out)
-    return report, release
+    return report, write_rendered(root, loaded.store, out, progress)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from gnlc.turtle import is_iri, literal_parts, unescape_string
@@ -46,6 +47,7 @@ class Compactor:
         self._compacted: dict[str, str] = {}
         self._refs: dict[str, str] = {}
         self._recipes: dict[tuple, tuple] = {}
+        self.shared: dict[tuple[str, str], tuple[str, object]] = {}
 
     def expand(self, value: str) -> str:
         """A compact IRI from the context, expanded."""
@@ -157,13 +159,24 @@ def _node(compactor: Compactor, pairs) -> dict[str, object]:
     """One node object (without its id) from its (predicate, object) pairs, as N-Triples text."""
     values: dict[str, list] = defaultdict(list)
     langs: dict[str, dict[str, list]] = defaultdict(dict)
+    # Nodes repeat across subjects (types, countries, SDGs): their (key, value) is reused.
+    shared = compactor.shared
     for predicate, obj in pairs:
-        predicate = predicate[1:-1]
-        if predicate == _RDF_TYPE and is_iri(obj):
-            iri = obj[1:-1]
-            values["type"].append(compactor.class_terms.get(iri) or compactor.compact_iri(iri))
+        known = shared.get((predicate, obj)) if obj[0] == "<" else None
+        if known is not None:
+            values[known[0]].append(known[1])
             continue
-        key, value, is_map = compactor.key_and_value(predicate, obj)
+        iri = predicate[1:-1]
+        if iri == _RDF_TYPE and is_iri(obj):
+            value = obj[1:-1]
+            key, value = "type", compactor.class_terms.get(value) or compactor.compact_iri(value)
+            is_map = False
+        else:
+            key, value, is_map = compactor.key_and_value(iri, obj)
+        if obj[0] == "<" and not is_map:
+            if len(shared) > 200_000:
+                shared.clear()
+            shared[(predicate, obj)] = (key, value)
         if is_map:
             lang, text = value
             langs[key].setdefault(lang, []).append(text)
@@ -207,8 +220,6 @@ def _dumps(value: object, level: int) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * level)
 
 
-
-
 def to_jsonld(triples: list, context_path: Path) -> str:
     """The compacted JSON-LD document: context inline, nodes sorted by @id."""
     by_subject: dict = defaultdict(list)
@@ -219,19 +230,30 @@ def to_jsonld(triples: list, context_path: Path) -> str:
 
 def to_jsonld_grouped(by_subject, context_path: Path) -> str:
     """to_jsonld() for triples grouped by subject as N-Triples text (a lazy mapping is fine)."""
+    return "".join(_document(by_subject, context_path))
+
+
+def to_jsonld_chunks(by_subject, context_path: Path) -> Iterator[bytes]:
+    """to_jsonld_grouped() as UTF-8 chunks, one node at a time."""
+    return (part.encode() for part in _document(by_subject, context_path))
+
+
+def _document(by_subject, context_path: Path) -> Iterator[str]:
     context = json.loads(context_path.read_text(encoding="utf-8"))
     compactor = Compactor(context)
     # Subjects that compact to the same @id make one node, their triples in subject order.
     ids: dict[str, list] = defaultdict(list)
     for subject in by_subject:
         ids[compactor.node_ref(subject)].append(subject)
-    parts = []
+    head = "{\n " + _encode("@context") + ": " + _dumps(context["@context"], 1) + ",\n "
+    head += _encode("@graph") + ": "
+    if not ids:
+        yield head + "[]\n}\n"
+        return
+    separator = "[\n  "
     for node_id in sorted(ids):
         pairs = [pair for subject in ids[node_id] for pair in by_subject[subject]]
         node = {"id": node_id, **_node(compactor, pairs)}
-        parts.append(_dumps(node, 2))
-    head = "{\n " + _encode("@context") + ": " + _dumps(context["@context"], 1) + ",\n "
-    head += _encode("@graph") + ": "
-    if not parts:
-        return head + "[]\n}\n"
-    return head + "[\n  " + ",\n  ".join(parts) + "\n ]\n}\n"
+        yield (head if separator == "[\n  " else "") + separator + _dumps(node, 2)
+        separator = ",\n  "
+    yield "\n ]\n}\n"

@@ -21,20 +21,28 @@ def graph_files(root: Path, inputs: Sequence[Path] = ()) -> tuple[list[Path], li
     """(always-loaded files, data files): PATHs replace data/, reference data is always added."""
     base = ontology_files(root) + reference_files(root)
     data = expand_inputs(inputs) if inputs else data_files(root)
-    data = [p for p in data if p.resolve() not in {b.resolve() for b in base}]
+    always = {b.resolve() for b in base}
+    data = [p for p in data if p.resolve() not in always]
     if not base[0].exists():
         raise GnlcError(f"{base[0]}: ontology file missing")
     return base, data
 
 
-def load_graph(root: Path, inputs: Sequence[Path] = (), derive: bool = True) -> Loaded:
+def load_graph(
+    root: Path, inputs: Sequence[Path] = (), derive: bool = True, progress=None
+) -> Loaded:
     """Ontology + reference data + data (or the given PATHs), with derived links materialised."""
+    from gnlc.progress import QUIET
+
+    progress = progress or QUIET
     base, data = graph_files(root, inputs)
-    # Data files are watched for ontology terms they describe (a validation check) while parsed.
-    loaded = load_files(base + data, scan=data, namespace=GNLC)
+    with progress.stage("parse"):
+        # Data files are watched for ontology terms they describe (a validation check).
+        loaded = load_files(base + data, scan=data, namespace=GNLC)
     loaded.data_files = data
     if derive:
-        materialise(loaded.store, root)
+        with progress.stage("derive"):
+            materialise(loaded.store, root)
     return loaded
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from gnlc.namespaces import PREFIXES, RDF_TYPE, XSD
 
@@ -231,11 +231,11 @@ class _Writer:
         pairs = sorted((p[1:-1], o) for p, o in self.by_subject.get(node, []))
         return repr(pairs)
 
-    def write(self, header: str = "") -> str:
-        blocks = []
-        named = sorted((s[1:-1] for s in self.by_subject if is_iri(s)))
+    def blocks(self) -> Iterator[str]:
+        """Each subject's block of text, in order (prefixes are known once all are made)."""
+        named = sorted(s[1:-1] for s in self.by_subject if is_iri(s))
         for value in named:
-            blocks.append(self.iri(value) + "\n" + self.body(f"<{value}>", 1, frozenset()) + " .")
+            yield self.iri(value) + "\n" + self.body(f"<{value}>", 1, frozenset()) + " ."
         # Blank-node subjects not inlined elsewhere: sorted by their own text for stability.
         rest = [s for s in self.by_subject if s.startswith("_:") and self.refs.get(s, 0) != 1]
         rendered = []
@@ -244,17 +244,35 @@ class _Writer:
             rendered.append((text, subject))
         for text, subject in sorted(rendered, key=lambda pair: pair[0]):
             if self.refs.get(subject, 0) == 0:
-                blocks.append("[]\n" + text + " .")
+                yield "[]\n" + text + " ."
             else:
-                blocks.append(self.term(subject, 0, frozenset({subject})) + "\n" + text + " .")
+                yield self.term(subject, 0, frozenset({subject})) + "\n" + text + " ."
+
+    def head(self, header: str) -> list[str]:
+        """The header comment and the prefixes used (after all blocks are made)."""
         prefix_lines = [
             f"@prefix {name}: <{ns}> ." for name, ns in sorted(self.prefixes) if name in self.used
         ]
         parts = [header.rstrip("\n")] if header else []
         if prefix_lines:
             parts.append("\n".join(prefix_lines))
-        parts.extend(blocks)
-        return "\n\n".join(parts) + "\n"
+        return parts
+
+    def write(self, header: str = "") -> str:
+        blocks = list(self.blocks())
+        return "\n\n".join(self.head(header) + blocks) + "\n"
+
+    def write_chunks(self, header: str = "") -> list[bytes]:
+        """write() as UTF-8 chunks, each block encoded as soon as it is made."""
+        blocks = [block.encode() for block in self.blocks()]
+        parts = [part.encode() for part in self.head(header)] + blocks
+        chunks: list[bytes] = []
+        for index, part in enumerate(parts):
+            if index:
+                chunks.append(b"\n\n")
+            chunks.append(part)
+        chunks.append(b"\n")
+        return chunks
 
 
 def serialize(triples: Iterable, prefixes: dict[str, str] | None = None, header: str = "") -> str:
@@ -268,3 +286,10 @@ def serialize_grouped(
 ) -> str:
     """serialize() for triples already grouped as group() returns them (a lazy mapping is fine)."""
     return _Writer(by_subject, refs, prefixes or PREFIXES).write(header)
+
+
+def serialize_grouped_chunks(
+    by_subject, refs, prefixes: dict[str, str] | None = None, header: str = ""
+) -> list[bytes]:
+    """serialize_grouped() as UTF-8 chunks, without the whole text as one string."""
+    return _Writer(by_subject, refs, prefixes or PREFIXES).write_chunks(header)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from gnlc.errors import shown
@@ -271,7 +270,7 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
     for f in findings:
         if f.focus in where and not f.file:
             file, line = where[f.focus]
-            f = Finding(**{**f.as_dict(), "file": file, "line": line})
+            f = replace(f, file=file, line=line)
         out.append(f)
     return out
 
@@ -322,20 +321,30 @@ def engine() -> str:
 
 
 def validate_loaded(
-    loaded: Loaded, root: Path, shapes: Sequence[Path], extra_checks: bool = True
+    loaded: Loaded,
+    root: Path,
+    shapes: Sequence[Path],
+    extra_checks: bool = True,
+    progress=None,
 ) -> Report:
     """SHACL + checks over a loaded graph (derived links already added)."""
+    from gnlc.progress import QUIET
+
+    progress = progress or QUIET
     findings = None
-    if engine() != "pyshacl":
-        findings = compiled_findings(loaded.store, shapes, loaded.warnings)
-    if findings is None:
-        data_graph = _to_rdflib(loaded.store)
-        shapes_graph = _shapes_graph(shapes, loaded.warnings)
-        findings = shacl_findings(data_graph, shapes_graph)
+    with progress.stage("shapes"):
+        if engine() != "pyshacl":
+            findings = compiled_findings(loaded.store, shapes, loaded.warnings)
+        if findings is None:
+            data_graph = _to_rdflib(loaded.store)
+            shapes_graph = _shapes_graph(shapes, loaded.warnings)
+            findings = shacl_findings(data_graph, shapes_graph)
     if extra_checks:
-        findings += check_findings(loaded.store, root)
-        findings += redefinition_findings(loaded)
-    findings = locate(sorted(set(findings)), loaded.files)
+        with progress.stage("checks"):
+            findings += check_findings(loaded.store, root)
+            findings += redefinition_findings(loaded)
+    with progress.stage("locate"):
+        findings = locate(sorted(set(findings)), loaded.files)
     findings.sort(key=lambda f: (f.severity != "Violation", f.file, f.line, f.focus, f.constraint))
     return Report(findings=findings, triples=len(loaded.store))
 
@@ -344,8 +353,10 @@ def validate_sources(
     root: Path, inputs: Sequence[Path] = (), shapes: Sequence[Path] = ()
 ) -> tuple[Report, list[str]]:
     """Load, derive, validate: the whole `gnlc validate` pipeline as a function."""
-    from gnlc.sources import load_graph, shapes_files
+    from gnlc.progress import for_files
+    from gnlc.sources import graph_files, load_graph, shapes_files
 
-    loaded = load_graph(root, inputs)
-    report = validate_loaded(loaded, root, shapes_files(root, shapes))
+    progress = for_files([p for group in graph_files(root, inputs) for p in group])
+    loaded = load_graph(root, inputs, progress=progress)
+    report = validate_loaded(loaded, root, shapes_files(root, shapes), progress=progress)
     return report, loaded.warnings

@@ -1,0 +1,651 @@
+"""Benchmark: gnlc against the plain rdflib + pySHACL pipeline, on synthetic GNLC-shaped data.
+
+Not a test: nothing here asserts a speed. For each size it writes a synthetic root (the
+repository's ontology/, shapes/, queries/ and data/reference/, plus made-up members from
+gnlc.synthetic; never the repository's data/) and measures, each case in its own subprocess:
+
+- gnlc: load (sources.load_graph: parse + derive), validate (validation.validate_loaded),
+  build (the release rendered and written, as `gnlc build` does after validating) and three
+  named queries (queries.run_local, rows consumed);
+- the baseline, written the plain way: rdflib Graph.parse of the same files and the rules run
+  by rdflib's SPARQL to a fixpoint; pyshacl.validate with default options plus the SPARQL checks
+  through rdflib; rdflib's Turtle, N-Triples, JSON-LD and RDF/XML serializers; the queries
+  through rdflib. Each baseline case is capped (reported as >cap) and skipped at larger sizes
+  once it exceeded the cap.
+
+Times are of the stage itself (setup such as loading excluded); peak memory is the case
+process's maximum resident set size (wait4). Then start-up and real-size command times
+(hyperfine when installed, else the median of repeated runs). It prints a table and writes
+benchmarks/results/bench.json.
+
+Usage: python benchmarks/bench.py [--sizes 0.1,1,10,100] [--cap 120] [--no-baseline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results" / "bench.json"
+QUERIES = ("members-by-country", "cities-serving-sdg", "data-gaps")
+STAGES = ("load", "validate", "build")
+CASES = (*STAGES, "queries")
+RDFLIB_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml"}
+BASELINE_DUMPS = (("turtle", "gnlc.ttl"), ("nt", "gnlc.nt"), ("json-ld", "gnlc.jsonld"))
+BASELINE_DUMPS += (("xml", "gnlc.rdf"),)
+
+
+class Capped(Exception):
+    """The measured stage ran past the cap."""
+
+
+# ---------------------------------------------------------------- cases (run in a subprocess)
+
+
+def _gnlc_load(root: Path):
+    from gnlc.sources import load_graph
+
+    return load_graph(root)
+
+
+def _baseline_load(root: Path):
+    import rdflib
+
+    from gnlc.rules import rule_files
+    from gnlc.sources import graph_files
+
+    base, data = graph_files(root)
+    graph = rdflib.Graph()
+    for path in base + data:
+        graph.parse(path, format=RDFLIB_FORMATS[path.suffix])
+    rules = [path.read_text(encoding="utf-8") for path in rule_files(root)]
+    while True:
+        size = len(graph)
+        for rule in rules:
+            for triple in graph.query(rule):
+                graph.add(triple)
+        if len(graph) == size:
+            return graph
+
+
+def _finding_key(severity, focus, path, constraint, shape, value) -> list[str]:
+    return [
+        str(x) if x is not None else "" for x in (severity, focus, path, constraint, shape, value)
+    ]
+
+
+def _gnlc_validate(root: Path, loaded) -> list:
+    from gnlc.sources import shapes_files
+    from gnlc.validation import validate_loaded
+
+    report = validate_loaded(loaded, root, shapes_files(root))
+    return [
+        _finding_key(f.severity, f.focus, f.path, f.constraint, f.shape, f.value)
+        for f in report.findings
+    ]
+
+
+def _baseline_validate(root: Path, graph, unsupported: list) -> list:
+    import pyshacl
+    import rdflib
+
+    from gnlc.paths import SHAPES_FILE
+    from gnlc.queries import read_header
+    from gnlc.validation import check_files
+
+    shapes = rdflib.Graph().parse(root / SHAPES_FILE, format="turtle")
+    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    out = []
+    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+        path = report.value(result, sh.resultPath)
+        if isinstance(path, rdflib.BNode):
+            path = f"^{report.value(path, sh.inversePath)}"
+        shape = report.value(result, sh.sourceConstraint)
+        if not isinstance(shape, rdflib.URIRef):
+            shape = report.value(result, sh.sourceShape)
+        out.append(
+            _finding_key(
+                str(report.value(result, sh.resultSeverity)).rsplit("#", 1)[-1],
+                report.value(result, sh.focusNode),
+                path,
+                report.value(result, sh.sourceConstraintComponent),
+                shape if isinstance(shape, rdflib.URIRef) else "",
+                report.value(result, sh.value),
+            )
+        )
+    for check in check_files(root):
+        text = check.read_text(encoding="utf-8")
+        severity = read_header(text).get("severity", "Violation")
+        try:
+            rows = list(graph.query(text))
+        except Exception as exc:  # rdflib's own failure (e.g. a regex it cannot read)
+            unsupported.append(f"{check.stem}: {type(exc).__name__}: {exc}")
+            continue
+        for row in rows:
+            values = {k: v for k, v in row.asdict().items() if v is not None}
+            focus = values.get("focus") or next(iter(values.values()), "")
+            out.append(
+                _finding_key(
+                    severity,
+                    focus,
+                    values.get("path", ""),
+                    f"check:{check.stem}",
+                    "",
+                    values.get("value", ""),
+                )
+            )
+    return out
+
+
+def _gnlc_build(root: Path, loaded, out: Path) -> None:
+    from gnlc.export import write_rendered
+
+    write_rendered(root, loaded.store, out)
+
+
+def _baseline_build(root: Path, graph, out: Path) -> None:
+    from gnlc.paths import CONTEXT_FILE
+
+    context = json.loads((root / CONTEXT_FILE).read_text(encoding="utf-8"))["@context"]
+    out.mkdir(parents=True, exist_ok=True)
+    for fmt, name in BASELINE_DUMPS:
+        extra = {"context": context, "auto_compact": True} if fmt == "json-ld" else {}
+        graph.serialize(destination=out / name, format=fmt, **extra)
+
+
+def _named(root: Path):
+    from gnlc.queries import bindings, resolve
+
+    for name in QUERIES:
+        query = resolve(root, name)
+        yield name, query, bindings(query, {})
+
+
+def _gnlc_queries(root: Path, loaded, timings: dict) -> dict:
+    from gnlc.queries import run_local
+
+    rows = {}
+    for name, query, terms in _named(root):
+        start = time.perf_counter()
+        rows[name] = len([tuple(row) for row in run_local(loaded.store, query, terms)])
+        timings[name] = time.perf_counter() - start
+    return rows
+
+
+def _rdflib_term(term):
+    import pyoxigraph
+    import rdflib
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return rdflib.URIRef(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == str(rdflib.XSD.string):
+        return rdflib.Literal(term.value)  # rdflib tells "x" and "x"^^xsd:string apart
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def _baseline_queries(root: Path, graph, timings: dict) -> dict:
+    rows = {}
+    for name, query, terms in _named(root):
+        start = time.perf_counter()
+        given = {k: _rdflib_term(v) for k, v in terms.items()}
+        rows[name] = len(list(graph.query(query.text, initBindings=given)))
+        timings[name] = time.perf_counter() - start
+    return rows
+
+
+def run_case(engine: str, case: str, root: Path, cap: float) -> dict:
+    """One case, timed; the baseline's measured stage stops at the cap (signal.alarm)."""
+    load = _gnlc_load if engine == "gnlc" else _baseline_load
+    result: dict = {"engine": engine, "case": case}
+
+    unsupported: list = []
+
+    def alarm(signum, frame):
+        raise Capped
+
+    capped = engine == "baseline"
+    timings: dict = {}
+    signal.signal(signal.SIGALRM, alarm)
+    try:
+        if case == "load":
+            start = time.perf_counter()
+            if capped:
+                signal.setitimer(signal.ITIMER_REAL, cap)
+            graph = load(root)
+            result["seconds"] = time.perf_counter() - start
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            store = getattr(graph, "store", graph)
+            result["triples"] = len(store)
+            return result
+        graph = load(root)
+        if capped:
+            signal.setitimer(signal.ITIMER_REAL, cap)
+        start = time.perf_counter()
+        if case == "validate":
+            if engine == "gnlc":
+                findings = _gnlc_validate(root, graph)
+            else:
+                findings = _baseline_validate(root, graph, unsupported)
+                result["unsupported_checks"] = unsupported
+            result["findings"] = sorted(findings)
+        elif case == "build":
+            with tempfile.TemporaryDirectory() as folder:
+                (_gnlc_build if engine == "gnlc" else _baseline_build)(
+                    root, graph, Path(folder) / "dist"
+                )
+        else:
+            run = _gnlc_queries if engine == "gnlc" else _baseline_queries
+            result["rows"] = run(root, graph, timings)
+            result["query_seconds"] = timings
+        result["seconds"] = time.perf_counter() - start
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    except Capped:
+        result["capped"] = True
+        result["query_seconds"] = timings if case == "queries" else {}
+    return result
+
+
+# ------------------------------------------------------------------------- the parent process
+
+
+def _spawn(engine: str, case: str, root: Path, cap: float, timeout: float) -> dict:
+    """Run one case in a child process; add its peak memory (MB) from wait4."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--case", f"{engine}:{case}"]
+    command += ["--root", str(root), "--cap", str(cap)]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(command, stdout=out, stderr=err, env={**os.environ, "CI": "1"})
+        deadline = time.monotonic() + timeout
+        killed = False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline and not killed:
+                proc.kill()
+                killed = True
+            time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode("utf-8", "replace").strip()
+        problem = err.read().decode("utf-8", "replace").strip()
+    result = {"engine": engine, "case": case}
+    if text and proc.returncode == 0:
+        result = json.loads(text.splitlines()[-1])
+    elif killed:
+        result["capped"] = True
+    else:
+        result["error"] = (problem.splitlines() or [f"exit {proc.returncode}"])[-1]
+    result["peak_mb"] = round(usage.ru_maxrss / 1024, 1)
+    return result
+
+
+def _same_findings(gnlc: dict, baseline: dict) -> dict | None:
+    """Verdicts and findings of both engines, leaving out checks rdflib could not run."""
+    if "findings" not in gnlc or "findings" not in baseline:
+        return None
+    skipped = {f"check:{u.split(':', 1)[0]}" for u in baseline.get("unsupported_checks", [])}
+    mine = [f for f in gnlc["findings"] if f[3] not in skipped]
+    theirs = baseline["findings"]
+
+    def violations(found: list) -> list:
+        return [f for f in found if f[0] == "Violation"]
+
+    return {
+        "same_verdict": (not violations(mine)) == (not violations(theirs)),
+        "same_violations": violations(mine) == violations(theirs),
+        "same_findings": mine == theirs,
+        "violations": len(violations(mine)),
+        "warnings": len(mine) - len(violations(mine)),
+        "checks_left_out": sorted(skipped),
+    }
+
+
+def measure_size(
+    factor: float, workdir: Path, cap: float, baseline: bool, over: set, share: float
+) -> dict:
+    """Generate the synthetic root for one size and run every case on it."""
+    from gnlc.synthetic import REAL_CITIES, data_files, generate, thai_share
+
+    cities = max(1, round(REAL_CITIES * factor))
+    root = generate(workdir / f"x{factor:g}", cities, REPO, thai_share=share)
+    size = {
+        "factor": factor,
+        "cities": cities,
+        "thai_share": round(thai_share(data_files(root)), 4),
+    }
+    size["gnlc"] = {}
+    size["baseline"] = {}
+    for case in CASES:
+        print(f"  x{factor:g} gnlc {case} ...", file=sys.stderr, flush=True)
+        size["gnlc"][case] = _spawn("gnlc", case, root, cap, 7200)
+    size["triples"] = size["gnlc"]["load"].get("triples")
+    for case in CASES if baseline else ():
+        if case in over or (case != "load" and "load" in over):
+            size["baseline"][case] = {"capped": True, "skipped": True}
+            continue
+        print(f"  x{factor:g} baseline {case} ...", file=sys.stderr, flush=True)
+        result = _spawn("baseline", case, root, cap, 2 * cap + 120)
+        size["baseline"][case] = result
+        if result.get("capped"):
+            over.add(case)
+    size["equivalence"] = _same_findings(
+        size["gnlc"]["validate"], size["baseline"].get("validate", {})
+    )
+    for engine in ("gnlc", "baseline"):
+        found = size[engine].get("validate", {}).pop("findings", None)
+        if found is not None:
+            size[engine]["validate"]["violations"] = sum(1 for f in found if f[0] == "Violation")
+            size[engine]["validate"]["warnings"] = sum(1 for f in found if f[0] != "Violation")
+    shutil.rmtree(root, ignore_errors=True)
+    return size
+
+
+def _seconds(result: dict | None) -> float | None:
+    if not result or result.get("capped") or "seconds" not in result:
+        return None
+    return result["seconds"]
+
+
+def ratios(sizes: list[dict], cap: float) -> dict:
+    """baseline / gnlc per case at the largest size the baseline finished, and at the largest."""
+    out: dict = {}
+    names = [*CASES, "pipeline", *(f"query:{q}" for q in QUERIES)]
+    for name in names:
+        finished = None
+        for size in sizes:
+            pair = _pair(size, name)
+            if pair and pair[1] is not None and pair[0]:
+                finished = {
+                    "factor": size["factor"],
+                    "triples": size["triples"],
+                    "ratio": round(pair[1] / pair[0], 1),
+                }
+        largest = sizes[-1]
+        pair = _pair(largest, name, cap)
+        bound = None
+        if pair and pair[0]:
+            bound = {
+                "factor": largest["factor"],
+                "triples": largest["triples"],
+                "at_least": round(pair[1] / pair[0], 1) if pair[1] else None,
+            }
+        out[name] = {"largest_finished": finished, "largest_size": bound}
+    return out
+
+
+def _pair(size: dict, name: str, cap: float | None = None):
+    """(gnlc seconds, baseline seconds or None); with cap, capped baseline counts as cap."""
+
+    def base(result):
+        value = _seconds(result)
+        if value is None and cap is not None and result and result.get("capped"):
+            return cap
+        return value
+
+    if name == "pipeline":
+        mine = [_seconds(size["gnlc"].get(s)) for s in STAGES]
+        theirs = [base(size["baseline"].get(s)) for s in STAGES]
+        if None in mine:
+            return None
+        return sum(mine), (None if None in theirs else sum(theirs))
+    if name.startswith("query:"):
+        query = name.split(":", 1)[1]
+        mine = size["gnlc"].get("queries", {}).get("query_seconds", {}).get(query)
+        result = size["baseline"].get("queries") or {}
+        theirs = result.get("query_seconds", {}).get(query)
+        if theirs is None and cap is not None and result.get("capped"):
+            theirs = cap
+        return (mine, theirs) if mine else None
+    mine = _seconds(size["gnlc"].get(name))
+    return (mine, base(size["baseline"].get(name))) if mine else None
+
+
+# ---------------------------------------------------------------------------------- start-up
+
+
+def _hyperfine(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict:
+    import shlex
+
+    with tempfile.NamedTemporaryFile(suffix=".json") as report:
+        argv = ["hyperfine", "-N", "-i", "--warmup", "2", "--runs", str(runs)]
+        argv += ["--export-json", report.name]
+        for command in commands.values():
+            argv.append(shlex.join(command))
+        subprocess.run(argv, cwd=cwd, capture_output=True, check=True)
+        data = json.loads(Path(report.name).read_text())
+    out = {}
+    for name, result in zip(commands, data["results"], strict=True):
+        codes = sorted(set(result.get("exit_codes") or [0]))
+        out[name] = {
+            "median_ms": round(1000 * result["median"], 1),
+            "mean_ms": round(1000 * result["mean"], 1),
+            "stddev_ms": round(1000 * (result.get("stddev") or 0), 1),
+            "exit_codes": codes,
+        }
+    return out
+
+
+def _repeat(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict:
+    out = {}
+    for name, command in commands.items():
+        times, codes = [], set()
+        for _ in range(runs + 2):
+            start = time.perf_counter()
+            done = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+            times.append(time.perf_counter() - start)
+            codes.add(done.returncode)
+        times = times[2:]
+        out[name] = {
+            "median_ms": round(1000 * statistics.median(times), 1),
+            "mean_ms": round(1000 * statistics.mean(times), 1),
+            "stddev_ms": round(1000 * statistics.pstdev(times), 1),
+            "exit_codes": sorted(codes),
+        }
+    return out
+
+
+def startup(workdir: Path, runs: int) -> dict:
+    """Start-up and real-size command times: hyperfine if installed, else repeated runs."""
+    from gnlc.synthetic import REAL_CITIES, generate
+
+    python = sys.executable
+    gnlc = str(Path(python).with_name("gnlc"))
+    synthetic = generate(workdir / "startup-x1", REAL_CITIES, REPO)
+    out_dir = workdir / "startup-dist"
+    commands = {
+        "import click": [python, "-c", "import click"],
+        "gnlc --help": [gnlc, "--help"],
+        "import click, pyoxigraph": [python, "-c", "import click, pyoxigraph"],
+        "gnlc query members-by-country": [gnlc, "--root", str(REPO), "query", "members-by-country"],
+        "gnlc validate (real data)": [gnlc, "--root", str(REPO), "validate"],
+        "gnlc build (real data)": [gnlc, "--root", str(REPO), "build", "--out", str(out_dir)],
+        "gnlc validate (x1 synthetic)": [gnlc, "--root", str(synthetic), "validate"],
+        "gnlc build (x1 synthetic)": [
+            gnlc,
+            "--root",
+            str(synthetic),
+            "build",
+            "--out",
+            str(out_dir),
+        ],
+    }
+    tool = "hyperfine" if shutil.which("hyperfine") else "repeated runs, median"
+    measure = _hyperfine if shutil.which("hyperfine") else _repeat
+    result = {"tool": tool, "commands": measure(commands, runs, workdir)}
+    times = result["commands"]
+    result["help_vs_import_click"] = round(
+        times["gnlc --help"]["median_ms"] / times["import click"]["median_ms"], 2
+    )
+    result["query_vs_import_click_pyoxigraph"] = round(
+        times["gnlc query members-by-country"]["median_ms"]
+        / times["import click, pyoxigraph"]["median_ms"],
+        2,
+    )
+    shutil.rmtree(synthetic, ignore_errors=True)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    return result
+
+
+def real_size() -> dict:
+    """The repository's own data: triples after derivation and share of Thai literals."""
+    from gnlc.errors import GnlcError
+    from gnlc.sources import load_graph
+    from gnlc.synthetic import THAI_SHARE, data_files, thai_share
+
+    files = data_files(REPO)
+    members = list((REPO / "data" / "members").glob("*.ttl"))
+    try:
+        triples = len(load_graph(REPO).store)
+        share = round(thai_share(files), 4)
+    except GnlcError as exc:
+        return {"error": exc.message, "thai_share": THAI_SHARE}
+    return {"triples": triples, "members_files": len(members), "thai_share": share}
+
+
+def machine() -> dict:
+    """CPU count and model, Python and library versions."""
+    from importlib.metadata import version
+
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "versions": {name: version(name) for name in ("pyoxigraph", "rdflib", "pyshacl")},
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# ------------------------------------------------------------------------------------- report
+
+
+def _fmt_s(result: dict | None) -> str:
+    if not result:
+        return "-"
+    if result.get("capped"):
+        return ">cap"
+    if "error" in result:
+        return "error"
+    return f"{result['seconds']:.2f}"
+
+
+def _fmt_x(mine: dict | None, theirs: dict | None, cap: float) -> str:
+    a, b = _seconds(mine), _seconds(theirs)
+    if a is None or not a:
+        return "-"
+    if b is not None:
+        return f"{b / a:.0f}x" if b / a >= 10 else f"{b / a:.1f}x"
+    if theirs and theirs.get("capped"):
+        return f">{cap / a:.0f}x"
+    return "-"
+
+
+def table(report: dict) -> str:
+    """The results as a Markdown table."""
+    cap = report["cap_seconds"]
+    lines = [
+        "| size | cities | triples | case | gnlc s | baseline s | speed-up | gnlc MB "
+        "| baseline MB |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for size in report["sizes"]:
+        rows = [(case, size["gnlc"].get(case), size["baseline"].get(case)) for case in STAGES]
+        for query in QUERIES:
+            mine = size["gnlc"].get("queries", {})
+            theirs = size["baseline"].get("queries", {})
+            a = mine.get("query_seconds", {}).get(query)
+            b = (theirs or {}).get("query_seconds", {}).get(query)
+            rows.append(
+                (
+                    f"query {query}",
+                    {"seconds": a} if a is not None else None,
+                    {"seconds": b} if b is not None else ({"capped": True} if theirs else None),
+                )
+            )
+        for case, mine, theirs in rows:
+            memory = ("", "")
+            if not case.startswith("query"):
+                memory = (_mb(mine), _mb(theirs))
+            elif case == f"query {QUERIES[0]}":
+                memory = (_mb(size["gnlc"].get("queries")), _mb(size["baseline"].get("queries")))
+            lines.append(
+                f"| x{size['factor']:g} | {size['cities']:,} | {size['triples'] or 0:,} | {case} "
+                f"| {_fmt_s(mine)} | {_fmt_s(theirs)} | {_fmt_x(mine, theirs, cap)} "
+                f"| {memory[0]} | {memory[1]} |"
+            )
+    return "\n".join(lines)
+
+
+def _mb(result: dict | None) -> str:
+    if not result or "peak_mb" not in result:
+        return "-"
+    prefix = ">=" if result.get("capped") else ""
+    return f"{prefix}{result['peak_mb']:,.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark (or, with --case, one case as a child process)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="0.1,1,10,100", help="factors of the real size")
+    parser.add_argument("--cap", type=float, default=120.0, help="seconds per baseline case")
+    parser.add_argument("--no-baseline", action="store_true", help="measure gnlc only")
+    parser.add_argument("--no-startup", action="store_true", help="skip start-up timings")
+    parser.add_argument("--runs", type=int, default=10, help="runs per start-up command")
+    parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the results")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.case:
+        engine, case = args.case.split(":")
+        print(json.dumps(run_case(engine, case, args.root, args.cap)))
+        return 0
+    started = time.perf_counter()
+    report: dict = {"machine": machine(), "cap_seconds": args.cap, "real": real_size()}
+    over: set = set()
+    sizes = [float(x) for x in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="gnlc-bench-") as folder:
+        workdir = Path(folder)
+        share = report["real"]["thai_share"]
+        report["sizes"] = [
+            measure_size(f, workdir, args.cap, not args.no_baseline, over, share) for f in sizes
+        ]
+        report["ratios"] = ratios(report["sizes"], args.cap)
+        if not args.no_startup:
+            print("  start-up ...", file=sys.stderr, flush=True)
+            report["startup"] = startup(workdir, args.runs)
+    report["wall_seconds"] = round(time.perf_counter() - started, 1)
+    report["table"] = table(report)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(report["table"])
+    print(json.dumps({"ratios": report["ratios"], "startup": report.get("startup")}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    sys.exit(main())
