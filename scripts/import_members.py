@@ -3,7 +3,8 @@
 Usage: python scripts/import_members.py scripts/import/members.csv [--dry-run]
 
 The CSV (columns: name_en,country,cohort_year,region,source,evidence and, optionally,
-name_th,name_th_source,province_en,province_th,alt_en,note) is research input: every row names the page
+name_th,name_th_source,province_en,province_th,alt_en,note) is research
+input: every row names the page
 that lists the city. Country names are mapped to ISO codes only through the reviewed table
 scripts/import/country-names.csv (never fuzzy matching). Cities already in data/ (same IRI) are
 left untouched, so hand edits survive a re-run; new ones are merged into their country's file,
