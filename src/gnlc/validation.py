@@ -241,6 +241,10 @@ def _subjects_written(text: str, prefixes: dict[str, tuple[str, int]]):
         char = rest[k]
         if char in ";,." or char.isspace():
             yield namespace + rest[:k]
+    # Canonical Turtle writes a subject alone on its line: the name runs to the end of the line.
+    tail = line[colon + 1 :].strip()
+    if tail and not any(c in tail for c in " \t;,"):
+        yield namespace + tail
 
 
 def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
