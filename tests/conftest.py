@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 os.environ.setdefault("GNLC_ROOT", str(ROOT))
+# The derived-graph cache of `gnlc query` and `gnlc stats` goes to a fresh folder, never the
+# user's ~/.cache (subprocesses inherit it).
+os.environ["GNLC_CACHE_DIR"] = tempfile.mkdtemp(prefix="gnlc-test-cache-")
 
 try:
     from hypothesis import settings

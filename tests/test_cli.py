@@ -33,6 +33,46 @@ def test_version_and_help() -> None:
         assert "Example" in result.output
 
 
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_lazy_help_is_what_an_eager_group_prints(width: int) -> None:
+    """The summaries gnlc --help shows without importing the commands are their own docstrings."""
+    import importlib
+
+    import click
+
+    from gnlc import commands
+
+    eager = click.Group(
+        cli.name,
+        params=cli.params,
+        help=cli.help,
+        epilog=cli.epilog,
+        context_settings=cli.context_settings,
+    )
+    folder = Path(commands.__file__).parent
+    names = sorted(p.stem for p in folder.glob("*.py") if p.stem not in ("__init__", "common"))
+    for name in names:
+        eager.add_command(importlib.import_module(f"gnlc.commands.{name}").command)
+    assert names == cli.list_commands(None)
+    lazy = CliRunner().invoke(cli, ["--help"], terminal_width=width).output
+    assert lazy == CliRunner().invoke(eager, ["--help"], terminal_width=width).output
+    assert "Commands:" in lazy
+
+
+def test_help_imports_no_command_module() -> None:
+    code = "import json, sys; from gnlc.cli import cli; print(json.dumps(sorted(sys.modules)))"
+    loaded = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert "gnlc.cli" in loaded
+    heavy = [
+        m for m in loaded if m.startswith(("gnlc.commands.", "rdflib", "pyoxigraph", "pyshacl"))
+    ]
+    assert heavy == []
+
+
 def test_validate_repository_exits_0() -> None:
     result = run("validate")
     assert result.exit_code == 0, result.output

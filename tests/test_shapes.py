@@ -91,8 +91,11 @@ def test_both_engines_agree_on_every_result_of_every_fixture(monkeypatch) -> Non
         out = {}
         for fixture in [*INVALID, FIXTURES / "valid/kr-testville.ttl"]:
             report, _ = validate_sources(ROOT, [fixture])
-            out[fixture.stem] = {(f.severity, f.shape, f.constraint, f.focus, f.path)
-                                 for f in report.findings if f.focus.startswith("http")}
+            out[fixture.stem] = {
+                (f.severity, f.shape, f.constraint, f.focus, f.path)
+                for f in report.findings
+                if f.focus.startswith("http")
+            }
         return out
 
     assert results("compiled") == results("pyshacl")
@@ -105,3 +108,18 @@ def test_award_before_membership_is_a_warning() -> None:
         (f.constraint, f.focus) for f in report.warnings
     }
     assert not report.conforms(strict=True)
+
+
+def test_duplicate_name_message_names_the_other_city() -> None:
+    report, _ = validate_sources(ROOT, [FIXTURES / "invalid/city-duplicate-name.ttl"])
+    messages = {
+        f.focus: (f.message_en, f.message_th)
+        for f in report.violations
+        if f.constraint == "check:city-unique-name-violation"
+    }
+    one, two = (
+        "https://w3id.org/gnlc/city/kr-testville",
+        "https://w3id.org/gnlc/city/kr-testville-2",
+    )
+    assert messages[one][0].endswith(": " + two) and messages[one][1].endswith(": " + two)
+    assert messages[two][0].endswith(": " + one) and "{?other}" not in messages[two][1]

@@ -4,18 +4,56 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib import import_module
 
 import click
 
 from gnlc import __version__
-from gnlc.commands import build, fmt, publish, query, serve, site, stats, validate
 from gnlc.errors import UNUSABLE, debugging
 
 EXIT_CODES = """Exit codes: 0 success (data conforms); 1 data does not conform; 2 input unusable
 (syntax error, missing path, unknown query or parameter, endpoint failure)."""
 
+# Command name -> first paragraph of its help. A command's module (gnlc/commands/<name>.py) is
+# imported only when that command runs, so `gnlc --help` costs little more than `import click`;
+# tests/test_cli.py checks that `gnlc --help` is what an eagerly built group would print.
+SUMMARIES = {
+    "build": "Validate, then write the release dumps (nothing is written if the data is invalid).",
+    "fmt": "Rewrite Turtle files in one canonical form (the graph never changes).",
+    "publish": "Load the release into a triple store (replacing GRAPH), then check the triple "
+    "count.",
+    "query": "Run a named query from queries/ or a FILE.rq.",
+    "serve": "Serve the knowledge graph read-only over SPARQL 1.1 (Oxigraph), with a query UI.",
+    "site": "Validate, then build the static linked-data site in English and Thai.",
+    "stats": "Counts per class, members per cohort, country and region, coverage and enrichment.",
+    "validate": "Check that the data conforms to the shapes and checks.",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when the command is looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUMMARIES)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in SUMMARIES:
+            return None
+        return import_module(f"gnlc.commands.{name}").command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's own listing, from the summaries instead of the imported commands."""
+        limit = formatter.width - 6 - max(len(name) for name in SUMMARIES)
+        rows = [
+            (name, click.Command(name, help=SUMMARIES[name]).get_short_help_str(limit))
+            for name in self.list_commands(ctx)
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
 
 @click.group(
+    cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=EXIT_CODES,
 )
@@ -38,19 +76,6 @@ def cli(ctx: click.Context, root: str | None, debug: bool) -> None:
     if debug:
         os.environ["GNLC_DEBUG"] = "1"
     ctx.obj = {"root": root}
-
-
-for _command in (
-    validate.command,
-    fmt.command,
-    build.command,
-    query.command,
-    stats.command,
-    serve.command,
-    publish.command,
-    site.command,
-):
-    cli.add_command(_command)
 
 
 def main() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 
 import click
 
@@ -33,6 +32,8 @@ class GnlcError(click.ClickException):
     def show(self, file=None) -> None:
         """One line on stderr (and the traceback under --debug)."""
         if debugging():
+            import traceback
+
             traceback.print_exception(type(self), self, self.__traceback__, file=sys.stderr)
         click.echo(f"gnlc: {self.message}", err=True)
 

@@ -74,8 +74,13 @@ def rdf_files(path: Path) -> list[Path]:
         raise GnlcError(f"{path}: no such file or folder")
     if path.is_file():
         return [path]
-    found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in RDF_SUFFIXES)
-    return found
+    found = [
+        Path(folder, name)
+        for folder, _, names in os.walk(path, followlinks=True)
+        for name in names
+        if os.path.splitext(name)[1] in RDF_SUFFIXES
+    ]
+    return sorted(p for p in found if p.is_file())
 
 
 def data_files(root: Path) -> list[Path]:

@@ -14,6 +14,8 @@ FORMATS = SELECT_FORMATS + GRAPH_FORMATS
 
 def display_width(text: str) -> int:
     """Terminal columns a string takes (Thai vowels and tone marks take none)."""
+    if text.isascii():
+        return len(text)
     width = 0
     for char in text:
         if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):

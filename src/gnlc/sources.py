@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,8 +22,9 @@ def graph_files(root: Path, inputs: Sequence[Path] = ()) -> tuple[list[Path], li
     """(always-loaded files, data files): PATHs replace data/, reference data is always added."""
     base = ontology_files(root) + reference_files(root)
     data = expand_inputs(inputs) if inputs else data_files(root)
-    always = {b.resolve() for b in base}
-    data = [p for p in data if p.resolve() not in always]
+    # Compared as absolute paths (no file-system calls): both lists come from the same root.
+    always = {os.path.abspath(b) for b in base}
+    data = [p for p in data if os.path.abspath(p) not in always]
     if not base[0].exists():
         raise GnlcError(f"{base[0]}: ontology file missing")
     return base, data
@@ -44,6 +46,20 @@ def load_graph(
         with progress.stage("derive"):
             materialise(loaded.store, root)
     return loaded
+
+
+def derived_store(root: Path):
+    """The derived graph of root's own files, from the cache when they are unchanged."""
+    from gnlc import cache
+    from gnlc.rules import rule_files
+
+    base, data = graph_files(root)
+    key = cache.inputs_key(root, base + data + rule_files(root))
+    store = cache.read(root, key)
+    if store is None:
+        store = load_graph(root).store
+        cache.write(root, key, store)
+    return store
 
 
 def shapes_files(root: Path, extra: Sequence[Path] = ()) -> list[Path]:

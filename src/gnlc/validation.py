@@ -181,12 +181,19 @@ def check_findings(store, root: Path) -> list[Finding]:
                     focus=getattr(focus, "value", str(focus or "")),
                     path=getattr(values.get("path"), "value", ""),
                     constraint=f"check:{path.stem}",
-                    message_en=message_en,
-                    message_th=message_th,
+                    message_en=_fill(message_en, values),
+                    message_th=_fill(message_th, values),
                     value=getattr(value, "value", "") if value is not None else "",
                 )
             )
     return findings
+
+
+def _fill(message: str, values: dict) -> str:
+    """A check's message with each {?name} replaced by the row's value of ?name."""
+    for name, term in values.items():
+        message = message.replace("{?" + name + "}", getattr(term, "value", str(term)))
+    return message
 
 
 def _redefinition(path: Path, subject: str, predicate: str) -> Finding:

@@ -69,9 +69,9 @@ def command(
         url, _ = endpoint_urls(endpoint)
         result = run_remote(url, queries.with_values(query.text, terms), timeout, retries)
     else:
-        from gnlc.sources import load_graph
+        from gnlc.sources import derived_store
 
-        store = load_graph(root).store
+        store = derived_store(root)
         result = queries.run_local(store, query, terms)
     from gnlc.results import render
 

@@ -22,10 +22,10 @@ def command(ctx: click.Context, fmt: str) -> None:
       gnlc stats
       gnlc stats --format json | jq .cohorts
     """
-    from gnlc.sources import load_graph
+    from gnlc.sources import derived_store
     from gnlc.statistics import collect, render_table
 
-    stats = collect(load_graph(root_of(ctx)).store)
+    stats = collect(derived_store(root_of(ctx)))
     if fmt == "json":
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
     else:

@@ -1,0 +1,123 @@
+"""The derived-graph cache: same graph as a fresh load, never stale, harmless when broken."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from gnlc import cache
+from gnlc.cli import cli
+
+CITY = "https://w3id.org/gnlc/city/th-chiang-mai"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = tmp_path / "root"
+    for name in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GNLC_CACHE_DIR", str(folder))
+    monkeypatch.delenv("GNLC_CACHE", raising=False)
+    return folder
+
+
+def thai_members(root: Path) -> str:
+    result = CliRunner().invoke(
+        cli,
+        ["--root", str(root), "query", "thai-members", "--format", "csv"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.nt"))
+
+
+def test_cached_graph_is_the_derived_graph(root: Path, cache_dir: Path, source_graph) -> None:
+    """Second route: rdflib parses the sources and runs the rules itself."""
+    import rdflib
+    from rdflib.compare import to_isomorphic
+
+    from gnlc.sources import derived_store
+
+    derived_store(root)  # writes the entry
+    assert len(entries(cache_dir)) == 1
+    cached = rdflib.Graph().parse(entries(cache_dir)[0], format="nt")
+    assert to_isomorphic(cached) == to_isomorphic(source_graph)
+    again = derived_store(root)  # reads it
+    assert len(again) == len(source_graph)
+
+
+def test_a_hit_reads_the_entry_and_an_edit_misses(root: Path, cache_dir: Path) -> None:
+    first = thai_members(root)
+    [entry] = entries(cache_dir)
+    # Prove the second run reads the entry: change a label in the entry only.
+    text = entry.read_text(encoding="utf-8")
+    assert '"Chiang Mai"@en' in text
+    entry.write_text(text.replace('"Chiang Mai"@en', '"Cached Mai"@en'), encoding="utf-8")
+    assert "Cached Mai" in thai_members(root)
+    # Any edit to a source gives a new key: the real data again, and one entry per root.
+    member_file = root / "data/members/TH.ttl"
+    member_file.write_text(member_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert thai_members(root) == first
+    assert len(entries(cache_dir)) == 1 and entries(cache_dir)[0].name != entry.name
+
+
+def test_an_edit_to_a_rule_misses(root: Path, cache_dir: Path) -> None:
+    thai_members(root)
+    [entry] = entries(cache_dir)
+    rule = sorted((root / "ontology/rules").glob("*.rq"))[0]
+    rule.write_text(rule.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    thai_members(root)
+    assert [e.name for e in entries(cache_dir)] != [entry.name]
+
+
+def test_truncated_entry_is_ignored(root: Path, cache_dir: Path) -> None:
+    first = thai_members(root)
+    [entry] = entries(cache_dir)
+    lines = entry.read_text(encoding="utf-8").splitlines(keepends=True)
+    entry.write_text("".join(line for line in lines if CITY not in line), encoding="utf-8")
+    assert thai_members(root) == first
+
+
+def test_garbage_entry_is_ignored(root: Path, cache_dir: Path) -> None:
+    first = thai_members(root)
+    [entry] = entries(cache_dir)
+    entry.write_bytes(b"\x00\xff not n-triples\n")
+    assert thai_members(root) == first
+
+
+def test_unwritable_cache_costs_only_time(root: Path, tmp_path: Path, monkeypatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("GNLC_CACHE_DIR", str(blocker / "cache"))
+    assert "Chiang Mai" in thai_members(root)
+
+
+def test_cache_can_be_turned_off(root: Path, cache_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GNLC_CACHE", "0")
+    assert "Chiang Mai" in thai_members(root)
+    assert not cache_dir.exists()
+
+
+def test_key_covers_path_and_bytes(root: Path) -> None:
+    one = root / "data/members/TH.ttl"
+    key = cache.inputs_key(root, [one])
+    assert cache.inputs_key(root, [one]) == key
+    renamed = root / "data/members/TH-renamed.ttl"
+    shutil.copy(one, renamed)
+    assert cache.inputs_key(root, [renamed]) != key
+    one.write_bytes(one.read_bytes() + b" ")
+    assert cache.inputs_key(root, [one]) != key
