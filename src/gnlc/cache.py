@@ -66,9 +66,7 @@ def read(root: Path, key: str):
             expected = int(name[len(prefix) : -len(".nt")])
             store = pyoxigraph.Store()
             # Our own output: lenient parsing skips re-validating IRIs (a third faster).
-            store.load(
-                path=str(folder / name), format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True
-            )
+            store.load(path=str(folder / name), format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
         except (OSError, ValueError, SyntaxError):
             continue
         if len(store) == expected:
