@@ -1,6 +1,6 @@
 """The derived graph kept between runs, so `gnlc query` and `gnlc stats` skip parsing and rules.
 
-An entry is the N-Triples dump of the derived graph, named by a SHA-256 over everything that
+An entry is the N-Triples dump of the derived graph, named by a BLAKE2b hash over everything that
 shapes it: each input file's path (relative to the root) and bytes, the rule files, gnlc's and
 pyoxigraph's versions. Any edit gives a new key, so an entry is never stale; a root keeps only its
 newest entry. Entries are written atomically and carry their triple count, which is checked on
@@ -10,9 +10,7 @@ else $XDG_CACHE_HOME/gnlc, else ~/.cache/gnlc; GNLC_CACHE=0 turns it off.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from gnlc import __version__
@@ -31,10 +29,10 @@ def cache_dir() -> Path | None:
 
 
 def inputs_key(root: Path, files: list[Path]) -> str:
-    """SHA-256 over gnlc's and pyoxigraph's versions and each file's relative path and bytes."""
+    """BLAKE2b over gnlc's and pyoxigraph's versions and each file's relative path and bytes."""
     import pyoxigraph
 
-    digest = hashlib.sha256(f"gnlc {__version__}\0pyoxigraph {pyoxigraph.__version__}\0".encode())
+    digest = _hasher()(f"gnlc {__version__}\0pyoxigraph {pyoxigraph.__version__}\0".encode())
     top = os.path.abspath(root)
     for path in files:
         with open(path, "rb") as handle:
@@ -45,8 +43,17 @@ def inputs_key(root: Path, files: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def _hasher():
+    """BLAKE2b (256 bits) without importing hashlib, which loads OpenSSL (about 5 ms)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # an interpreter without the built-in module
+        from hashlib import blake2b
+    return lambda data=b"": blake2b(data, digest_size=32)
+
+
 def _root_tag(root: Path) -> str:
-    return hashlib.sha256(os.path.abspath(root).encode()).hexdigest()[:16]
+    return _hasher()(os.path.abspath(root).encode()).hexdigest()[:16]
 
 
 def read(root: Path, key: str):
@@ -76,6 +83,8 @@ def read(root: Path, key: str):
 
 def write(root: Path, key: str, store) -> Path | None:
     """Store the derived graph under key (atomically), dropping the root's older entries."""
+    import tempfile
+
     import pyoxigraph
 
     folder = cache_dir()

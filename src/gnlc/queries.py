@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from gnlc.errors import GnlcError
 from gnlc.namespaces import PREFIXES, XSD
@@ -13,17 +13,16 @@ from gnlc.paths import QUERIES_DIR
 NAME = re.compile(r"^[a-z0-9-]+$")
 _HEADER = re.compile(r"^#\s*([a-z_]+):\s?(.*)$")
 UNBOUND = "*"
-_LEXICAL = {
-    "xsd:gYear": re.compile(r"^-?[0-9]{4,}$"),
-    "xsd:integer": re.compile(r"^[+-]?[0-9]+$"),
-    "xsd:decimal": re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"),
-    "xsd:date": re.compile(r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}$"),
-    "xsd:boolean": re.compile(r"^(true|false|0|1)$"),
+_LEXICAL = {  # compiled on first use (re caches them)
+    "xsd:gYear": r"^-?[0-9]{4,}$",
+    "xsd:integer": r"^[+-]?[0-9]+$",
+    "xsd:decimal": r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
+    "xsd:date": r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}$",
+    "xsd:boolean": r"^(true|false|0|1)$",
 }
 
 
-@dataclass
-class Param:
+class Param(NamedTuple):
     """One declared parameter: `# param: NAME DATATYPE DEFAULT  description`."""
 
     name: str
@@ -32,8 +31,7 @@ class Param:
     description: str = ""
 
 
-@dataclass
-class NamedQuery:
+class NamedQuery(NamedTuple):
     """A query file with its header."""
 
     name: str
@@ -41,7 +39,7 @@ class NamedQuery:
     text: str
     title: str = ""
     description: str = ""
-    params: list[Param] = field(default_factory=list)
+    params: tuple[Param, ...] = ()
 
 
 def read_header(text: str) -> dict[str, str]:
@@ -87,7 +85,7 @@ def load_query(path: Path, name: str | None = None) -> NamedQuery:
         text=text,
         title=header.get("title", ""),
         description=header.get("description", ""),
-        params=read_params(text, str(path)),
+        params=tuple(read_params(text, str(path))),
     )
 
 
@@ -123,7 +121,7 @@ def make_term(param: Param, value: str):
     if kind.startswith("@"):
         return pyoxigraph.Literal(value, language=kind[1:])
     if kind in _LEXICAL:
-        if not _LEXICAL[kind].match(value):
+        if not re.match(_LEXICAL[kind], value):
             raise GnlcError(f"--param {param.name}: {value!r} is not a valid {kind}")
         return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(XSD + kind[4:]))
     raise GnlcError(f"{param.name}: unknown parameter datatype {kind!r} in the query header")

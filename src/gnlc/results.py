@@ -24,14 +24,13 @@ def display_width(text: str) -> int:
     return width
 
 
-def _cell(term) -> str:
-    import pyoxigraph
-
+def _cell(term, named, blank) -> str:
     if term is None:
         return ""
-    if isinstance(term, pyoxigraph.NamedNode):
+    kind = type(term)
+    if kind is named:
         return compact(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
+    if kind is blank:
         return f"_:{term.value}"
     text = term.value
     return text.replace("\n", " ").replace("\t", " ")
@@ -39,17 +38,24 @@ def _cell(term) -> str:
 
 def table(variables: list[str], rows: list[list]) -> str:
     """Aligned columns with a header and a rule."""
-    cells = [[_cell(t) for t in row] for row in rows]
-    widths = [display_width(v) for v in variables]
-    for row in cells:
-        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+    import pyoxigraph
 
-    def line(values: list[str]) -> str:
-        padded = [v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True)]
+    named, blank = pyoxigraph.NamedNode, pyoxigraph.BlankNode
+    cells = [[_cell(t, named, blank) for t in row] for row in rows]
+    sized = [[(c, display_width(c)) for c in row] for row in cells]
+    widths = [display_width(v) for v in variables]
+    for row in sized:
+        widths = [max(w, n) for w, (_, n) in zip(widths, row, strict=True)]
+
+    def line(values: list[tuple[str, int]]) -> str:
+        padded = [v + " " * (w - n) for (v, n), w in zip(values, widths, strict=True)]
         return "  ".join(padded).rstrip()
 
-    out = [line(variables), line(["-" * w for w in widths])]
-    out.extend(line(row) for row in cells)
+    out = [
+        line([(v, display_width(v)) for v in variables]),
+        line([("-" * w, w) for w in widths]),
+    ]
+    out.extend(line(row) for row in sized)
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gnlc.errors import GnlcError
-from gnlc.loading import Loaded, expand_inputs, load_files
-from gnlc.namespaces import GNLC
 from gnlc.paths import ONTOLOGY_FILE, SHAPES_FILE, data_files, reference_files
-from gnlc.rules import materialise
+
+if TYPE_CHECKING:
+    from gnlc.loading import Loaded
 
 
 def ontology_files(root: Path) -> list[Path]:
@@ -21,7 +22,12 @@ def ontology_files(root: Path) -> list[Path]:
 def graph_files(root: Path, inputs: Sequence[Path] = ()) -> tuple[list[Path], list[Path]]:
     """(always-loaded files, data files): PATHs replace data/, reference data is always added."""
     base = ontology_files(root) + reference_files(root)
-    data = expand_inputs(inputs) if inputs else data_files(root)
+    if inputs:
+        from gnlc.loading import expand_inputs
+
+        data = expand_inputs(inputs)
+    else:
+        data = data_files(root)
     # Compared as absolute paths (no file-system calls): both lists come from the same root.
     always = {os.path.abspath(b) for b in base}
     data = [p for p in data if os.path.abspath(p) not in always]
@@ -34,7 +40,10 @@ def load_graph(
     root: Path, inputs: Sequence[Path] = (), derive: bool = True, progress=None
 ) -> Loaded:
     """Ontology + reference data + data (or the given PATHs), with derived links materialised."""
+    from gnlc.loading import load_files
+    from gnlc.namespaces import GNLC
     from gnlc.progress import QUIET
+    from gnlc.rules import materialise
 
     progress = progress or QUIET
     base, data = graph_files(root, inputs)
