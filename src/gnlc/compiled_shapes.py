@@ -243,13 +243,15 @@ def _count_checks(
 ) -> list[Check]:
     out = []
 
+    def emit(component: str, query: str) -> None:
+        check = Check(query, SH + component, shape_iri, severity, messages, path_text, focus_shape)
+        out.append(check)
+
     def add(component: str, having: str, filter_: str = "") -> None:
-        query = (
+        emit(
+            component,
             f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v {filter_} }} }} "
-            f"GROUP BY ?this HAVING ({having})"
-        )
-        out.append(
-            Check(query, SH + component, shape_iri, severity, messages, path_text, focus_shape)
+            f"GROUP BY ?this HAVING ({having})",
         )
 
     minimum = _one(store, shape, SH + "minCount")
@@ -274,41 +276,19 @@ def _count_checks(
                 f"COUNT(DISTINCT ?v) < {least.value}",
                 f"FILTER ({test})",
             )
-    if (
-        _one(store, shape, SH + "uniqueLang") is not None
-        and _one(store, shape, SH + "uniqueLang").value == "true"
-    ):
-        query = (
+    unique_lang = _one(store, shape, SH + "uniqueLang")
+    if unique_lang is not None and unique_lang.value == "true":
+        emit(
+            "UniqueLangConstraintComponent",
             f'SELECT ?this WHERE {{ {focus} ?this {path} ?v FILTER (lang(?v) != "") }} '
-            "GROUP BY ?this (lang(?v)) HAVING (COUNT(DISTINCT ?v) > 1)"
-        )
-        out.append(
-            Check(
-                query,
-                SH + "UniqueLangConstraintComponent",
-                shape_iri,
-                severity,
-                messages,
-                path_text,
-                focus_shape,
-            )
+            "GROUP BY ?this (lang(?v)) HAVING (COUNT(DISTINCT ?v) > 1)",
         )
     has_value = _one(store, shape, SH + "hasValue")
     if has_value is not None:
-        query = (
+        emit(
+            "HasValueConstraintComponent",
             f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
-            f"{{ ?this {path or '<' + SH + 'none>'} {_term(has_value)} }} }}"
-        )
-        out.append(
-            Check(
-                query,
-                SH + "HasValueConstraintComponent",
-                shape_iri,
-                severity,
-                messages,
-                path_text,
-                focus_shape,
-            )
+            f"{{ ?this {path or '<' + SH + 'none>'} {_term(has_value)} }} }}",
         )
     return out
 

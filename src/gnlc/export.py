@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -459,81 +458,16 @@ def make_release(root: Path, store) -> Release:
     return Release(sink.files)
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    import ctypes
-
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale_temporaries(out: Path) -> None:
-    """Delete temporary folders left beside out by builds that were killed."""
-    for leftover in out.parent.glob(f".{out.name}.*-*"):
-        parts = leftover.name[len(out.name) + 2 :].split("-")
-        ours = len(parts) >= 2 and parts[0] in ("tmp", "old") and parts[1].isdigit()
-        if ours and leftover.is_dir() and not _alive(int(parts[1])):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _temporary(out: Path) -> Path:
-    """A new temporary folder beside out (stale ones of killed builds removed first)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(out)
-    return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
-
-
-def _swap_in(tmp: Path, out: Path) -> Path | None:
-    """Make tmp the release at out; return what is left to delete (the old release), if any."""
-    import fcntl
-
-    tmp.chmod(0o755)
-    pause_for_tests("before-swap")
-    with open(out.parent / f".{out.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if out.exists() and not out.is_dir():
-            raise GnlcError(f"{out}: exists and is not a folder")
-        if out.exists() and _exchange(tmp, out):
-            return tmp  # tmp now holds the previous release
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}-0"
-            os.rename(out, old)
-            os.rename(tmp, out)
-            return old
-        os.rename(tmp, out)
-        return None
-
-
 def write_release(release: Release, out: Path) -> None:
     """Write into a temporary folder beside out, then swap it in; out is never half-written."""
-    out = out.resolve()
-    tmp: Path | None = _temporary(out)
-    try:
+    from gnlc.atomic import replace_folder
+
+    def fill(tmp: Path) -> None:
         sink = _Folder(tmp)
         for name, data in release.files.items():
             sink.add(name, data)
-        tmp = _swap_in(tmp, out)
-    finally:
-        if tmp is not None and tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+
+    replace_folder(out, fill, _refuse_non_folder, lambda: pause_for_tests("before-swap"))
 
 
 def write_rendered(root: Path, store, out: Path, progress=None) -> Release:
@@ -542,17 +476,24 @@ def write_rendered(root: Path, store, out: Path, progress=None) -> Release:
     Each file is written as soon as it is made, so a large release is never all in memory;
     the Release returned holds Written entries (path and size), not bytes.
     """
-    out = out.resolve()
-    tmp: Path | None = _temporary(out)
-    try:
+    from gnlc.atomic import replace_folder
+
+    def fill(tmp: Path) -> _Folder:
         sink = _Folder(tmp)
         _render(root, store, sink, progress)
         pause_for_tests("rendered")
-        tmp = _swap_in(tmp, out)
-    finally:
-        if tmp is not None and tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        return sink
+
+    def before_swap() -> None:
+        pause_for_tests("before-swap")
+
+    sink = replace_folder(out, fill, _refuse_non_folder, before_swap)
     return Release(sink.files)
+
+
+def _refuse_non_folder(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise GnlcError(f"{out}: exists and is not a folder")
 
 
 def build(root: Path, out: Path, shapes=()) -> tuple[object, Release | None]:

@@ -6,9 +6,6 @@ for the layout) and swaps the finished folder in atomically; nothing is written 
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,15 +77,12 @@ def check_out(out: Path) -> None:
 
 def write_tree(files: dict[str, bytes], out: Path) -> None:
     """Write files into a temporary folder beside out, then swap it in (never half-written)."""
-    import fcntl
+    from gnlc.atomic import replace_folder
+    from gnlc.export import pause_for_tests
 
-    from gnlc.export import _exchange, pause_for_tests
-
-    out = out.resolve()
     check_out(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp: Path | None = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
+
+    def fill(tmp: Path) -> None:
         for name, data in files.items():
             path = tmp / name
             if tmp.resolve() not in path.resolve().parents:
@@ -97,24 +91,5 @@ def write_tree(files: dict[str, bytes], out: Path) -> None:
             path.write_bytes(data)
         for folder in [tmp, *(p for p in tmp.rglob("*") if p.is_dir())]:
             folder.chmod(0o755)
-        pause_for_tests("site-before-swap")
-        # Lock the parent folder itself (no lock file left behind) while swapping.
-        lock = os.open(out.parent, os.O_RDONLY)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            check_out(out)
-            if out.exists() and _exchange(tmp, out):
-                pass  # tmp now holds the previous site, removed below
-            elif out.exists():
-                old = out.parent / f".{out.name}.old-{os.getpid()}"
-                os.rename(out, old)
-                os.rename(tmp, out)
-                tmp = old
-            else:
-                os.rename(tmp, out)
-                tmp = None
-        finally:
-            os.close(lock)
-    finally:
-        if tmp is not None and tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+
+    replace_folder(out, fill, check_out, lambda: pause_for_tests("site-before-swap"))

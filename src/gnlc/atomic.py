@@ -1,0 +1,108 @@
+"""Replacing an output folder in one step: readers see the old folder or the new, never a mix.
+
+The new content is written into a temporary folder beside the target (same file system), then
+swapped in under a lock on the parent folder: with Linux renameat2(RENAME_EXCHANGE) in one
+system call, elsewhere with two renames. Temporary folders carry the writer's process id, so
+those left by a killed writer are found and removed by the next one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    import ctypes
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(out: Path) -> None:
+    """Delete temporary folders left beside out by writers that were killed."""
+    for leftover in out.parent.glob(f".{out.name}.*-*"):
+        parts = leftover.name[len(out.name) + 2 :].split("-")
+        ours = len(parts) >= 2 and parts[0] in ("tmp", "old") and parts[1].isdigit()
+        if ours and leftover.is_dir() and not _alive(int(parts[1])):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def temporary_beside(out: Path) -> Path:
+    """A new temporary folder beside out (stale ones of killed writers removed first)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+
+
+def swap_in(tmp: Path, out: Path, check: Callable[[Path], None] | None = None) -> Path | None:
+    """Make tmp the folder at out; return what is left to delete (the old folder), if any.
+
+    check(out) runs under the lock, just before the swap, and may raise to refuse it.
+    """
+    import fcntl
+
+    tmp.chmod(0o755)
+    # Lock the parent folder itself, so no lock file is left behind.
+    lock = os.open(out.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if check is not None:
+            check(out)
+        if out.exists() and exchange(tmp, out):
+            return tmp  # tmp now holds the previous folder
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}-0"
+            os.rename(out, old)
+            os.rename(tmp, out)
+            return old
+        os.rename(tmp, out)
+        return None
+    finally:
+        os.close(lock)
+
+
+def replace_folder(
+    out: Path,
+    fill: Callable[[Path], object],
+    check: Callable[[Path], None] | None = None,
+    before_swap: Callable[[], None] | None = None,
+):
+    """fill(tmp) writes the new content; then it replaces out in one step. Returns fill's value.
+
+    On any failure (or a refusal by check) out is left as it was and tmp is removed.
+    """
+    out = out.resolve()
+    tmp: Path | None = temporary_beside(out)
+    try:
+        value = fill(tmp)
+        if before_swap is not None:
+            before_swap()
+        tmp = swap_in(tmp, out, check)
+    finally:
+        if tmp is not None and tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return value
