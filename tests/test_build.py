@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -166,6 +167,8 @@ def test_invalid_data_builds_nothing(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--root", str(root), "build", "--out", str(out)])
     assert result.exit_code == 1
     assert "build refused" in result.stderr
+    # The refusal names the file and line of the offending city (located only when refusing).
+    assert re.search(r"data/members/ZZ-broken\.ttl:\d+: violation: ", result.stderr)
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")] in (
         [],

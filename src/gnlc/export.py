@@ -500,12 +500,13 @@ def build(root: Path, out: Path, shapes=()) -> tuple[object, Release | None]:
     """Validate, and only if the data conforms, write the release to out."""
     from gnlc.progress import for_files
     from gnlc.sources import graph_files, load_graph, shapes_files
-    from gnlc.validation import validate_loaded
+    from gnlc.validation import located, validate_loaded
 
     progress = for_files([p for group in graph_files(root) for p in group])
     loaded = load_graph(root, progress=progress)
     pause_for_tests("loaded")
-    report = validate_loaded(loaded, root, shapes_files(root, shapes), progress=progress)
+    shapes = shapes_files(root, shapes)
+    report = validate_loaded(loaded, root, shapes, progress=progress, locate_findings=False)
     if not report.conforms():
-        return report, None
+        return located(report, loaded.files), None
     return report, write_rendered(root, loaded.store, out, progress)

@@ -337,8 +337,13 @@ def validate_loaded(
     shapes: Sequence[Path],
     extra_checks: bool = True,
     progress=None,
+    locate_findings: bool = True,
 ) -> Report:
-    """SHACL + checks over a loaded graph (derived links already added)."""
+    """SHACL + checks over a loaded graph (derived links already added).
+
+    locate_findings=False leaves file and line empty (a caller that shows no findings when the
+    data conforms, like `gnlc build`, locates them only when it must: located()).
+    """
     from gnlc.progress import QUIET
 
     progress = progress or QUIET
@@ -354,10 +359,18 @@ def validate_loaded(
         with progress.stage("checks"):
             findings += check_findings(loaded.store, root)
             findings += redefinition_findings(loaded)
+    report = Report(findings=sorted(set(findings)), triples=len(loaded.store))
+    if not locate_findings:
+        return report
     with progress.stage("locate"):
-        findings = locate(sorted(set(findings)), loaded.files)
+        return located(report, loaded.files)
+
+
+def located(report: Report, files: Sequence[Path]) -> Report:
+    """The report with each finding's file and line filled in, sorted for reading."""
+    findings = locate(sorted(set(report.findings)), files)
     findings.sort(key=lambda f: (f.severity != "Violation", f.file, f.line, f.focus, f.constraint))
-    return Report(findings=findings, triples=len(loaded.store))
+    return Report(findings=findings, triples=report.triples)
 
 
 def validate_sources(

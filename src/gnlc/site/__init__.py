@@ -50,14 +50,14 @@ def build_site(root: Path, out: Path, base_url: str | None = None, shapes=()) ->
     """Validate, and only if the data conforms, write the site to out; (report, SiteResult)."""
     from gnlc.export import pause_for_tests
     from gnlc.sources import load_graph, shapes_files
-    from gnlc.validation import validate_loaded
+    from gnlc.validation import located, validate_loaded
 
     base_url = check_base_url(base_url)
     check_out(out)
     loaded = load_graph(root)
-    report = validate_loaded(loaded, root, shapes_files(root, shapes))
+    report = validate_loaded(loaded, root, shapes_files(root, shapes), locate_findings=False)
     if not report.conforms():
-        return report, None
+        return located(report, loaded.files), None
     result = render_site(root, loaded.store, base_url)
     pause_for_tests("site-rendered")
     write_tree(result.files, out)
