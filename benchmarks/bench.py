@@ -592,7 +592,7 @@ def table(report: dict) -> str:
     ]
     for size in report["sizes"]:
         rows = [(case, size["gnlc"].get(case), size["baseline"].get(case)) for case in STAGES]
-        for query in QUERIES:
+        for query in QUERIES if "queries" in size["gnlc"] else ():
             mine = size["gnlc"].get("queries", {})
             theirs = size["baseline"].get("queries", {})
             a = mine.get("query_seconds", {}).get(query)
