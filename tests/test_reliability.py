@@ -167,6 +167,57 @@ def test_any_xml_name_survives_every_dump_and_the_csv(
     assert (row["name_en"], row["name_th"]) == (name_en, name_th)
 
 
+def test_a_huge_literal_survives_every_dump_and_the_csv(tmp_path: Path) -> None:
+    """A 4 MB Thai name (with quotes, newlines, backslashes) goes through every output intact.
+
+    Turtle and JSON-LD are read back by rdflib; N-Triples and RDF/XML by Oxigraph, because
+    rdflib's parsers of those two take time quadratic in a literal's length (10 s for 1 MB).
+    """
+    import pyoxigraph
+    import rdflib
+
+    from gnlc.export import make_release
+    from gnlc.sources import load_graph
+    from gnlc.validation import validate_loaded
+
+    unit = 'เมือง "learning" \\ city\n'
+    name_th = (unit * (4_000_000 // len(unit.encode("utf-8")))).strip()
+    member = tmp_path / "kr-fuzz.ttl"
+    member.write_text(
+        CITY.format(en=_literal("Huge", "en"), th=_literal(name_th, "th")), encoding="utf-8"
+    )
+    assert member.stat().st_size > 4_000_000
+    loaded = load_graph(ROOT, [member])
+    assert validate_loaded(loaded, ROOT, [ROOT / "shapes/gnlc.shacl.ttl"]).conforms()
+    release = make_release(ROOT, loaded.store)
+    city, label = (
+        "https://w3id.org/gnlc/city/kr-fuzz",
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+    )
+    for name, fmt in {"gnlc.ttl": "turtle", "gnlc.jsonld": "json-ld"}.items():
+        graph = rdflib.Graph().parse(data=release.files[name], format=fmt)
+        labels = {
+            (str(v), v.language) for v in graph.objects(rdflib.URIRef(city), rdflib.URIRef(label))
+        }
+        assert labels == {("Huge", "en"), (name_th, "th")}, name
+    formats = {"gnlc.nt": pyoxigraph.RdfFormat.N_TRIPLES, "gnlc.rdf": pyoxigraph.RdfFormat.RDF_XML}
+    for name, fmt in formats.items():
+        labels = {
+            (q.object.value, q.object.language)
+            for q in pyoxigraph.parse(release.files[name], format=fmt)
+            if q.subject.value == city and q.predicate.value == label
+        }
+        assert labels == {("Huge", "en"), (name_th, "th")}, name
+    limit = csv.field_size_limit(sys.maxsize)  # Python's reader stops at 128 KB a field
+    try:
+        rows = csv.DictReader(
+            io.StringIO(release.files["gnlc-members.csv"].decode("utf-8"), newline="")
+        )
+        assert next(r for r in rows if r["iri"] == city)["name_th"] == name_th
+    finally:
+        csv.field_size_limit(limit)
+
+
 TERMS = st.one_of(
     st.sampled_from(["https://example.org/a", "https://example.org/b", "https://example.org/c"]),
     XML_TEXT,
