@@ -484,10 +484,7 @@ def write_rendered(root: Path, store, out: Path, progress=None) -> Release:
         pause_for_tests("rendered")
         return sink
 
-    def before_swap() -> None:
-        pause_for_tests("before-swap")
-
-    sink = replace_folder(out, fill, _refuse_non_folder, before_swap)
+    sink = replace_folder(out, fill, _refuse_non_folder, lambda: pause_for_tests("before-swap"))
     return Release(sink.files)
 
 
