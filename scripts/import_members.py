@@ -2,10 +2,16 @@
 
 Usage: python scripts/import_members.py scripts/import/members.csv [--dry-run]
 
-The CSV (columns: name_en,country,cohort_year,region,source,evidence and, optionally,
-name_th,name_th_source,province_en,province_th,alt_en,note) is research
-input: every row names the page
-that lists the city. Country names are mapped to ISO codes only through the reviewed table
+The CSV is research input; every row names the page that lists the city as a member.
+Columns: name_en, country, cohort_year (only where a source gives it), attested_date (the date of
+the source, needed when cohort_year is empty; the membership is then gnlc:attestedBy that source),
+source, evidence, and optionally attested_by (when the attesting page is not the first source),
+name_en_source (the reference for the English name when the membership source gives the name only
+in another language), name_local + name_local_lang (the name as the source writes it),
+name_local_source, name_th, name_th_source, province_en, province_th, alt_en (';'-separated) with
+alt_en_source, note (an editorial note on the membership), region (ignored: UNESCO regions are
+recorded on countries, in data/reference/country-regions.ttl). Every name becomes a SKOS-XL label
+citing its own source. Country names are mapped to ISO codes only through the reviewed table
 scripts/import/country-names.csv (never fuzzy matching). Cities already in data/ (same IRI) are
 left untouched, so hand edits survive a re-run; new ones are merged into their country's file,
 which is then written in canonical form.
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 import unicodedata
 from collections import defaultdict
@@ -23,14 +30,6 @@ from pathlib import Path
 from gnlc.namespaces import BASE, GNLC, NETWORK, PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
-
-REGIONS = {
-    "Africa": "africa",
-    "Arab States": "arab-states",
-    "Asia and the Pacific": "asia-pacific",
-    "Europe and North America": "europe-north-america",
-    "Latin America and the Caribbean": "latin-america-caribbean",
-}
 
 
 def slug(text: str) -> str:
@@ -60,54 +59,101 @@ def read_country_table(path: Path) -> dict[str, str]:
         return {row["name"].strip(): row["code"].strip() for row in csv.DictReader(handle)}
 
 
+def attested_literal(text: str):
+    """The attestation date as xsd:date, xsd:gYearMonth or xsd:gYear (as precise as given)."""
+    import pyoxigraph as ox
+
+    kind = {10: "date", 7: "gYearMonth", 4: "gYear"}[len(text)]
+    return ox.Literal(text, datatype=ox.NamedNode(PREFIXES["xsd"] + kind))
+
+
 def city_triples(row: dict, code: str) -> list:
-    """Triples for one city and its membership."""
+    """Triples for one city, its membership and its names, each name with its own source."""
     import pyoxigraph as ox
 
     def p(curie: str):
         prefix, local = curie.split(":", 1)
         return ox.NamedNode(PREFIXES[prefix] + local)
 
+    def cell(name: str) -> str:
+        return (row.get(name) or "").strip()
+
     city = ox.NamedNode(city_iri(code, row["name_en"]))
     membership = ox.NamedNode(city.value + "#membership")
-    year = row["cohort_year"].strip()
-    sources = sorted(set(row["source"].split()))
+    year = cell("cohort_year")
+    sources = [ox.NamedNode(s) for s in sorted(set(row["source"].split()))]
     t = [
         ox.Triple(city, p("rdf:type"), ox.NamedNode(GNLC + "LearningCity")),
-        ox.Triple(city, p("skos:prefLabel"), ox.Literal(row["name_en"].strip(), language="en")),
         ox.Triple(city, ox.NamedNode(GNLC + "country"), ox.NamedNode(f"{BASE}country/{code}")),
         ox.Triple(membership, p("rdf:type"), ox.NamedNode(GNLC + "Membership")),
         ox.Triple(membership, p("org:member"), city),
         ox.Triple(membership, p("org:organization"), ox.NamedNode(NETWORK)),
-        ox.Triple(membership, ox.NamedNode(GNLC + "cohort"), ox.NamedNode(f"{BASE}cohort/{year}")),
-        ox.Triple(
-            membership, ox.NamedNode(GNLC + "startYear"), ox.Literal(year, datatype=p("xsd:gYear"))
-        ),
     ]
-    region = (row.get("region") or "").strip()
-    if region:
+    if year:
         t.append(
             ox.Triple(
-                city, ox.NamedNode(GNLC + "region"), ox.NamedNode(f"{BASE}region/{REGIONS[region]}")
+                membership, ox.NamedNode(GNLC + "cohort"), ox.NamedNode(f"{BASE}cohort/{year}")
+            )
+        )
+        t.append(
+            ox.Triple(
+                membership,
+                ox.NamedNode(GNLC + "startYear"),
+                ox.Literal(year, datatype=p("xsd:gYear")),
+            )
+        )
+    else:
+        attested_by = ox.NamedNode(cell("attested_by") or sources[0].value)
+        t.append(ox.Triple(membership, ox.NamedNode(GNLC + "attestedBy"), attested_by))
+        t.append(
+            ox.Triple(
+                membership,
+                ox.NamedNode(GNLC + "attestedDate"),
+                attested_literal(cell("attested_date")),
             )
         )
     for source in sources:
-        t.append(ox.Triple(city, p("dcterms:source"), ox.NamedNode(source)))
-        t.append(ox.Triple(membership, p("dcterms:source"), ox.NamedNode(source)))
-    if (row.get("name_th") or "").strip():
-        t.append(
-            ox.Triple(city, p("skos:prefLabel"), ox.Literal(row["name_th"].strip(), language="th"))
+        t.append(ox.Triple(city, p("dcterms:source"), source))
+        t.append(ox.Triple(membership, p("dcterms:source"), source))
+
+    def label(kind: str, suffix: str, form: str, lang: str, label_sources: list) -> None:
+        node = ox.NamedNode(f"{city.value}#{suffix}")
+        t.append(ox.Triple(city, p(f"skosxl:{kind}"), node))
+        t.append(ox.Triple(node, p("rdf:type"), p("skosxl:Label")))
+        t.append(ox.Triple(node, p("skosxl:literalForm"), ox.Literal(form, language=lang)))
+        t.extend(ox.Triple(node, p("dcterms:source"), s) for s in label_sources)
+
+    def iris(text: str) -> list:
+        return [ox.NamedNode(s) for s in sorted(set(text.split()))]
+
+    label(
+        "prefLabel",
+        "name-en",
+        row["name_en"].strip(),
+        "en",
+        iris(cell("name_en_source")) or sources,
+    )
+    if cell("name_local"):
+        lang = cell("name_local_lang")
+        label(
+            "prefLabel",
+            f"name-{lang}",
+            cell("name_local"),
+            lang,
+            iris(cell("name_local_source")) or sources,
         )
-        for source in (row.get("name_th_source") or "").split():
-            t.append(ox.Triple(city, p("dcterms:source"), ox.NamedNode(source)))
-    for alt in (row.get("alt_en") or "").split(";"):
+    if cell("name_th"):
+        label(
+            "prefLabel", "name-th", cell("name_th"), "th", iris(cell("name_th_source")) or sources
+        )
+    for alt in cell("alt_en").split(";"):
         if alt.strip():
-            t.append(ox.Triple(city, p("skos:altLabel"), ox.Literal(alt.strip(), language="en")))
-    note = (row.get("note") or "").strip()
+            label("altLabel", f"alt-en-{slug(alt)}", alt.strip(), "en", iris(cell("alt_en_source")))
+    note = cell("note")
     if note:
         t.append(ox.Triple(membership, p("skos:editorialNote"), ox.Literal(note, language="en")))
     for lang in ("en", "th"):
-        value = (row.get(f"province_{lang}") or "").strip()
+        value = cell(f"province_{lang}")
         if value:
             t.append(
                 ox.Triple(city, ox.NamedNode(GNLC + "province"), ox.Literal(value, language=lang))
@@ -142,12 +188,22 @@ def main(argv: list[str] | None = None) -> int:
             if not row["source"].startswith(("http://", "https://")):
                 problems.append(f"{where}: source is not an http(s) IRI")
                 continue
-            if not (row["cohort_year"].isdigit() and len(row["cohort_year"]) == 4):
-                problems.append(f"{where}: cohort_year {row['cohort_year']!r} is not a year")
+            year = (row.get("cohort_year") or "").strip()
+            attested = (row.get("attested_date") or "").strip()
+            if year and not (year.isdigit() and len(year) == 4):
+                problems.append(f"{where}: cohort_year {year!r} is not a year")
                 continue
-            region = (row.get("region") or "").strip()
-            if region and region not in REGIONS:
-                problems.append(f"{where}: unknown region {region!r}")
+            if not year and not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", attested):
+                problems.append(
+                    f"{where}: no cohort_year, so attested_date (YYYY, YYYY-MM or YYYY-MM-DD,"
+                    f" the date of the source) is needed, not {attested!r}"
+                )
+                continue
+            if row.get("alt_en", "").strip() and not row.get("alt_en_source", "").strip():
+                problems.append(f"{where}: alt_en needs alt_en_source, the page that writes it")
+                continue
+            if row.get("name_local", "").strip() and not row.get("name_local_lang", "").strip():
+                problems.append(f"{where}: name_local needs name_local_lang")
                 continue
             iri = city_iri(code, row["name_en"])
             if iri in seen:

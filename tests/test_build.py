@@ -125,6 +125,8 @@ def test_members_csv_rows_match_the_data(release: Path, source_graph) -> None:
                 for s in source_graph.objects(m, rdflib.URIRef("http://purl.org/dc/terms/source"))
             }
         )
+        start = source_graph.value(memberships[0], g.startYear)
+        attested = source_graph.value(memberships[0], g.attestedDate)
         expected.append(
             [
                 str(city),
@@ -132,7 +134,8 @@ def test_members_csv_rows_match_the_data(release: Path, source_graph) -> None:
                 lang_value(source_graph, city, skos.prefLabel, "th") or "",
                 str(source_graph.value(country, g.countryCode)) if country else "",
                 lang_value(source_graph, region, skos.prefLabel, "en") or "" if region else "",
-                str(source_graph.value(memberships[0], g.startYear)),
+                str(start) if start else "",
+                str(start) if start else str(attested)[:4],
                 str(source_graph.value(point, geo.lat)) if point else "",
                 str(source_graph.value(point, geo.long)) if point else "",
                 str(geonames).rstrip("/").rsplit("/", 1)[-1] if geonames else "",

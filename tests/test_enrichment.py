@@ -32,9 +32,55 @@ def test_administrative_words_are_ignored(enrich, index) -> None:
     assert status == "match" and found[0]["name"] == "Chiang Mai"
 
 
-def test_several_candidates_are_not_guessed(enrich, index) -> None:
-    status, found = enrich.match(index, "Puebla", "MX")
+def test_several_candidates_of_similar_size_are_not_guessed(enrich, index) -> None:
+    # San Justo (Buenos Aires, 105,274) and San Justo (Santa Fe, 21,809): no clear winner.
+    status, found = enrich.match(index, "San Justo", "AR")
     assert status == "ambiguous" and len(found) > 1
+
+
+def test_a_city_wins_over_a_same_named_village(enrich, index) -> None:
+    # Regression: "Querétaro" is the main name of a Chiapas village (2,203 people) and an
+    # alternate name of Santiago de Querétaro; "General Escobedo" is a Durango village as well as
+    # Ciudad General Escobedo, Nuevo León. Main names used to win over alternate names.
+    status, found = enrich.match(index, "Querétaro", "MX")
+    assert status == "match" and found[0]["geonameid"] == 3991164
+    status, found = enrich.match(index, "General Escobedo", "MX")
+    assert status == "match" and found[0]["geonameid"] == 4005867
+
+
+def test_a_hamlet_is_flagged_for_review_not_written(enrich, index) -> None:
+    # Regression: Wyndham (AU) matched a Western Australian town of 941 people; the member is
+    # the City of Wyndham in Victoria.
+    status, found = enrich.match(index, "Wyndham", "AU")
+    assert status == "doubtful" and found[0]["population"] < enrich.DOUBTFUL_POPULATION
+
+
+def test_names_of_another_place_are_left_out(enrich, index) -> None:
+    # Regression: GeoNames lists "แม่ริม เชียงใหม่" (Mae Rim, a district) among Chiang Mai's names.
+    _, found = enrich.match(index, "Chiang Mai", "TH")
+    names = enrich.thai_names(found[0])
+    assert "เชียงใหม่" in names and "แม่ริม เชียงใหม่" not in names
+
+
+@pytest.mark.parametrize(
+    ("city", "geonameid"),
+    [
+        ("mx-queretaro", "3991164"),
+        ("mx-general-escobedo", "4005867"),
+        ("au-wyndham", None),
+        ("kr-yongsan-gu", None),
+    ],
+)
+def test_reviewed_coordinates_in_the_data(city: str, geonameid: str | None) -> None:
+    import rdflib
+
+    graph = rdflib.Graph()
+    for path in (ROOT / "data/geonames").glob("*.ttl"):
+        graph.parse(path, format="turtle")
+    iri = rdflib.URIRef(f"https://w3id.org/gnlc/city/{city}")
+    found = graph.value(iri, rdflib.URIRef("https://w3id.org/gnlc/ontology#geonames"))
+    expected = f"https://sws.geonames.org/{geonameid}/" if geonameid else None
+    assert (str(found) if found else None) == expected
 
 
 def test_unknown_place_is_missing(enrich, index) -> None:
@@ -50,4 +96,9 @@ def test_triples_carry_geonames_as_source(enrich, index) -> None:
     triples = enrich.triples_for("https://w3id.org/gnlc/city/th-chiang-rai", found[0])
     sources = {t.object.value for t in triples if t.predicate.value.endswith("/source")}
     assert sources == {"https://sws.geonames.org/1153669/"}
+    # Nothing is added to the city's own pile of sources: names and point carry their own.
+    city = "https://w3id.org/gnlc/city/th-chiang-rai"
+    assert not [
+        x for x in triples if x.subject.value == city and x.predicate.value.endswith("/source")
+    ]
     assert enrich.decimal_text(14.0) == "14" and enrich.decimal_text(19.908580) == "19.90858"

@@ -23,6 +23,7 @@ from helpers import current_members, lang_value, rdflib_release_graph
 
 BASE = "https://w3id.org/gnlc/"
 GNLC = BASE + "ontology#"
+ORG = "http://www.w3.org/ns/org#"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -109,6 +110,20 @@ def expected_members(root: Path) -> dict:
         )
     ]
     return {"members": members, "located": located}
+
+
+def dated_members(root: Path) -> list:
+    """Current members whose membership has a start year (the growth chart counts only these)."""
+    import rdflib
+
+    graph = graph_of(root)
+    start = rdflib.URIRef(GNLC + "startYear")
+    dated = {
+        city
+        for membership, city in graph.subject_objects(rdflib.URIRef(ORG + "member"))
+        if (membership, start, None) in graph
+    }
+    return [c for c in expected_members(root)["members"] if c in dated]
 
 
 def resources(root: Path) -> list[str]:
@@ -501,12 +516,15 @@ def test_map_has_one_point_per_located_member(any_site) -> None:
 
 
 def test_chart_total_is_the_member_count(any_site) -> None:
-    """The growth chart's and its table's totals equal the current member count."""
+    """The growth chart's totals count the members with a start year; the rest are stated apart."""
     root, site = any_site
-    count = len(expected_members(root)["members"])
+    members = expected_members(root)["members"]
+    count = len(dated_members(root))
     text = (site / "en" / "growth.html").read_text(encoding="utf-8")
     assert f'data-total-members="{count}"' in text
     assert f'<td class="num" data-total="members">{count}</td>' in text
+    undated = len(members) - count
+    assert (f'data-undated-members="{undated}"' in text) == (undated > 0)
 
 
 # --- the command ------------------------------------------------------------------------------
@@ -753,7 +771,7 @@ def test_browser_map(page, which: str, request) -> None:
 @pytest.mark.browser
 def test_browser_chart(page, real_url: str, real_root: Path) -> None:
     """The chart's total equals the current member count computed from the data."""
-    count = len(expected_members(real_root)["members"])
+    count = len(dated_members(real_root))
     page.goto(real_url + "en/growth.html")
     chart = page.locator("svg.growth-chart")
     assert chart.is_visible()

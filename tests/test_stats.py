@@ -37,6 +37,14 @@ def test_stats_json_matches_the_data(source_graph) -> None:
         assert cohort["recorded_members"] == len(per_cohort.get(cohort["year"], ()))
         if cohort["announced_new_members"] is not None:
             assert cohort["recorded_members"] <= cohort["announced_new_members"]
+    # Members no source dates are counted apart, never in a cohort; with them, every member once.
+    undated = {
+        g.value(m, u(ORG + "member"))
+        for m in g.subjects(u(ORG + "member"), None)
+        if (m, u(GNLC + "startYear"), None) not in g and (m, u(GNLC + "endYear"), None) not in g
+    }
+    assert stats["year_unknown"]["members"] == len(undated)
+    assert sum(c["recorded_members"] for c in stats["cohorts"]) + len(undated) == len(members)
     enrichment = stats["enrichment"]
     located = sum(1 for c in members if (c, u(GEO + "location"), None) in g)
     assert enrichment["coordinates"] == located

@@ -36,6 +36,7 @@ CSV_COLUMNS = (
     "country_code",
     "region",
     "cohort_year",
+    "attested_year",
     "latitude",
     "longitude",
     "geonames_id",
@@ -157,12 +158,17 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?city ?en ?th ?code ?region ?year ?lat ?long ?geonames
+SELECT ?city ?en ?th ?code ?region ?year ?attested ?lat ?long ?geonames
        (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources)
 WHERE {
   ?city gnlc:memberOf <NETWORK_IRI> .
-  ?m org:member ?city ; gnlc:startYear ?year ; dcterms:source ?source .
+  ?m org:member ?city ; dcterms:source ?source .
   FILTER NOT EXISTS { ?m gnlc:endYear ?end }
+  OPTIONAL { ?m gnlc:startYear ?year }
+  # The earliest year by which a source shows the city as a member: the start year when known,
+  # else the year of the dated source that attests it.
+  OPTIONAL { ?m gnlc:attestedDate ?date }
+  BIND (COALESCE(STR(?year), SUBSTR(STR(?date), 1, 4)) AS ?attested)
   OPTIONAL { ?city skos:prefLabel ?en FILTER (lang(?en) = "en") }
   OPTIONAL { ?city skos:prefLabel ?th FILTER (lang(?th) = "th") }
   OPTIONAL { ?city gnlc:country/gnlc:countryCode ?code }
@@ -170,7 +176,7 @@ WHERE {
   OPTIONAL { ?city geo:location ?point . ?point geo:lat ?lat ; geo:long ?long }
   OPTIONAL { ?city gnlc:geonames ?geonames }
 }
-GROUP BY ?city ?en ?th ?code ?region ?year ?lat ?long ?geonames
+GROUP BY ?city ?en ?th ?code ?region ?year ?attested ?lat ?long ?geonames
 ORDER BY STR(?city)
 """.replace("NETWORK_IRI", NETWORK)
 
@@ -198,6 +204,7 @@ def members_csv(store) -> str:
                 v("code"),
                 v("region"),
                 v("year"),
+                v("attested"),
                 v("lat"),
                 v("long"),
                 geonames,

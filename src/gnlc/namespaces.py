@@ -29,6 +29,7 @@ PREFIXES: dict[str, str] = {
     "schema": "https://schema.org/",
     "sh": "http://www.w3.org/ns/shacl#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
+    "skosxl": "http://www.w3.org/2008/05/skos-xl#",
     "unsdg": "http://metadata.un.org/sdg/",
     "vann": "http://purl.org/vocab/vann/",
     "void": "http://rdfs.org/ns/void#",
@@ -39,3 +40,4 @@ RDF_TYPE = PREFIXES["rdf"] + "type"
 XSD = PREFIXES["xsd"]
 DCTERMS = PREFIXES["dcterms"]
 SKOS = PREFIXES["skos"]
+SKOSXL = PREFIXES["skosxl"]

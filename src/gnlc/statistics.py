@@ -103,6 +103,14 @@ def collect(store) -> dict:
                       BIND (?city AS ?withThai) }}
         }}""",
     )[0]
+    unknown = _rows(
+        store,
+        f"""SELECT (COUNT(DISTINCT ?city) AS ?n) (COUNT(DISTINCT ?country) AS ?countries)
+        WHERE {{ {members} ?m org:member ?city .
+          FILTER NOT EXISTS {{ ?m gnlc:endYear ?end }}
+          FILTER NOT EXISTS {{ ?m gnlc:startYear ?start }}
+          OPTIONAL {{ ?city gnlc:country ?country }} }}""",
+    )[0]
     latest = next((c for c in reversed(cohorts) if c["announced_total_members"]), None)
     ended = _rows(store, "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m gnlc:endYear ?y }")[0]
     thai_alt = _rows(
@@ -123,6 +131,9 @@ def collect(store) -> dict:
         if latest
         else None,
         "cohorts": cohorts,
+        # Current members whose joining year no source gives: dated only by an attestation,
+        # so they are in no cohort count.
+        "year_unknown": {"members": int(unknown["n"]), "countries": int(unknown["countries"])},
         "by_country": by_country,
         "by_region": by_region,
         "enrichment": {
@@ -177,7 +188,7 @@ def render_table(stats: dict) -> str:
     )
     parts.append(
         block(
-            "Cohorts (recorded vs announced)",
+            "Cohorts (members with a sourced start year vs announced; then those no source dates)",
             [
                 "year",
                 "announced",
@@ -200,6 +211,18 @@ def render_table(stats: dict) -> str:
                     c["announced_total_countries"],
                 ]
                 for c in stats["cohorts"]
+            ]
+            + [
+                [
+                    "year unknown",
+                    "",
+                    stats["year_unknown"]["members"],
+                    "",
+                    stats["year_unknown"]["countries"],
+                    "",
+                    "",
+                    "",
+                ]
             ],
         )
     )

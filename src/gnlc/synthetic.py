@@ -21,7 +21,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from gnlc.namespaces import BASE, NETWORK, PREFIXES
+from gnlc.namespaces import BASE, GNLC, NETWORK, PREFIXES
 from gnlc.paths import REFERENCE_DIR
 
 SYNTHETIC = "https://example.org/gnlc-synthetic/"
@@ -152,8 +152,6 @@ def _member_turtle(city: City) -> str:
         province = f"{city.number % 77:03d}"
         pairs += [("gnlc:province", f'"Synthetic Province {province}"@en')]
         pairs += [("gnlc:province", f'"จังหวัดสังเคราะห์ {province}"@th')]
-    if city.region:
-        pairs.append(("gnlc:region", f"region:{city.region}"))
     if city.alt:
         pairs.append(("skos:altLabel", f'"Synthetic Town {n}"@en'))
     if city.note:
@@ -191,6 +189,28 @@ def _geonames_turtle(city: City) -> str:
     point = [("a", "geo:Point"), ("dcterms:source", geonames)]
     point += [("geo:lat", lat), ("geo:long", long)]
     return _block(f"city:{city.slug}", pairs) + "\n\n" + _block(f"<{city.iri}#point>", point)
+
+
+def _regions_turtle(root: Path, planned: list[City]) -> str:
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(path=str(root / REFERENCE_DIR / "countries.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    known = {
+        q.subject.value
+        for q in store.quads_for_pattern(None, pyoxigraph.NamedNode(GNLC + "region"), None)
+    }
+    blocks = []
+    for index, code in enumerate(sorted({city.country for city in planned})):
+        iri = f"{BASE}country/{code}"
+        if iri not in known:
+            region = REGIONS[index % len(REGIONS)]
+            pairs = [
+                ("gnlc:region", f"region:{region}"),
+                ("gnlc:regionSource", f"<{SYNTHETIC}source/region-{code}>"),
+            ]
+            blocks.append(_block(f"country:{code}", pairs))
+    return _HEADER + "\n" + "\n\n".join(blocks) + "\n"
 
 
 def _cohorts_turtle(planned: list[City], overfull: bool = False) -> str:
@@ -326,6 +346,11 @@ def generate(
             (dest / "data" / "geonames" / f"{code}.ttl").write_text(
                 _HEADER + "\n" + body + "\n", encoding="utf-8"
             )
+    # UNESCO regions are recorded on countries; made-up ones for the countries the copied
+    # reference data leaves without one, so a valid synthetic graph has no region gap.
+    (dest / REFERENCE_DIR / "synthetic-regions.ttl").write_text(
+        _regions_turtle(dest, planned), encoding="utf-8"
+    )
     if errors:
         (dest / "data" / "members" / "ZZ-injected-errors.ttl").write_text(
             _HEADER + _ERRORS, encoding="utf-8"

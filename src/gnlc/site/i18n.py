@@ -120,6 +120,10 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "new_members": ("New members", "สมาชิกใหม่"),
     "total_members": ("Members (cumulative)", "สมาชิก (สะสม)"),
+    "undated_members": (
+        "Plus members whose joining year no source gives (not in the chart)",
+        "และสมาชิกที่ไม่มีแหล่งข้อมูลระบุปีที่เข้าร่วม (ไม่แสดงในแผนภูมิ)",
+    ),
     "new_countries": ("New countries", "ประเทศใหม่"),
     "total_countries": ("Countries (cumulative)", "ประเทศ (สะสม)"),
     "total": ("Total", "รวม"),

@@ -43,6 +43,10 @@ from gnlc.site.layout import (
 from gnlc.site.page import Member, Page, Row, Section
 from gnlc.site.view import Value, View, canonical, short, sort_key
 
+SKOSXL = PREFIXES["skosxl"]
+# Names are shown as the plain labels they entail, each citing its own SKOS-XL label's source.
+XL_LINKS = (SKOSXL + "prefLabel", SKOSXL + "altLabel")
+
 
 class SiteBuilder:
     """Renders every page and RDF file of the site into a dict of path -> bytes."""
@@ -554,6 +558,7 @@ class SiteBuilder:
             cohorts=cohorts,
             total_members=rows[-1].members if rows else 0,
             total_countries=rows[-1].countries if rows else 0,
+            undated=sum(1 for m in self.current if not m.year),
         )
 
     def cohorts_with_year(self) -> list[str]:
@@ -572,7 +577,7 @@ class SiteBuilder:
         sources = view.sources(key) or self.fallback_sources(key)
         grouped: dict[str, list[Value]] = {}
         for predicate, value in view.out.get(key, []):
-            if predicate in HIDDEN or predicate in skip:
+            if predicate in HIDDEN or predicate in skip or predicate in XL_LINKS:
                 continue
             grouped.setdefault(predicate, []).append(value)
         order = [RDF_TYPE, SKOS + "prefLabel", SKOS + "altLabel"]
@@ -583,7 +588,7 @@ class SiteBuilder:
         rows = []
         for predicate in predicates:
             values = sorted(grouped[predicate], key=lambda v: (v.lang != page.lang, v.lang))
-            row_sources = list(sources)
+            row_sources = self.fact_sources(key, predicate, values) or list(sources)
             if predicate == GNLC + "endYear":
                 row_sources += view.iris(key, GNLC + "endSource")
             if predicate == RDF_TYPE:
@@ -592,6 +597,41 @@ class SiteBuilder:
                 shown = [page.value(v) for v in values]
             rows.append(Row(page.term(predicate), shown, page.cite(row_sources)))
         return Section(anchor, Markup(title) if isinstance(title, str) else title, rows)
+
+    def fact_sources(self, key: str, predicate: str, values: list[Value]) -> list[str]:
+        """The sources of one fact row, where the fact has its own; else [] (the node's apply).
+
+        A name cites its SKOS-XL label's source, a region its country's gnlc:regionSource, a
+        GeoNames id or point the GeoNames feature, an award the edition's source, an attestation
+        the attesting page.
+        """
+        view = self.view
+        if predicate in (SKOS + "prefLabel", SKOS + "altLabel"):
+            link = SKOSXL + predicate[len(SKOS) :]
+            shown = {(v.value, v.lang) for v in values}
+            found: list[str] = []
+            for label in view.iris(key, link):
+                form = view.first(label, SKOSXL + "literalForm")
+                if form is not None and (form.value, form.lang) in shown:
+                    found += view.sources(label)
+            return sorted(set(found))
+        if predicate == GNLC + "region":
+            countries = view.iris(key, GNLC + "country")
+            return sorted({s for c in countries for s in view.iris(c, GNLC + "regionSource")})
+        if predicate in (GNLC + "geonames", GEO + "location"):
+            points = view.iris(key, GEO + "location")
+            return sorted({s for p in points for s in view.sources(p)})
+        if predicate == GNLC + "awarded":
+            return sorted({s for v in values for s in view.sources(v.value)})
+        if predicate in (GNLC + "attestedBy", GNLC + "attestedDate"):
+            return view.iris(key, GNLC + "attestedBy")
+        return []
+
+    def shown_subnode(self, key: str) -> bool:
+        """Hash sub-nodes get a section, except names with nothing to add to their fact row."""
+        if SKOSXL + "Label" in self.view.types(key):
+            return bool(self.view.values(key, SKOS + "editorialNote"))
+        return True
 
     def node_title(self, key: str, lang: str) -> str:
         """The heading of a hash sub-node: Membership, Location, else its fragment."""
@@ -618,7 +658,7 @@ class SiteBuilder:
         kind = self.kind(iri)
         skip = DERIVED if kind == "city" else ()
         sections = [self.section(page, iri, "facts", i18n.text("facts", lang), skip)]
-        for key in self.view.subnodes.get(iri, []):
+        for key in filter(self.shown_subnode, self.view.subnodes.get(iri, [])):
             fragment = key.partition("#")[2]
             sections.append(self.section(page, key, fragment, self.node_title(key, lang)))
         context = {"kind": kind, "derived": None, "related": None, "related_title": ""}
