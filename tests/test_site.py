@@ -9,6 +9,7 @@ values are computed with rdflib from the sources, not taken from the site's own 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import json
 import re
@@ -377,6 +378,69 @@ def test_city_page_links_its_sources(fixture_root: Path, fixture_site: Path) -> 
     }
     hrefs = {h for _, h in parse(fixture_site / "th/city/th-testburi.html").links}
     assert expected and expected <= hrefs
+
+
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+# CURIEs in the facts tables' headers (the site's own prefixes, written out here).
+CURIE = {"gnlc": GNLC, "geo": GEO, "skos": SKOS, "rdf": RDF_NS, "dcterms": DCTERMS, "org": ORG}
+
+
+def fact_rows(page_path: Path) -> dict[str, set[str]]:
+    """Property IRI -> the source URLs cited on its row, in the page's first facts table."""
+    text = page_path.read_text(encoding="utf-8")
+    body = re.search(r'<table class="facts-table">.*?<tbody>(.*?)</tbody>', text, re.S).group(1)
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        head = re.search(r'<th scope="row"><(?:abbr|a)[^>]*title="([^"]+)"', row).group(1)
+        cited = re.findall(r'<a class="cite" href="([^"]+)"', row)
+        prefix, _, local = head.partition(":")
+        if not head.startswith("http"):
+            head = CURIE[prefix] + local
+        rows[head] = {html.unescape(u) for u in cited}
+    return rows
+
+
+@pytest.mark.parametrize("city", ["th-chiang-mai", "ru-kazan", "cn-beijing", "au-wyndham"])
+def test_each_fact_row_cites_the_source_of_that_fact(
+    real_root: Path, real_site: Path, city
+) -> None:
+    """A name cites its label's source, a region its country's, a point GeoNames, an award its
+    edition's page; nothing cites a source that does not state the fact (computed by rdflib)."""
+    import rdflib
+
+    g = graph_of(real_root)
+    iri = rdflib.URIRef(BASE + "city/" + city)
+    xl = "http://www.w3.org/2008/05/skos-xl#"
+
+    def objs(s, p):
+        return set(g.objects(s, rdflib.URIRef(p)))
+
+    def sources(*nodes):
+        return {str(s) for n in nodes for s in objs(n, DCTERMS + "source")}
+
+    rows = fact_rows(real_site / "en" / "city" / f"{city}.html")
+    names = objs(iri, xl + "prefLabel")
+    assert rows[SKOS + "prefLabel"] == sources(*names)
+    assert rows[RDF_NS + "type"] == sources(iri)
+    country = next(iter(objs(iri, GNLC + "country")))
+    assert rows[GNLC + "country"] == sources(iri)
+    region_sources = {str(s) for s in objs(country, GNLC + "regionSource")}
+    assert rows.get(GNLC + "region", set()) == region_sources
+    points = objs(iri, "http://www.w3.org/2003/01/geo/wgs84_pos#location")
+    if points:
+        assert (
+            rows[GNLC + "geonames"]
+            == sources(*points)
+            == {str(x) for x in objs(iri, GNLC + "geonames")}
+        )
+    else:
+        assert GNLC + "geonames" not in rows
+    awards = objs(iri, GNLC + "awarded")
+    if awards:
+        assert rows[GNLC + "awarded"] == sources(*awards)
+    # The names' own sources are not the city's pile (Thai names, GeoNames, English references).
+    for name in names:
+        assert sources(name), name
 
 
 def test_schema_org_place_with_geo(fixture_site: Path) -> None:
