@@ -188,3 +188,33 @@ def test_invalid_data_leaves_previous_release_intact(tmp_path: Path, release: Pa
     result = CliRunner().invoke(cli, ["--root", str(root), "build", "--out", str(out)])
     assert result.exit_code == 1
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+@pytest.mark.parametrize("name", ["gnlc.ttl", "gnlc.nt", "gnlc.jsonld", "gnlc.rdf"])
+def test_the_release_dump_validates(release: Path, name: str) -> None:
+    """Regression: `gnlc validate dist/gnlc.ttl` (the README's own example) exited 1 because a
+    dump holds the ontology; repeating the ontology is not redefining it."""
+    from click.testing import CliRunner
+
+    from gnlc.cli import cli
+
+    result = CliRunner().invoke(cli, ["--root", str(ROOT), "validate", str(release / name)])
+    assert result.exit_code == 0, result.output
+    assert "describes an ontology term" not in result.output
+
+
+def test_a_data_file_adding_to_a_term_is_still_refused(tmp_path: Path) -> None:
+    """Only the ontology's own statements may be repeated in data; one more is a redefinition."""
+    from click.testing import CliRunner
+
+    from gnlc.cli import cli
+
+    ontology = (ROOT / "ontology/gnlc.ttl").read_text(encoding="utf-8")
+    same = tmp_path / "same.ttl"
+    same.write_text(ontology, encoding="utf-8")
+    more = tmp_path / "more.ttl"
+    more.write_text(ontology + '\ngnlc:LearningCity rdfs:comment "a city"@en .\n', encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--root", str(ROOT), "validate", str(same)]).exit_code == 0
+    result = runner.invoke(cli, ["--root", str(ROOT), "validate", str(more)])
+    assert result.exit_code == 1 and "describes an ontology term" in result.output

@@ -10,7 +10,7 @@ from pathlib import Path
 from gnlc.errors import shown
 from gnlc.loading import Loaded, parse_file
 from gnlc.namespaces import GNLC
-from gnlc.paths import CHECKS_DIR
+from gnlc.paths import CHECKS_DIR, ONTOLOGY_FILE
 from gnlc.queries import read_header
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -208,21 +208,49 @@ def _redefinition(path: Path, subject: str, predicate: str) -> Finding:
     )
 
 
-def redefinition_findings(loaded: Loaded) -> list[Finding]:
-    """Data files may use the vocabulary but never describe its terms."""
+def _vocabulary_term(triple) -> bool:
+    subject = getattr(triple.subject, "value", "")
+    return subject.startswith(GNLC) or subject == GNLC.rstrip("#")
+
+
+def _statement(triple) -> tuple:
+    """A vocabulary triple, blank-node objects (OWL lists, restrictions) reduced to a marker."""
+    import pyoxigraph
+
+    obj = triple.object
+    return (
+        triple.subject,
+        triple.predicate,
+        None if isinstance(obj, pyoxigraph.BlankNode) else obj,
+    )
+
+
+def _first_redefinition(path: Path, vocabulary: set | None) -> tuple[str, str] | None:
+    """The first vocabulary triple of a data file that the project's ontology does not state.
+
+    A file that only repeats the ontology (a release dump, which holds ontology and data) is
+    not a redefinition; one that adds to a term, or changes it, is.
+    """
+    for triple in parse_file(path, []):
+        if _vocabulary_term(triple) and (
+            vocabulary is None or _statement(triple) not in vocabulary
+        ):
+            return triple.subject.value, triple.predicate.value
+    return None
+
+
+def redefinition_findings(loaded: Loaded, root: Path | None = None) -> list[Finding]:
+    """Data files may use the vocabulary but never describe its terms beyond the ontology."""
+    vocabulary = None
+    if root is not None and (root / ONTOLOGY_FILE).is_file():
+        vocabulary = {_statement(t) for t in parse_file(root / ONTOLOGY_FILE, [])}
     findings = []
     for path in loaded.data_files:
-        if path in loaded.scanned:
-            # Watched while loading: the first triple whose subject is an ontology term.
-            hit = loaded.scanned[path]
-            if hit is not None:
-                findings.append(_redefinition(path, *hit))
-            continue
-        for triple in parse_file(path, []):
-            subject = getattr(triple.subject, "value", "")
-            if subject.startswith(GNLC) or subject == GNLC.rstrip("#"):
-                findings.append(_redefinition(path, subject, triple.predicate.value))
-                break
+        if path in loaded.scanned and loaded.scanned[path] is None:
+            continue  # watched while loading: no triple about an ontology term
+        hit = _first_redefinition(path, vocabulary)
+        if hit is not None:
+            findings.append(_redefinition(path, *hit))
     return findings
 
 
@@ -358,7 +386,7 @@ def validate_loaded(
     if extra_checks:
         with progress.stage("checks"):
             findings += check_findings(loaded.store, root)
-            findings += redefinition_findings(loaded)
+            findings += redefinition_findings(loaded, root)
     report = Report(findings=sorted(set(findings)), triples=len(loaded.store))
     if not locate_findings:
         return report
