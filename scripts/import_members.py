@@ -103,7 +103,8 @@ def city_triples(row: dict, code: str) -> list:
             )
         )
     else:
-        attested_by = ox.NamedNode(cell("attested_by") or sources[0].value)
+        # The attesting page: named, or else the first source as the row lists it.
+        attested_by = ox.NamedNode(cell("attested_by") or row["source"].split()[0])
         t.append(ox.Triple(membership, ox.NamedNode(GNLC + "attestedBy"), attested_by))
         t.append(
             ox.Triple(

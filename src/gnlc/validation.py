@@ -241,13 +241,14 @@ def _first_redefinition(path: Path, vocabulary: set | None) -> tuple[str, str] |
 
 def redefinition_findings(loaded: Loaded, root: Path | None = None) -> list[Finding]:
     """Data files may use the vocabulary but never describe its terms beyond the ontology."""
-    vocabulary = None
-    if root is not None and (root / ONTOLOGY_FILE).is_file():
-        vocabulary = {_statement(t) for t in parse_file(root / ONTOLOGY_FILE, [])}
+    vocabulary: set | None = None
     findings = []
     for path in loaded.data_files:
         if path in loaded.scanned and loaded.scanned[path] is None:
             continue  # watched while loading: no triple about an ontology term
+        if vocabulary is None and root is not None and (root / ONTOLOGY_FILE).is_file():
+            # Read only when a data file mentions vocabulary terms (a release dump does).
+            vocabulary = {_statement(t) for t in parse_file(root / ONTOLOGY_FILE, [])}
         hit = _first_redefinition(path, vocabulary)
         if hit is not None:
             findings.append(_redefinition(path, *hit))
