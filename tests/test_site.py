@@ -857,10 +857,15 @@ def test_browser_members_filter_and_sort(page, fixture_url: str, fixture_root: P
     page.goto(fixture_url + "en/members.html")
     rows = page.locator("#members-table tbody tr")
     assert page.locator("#member-filters").is_visible()
+    from playwright.sync_api import expect
+
     page.select_option('select[name="country"]', BASE + "country/TH")
-    assert rows.locator("visible=true").count() == len(thai)
+    # expect() waits for the page's script to apply the filter; count() alone raced it.
+    expect(rows.locator("visible=true")).to_have_count(len(thai))
     page.get_by_role("button", name="Show all").click()
-    assert rows.locator("visible=true").count() == len(expected_members(fixture_root)["members"])
+    expect(rows.locator("visible=true")).to_have_count(
+        len(expected_members(fixture_root)["members"])
+    )
     page.get_by_role("button", name="Name").click()
     page.get_by_role("button", name="Name").click()
     names = rows.locator("td:first-child").all_inner_texts()
