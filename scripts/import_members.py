@@ -10,7 +10,7 @@ name_en_source (the reference for the English name when the membership source gi
 in another language), name_local + name_local_lang (the name as the source writes it),
 name_local_source, name_th, name_th_source, province_en, province_th, alt_en (';'-separated) with
 alt_en_source, note (an editorial note on the membership), region (ignored: UNESCO regions are
-recorded on countries, in data/reference/country-regions.ttl). Every name becomes a SKOS-XL label
+recorded on countries, from scripts/import/country-regions.csv). Every name becomes a SKOS-XL label
 citing its own source. Country names are mapped to ISO codes only through the reviewed table
 scripts/import/country-names.csv (never fuzzy matching). Cities already in data/ (same IRI) are
 left untouched, so hand edits survive a re-run; new ones are merged into their country's file,
@@ -78,10 +78,13 @@ def city_triples(row: dict, code: str) -> list:
     def cell(name: str) -> str:
         return (row.get(name) or "").strip()
 
+    def iris(text: str) -> list:
+        return [ox.NamedNode(s) for s in sorted(set(text.split()))]
+
     city = ox.NamedNode(city_iri(code, row["name_en"]))
     membership = ox.NamedNode(city.value + "#membership")
     year = cell("cohort_year")
-    sources = [ox.NamedNode(s) for s in sorted(set(row["source"].split()))]
+    sources = iris(row["source"])
     t = [
         ox.Triple(city, p("rdf:type"), ox.NamedNode(GNLC + "LearningCity")),
         ox.Triple(city, ox.NamedNode(GNLC + "country"), ox.NamedNode(f"{BASE}country/{code}")),
@@ -123,9 +126,6 @@ def city_triples(row: dict, code: str) -> list:
         t.append(ox.Triple(node, p("rdf:type"), p("skosxl:Label")))
         t.append(ox.Triple(node, p("skosxl:literalForm"), ox.Literal(form, language=lang)))
         t.extend(ox.Triple(node, p("dcterms:source"), s) for s in label_sources)
-
-    def iris(text: str) -> list:
-        return [ox.NamedNode(s) for s in sorted(set(text.split()))]
 
     label(
         "prefLabel",

@@ -8,6 +8,16 @@ GNLC = "https://w3id.org/gnlc/ontology#"
 NETWORK = "https://w3id.org/gnlc/network"
 
 
+def load_script(root: Path, name: str):
+    """A maintenance script under scripts/ as a module (scripts/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, root / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def rdflib_sources(root: Path):
     """ontology/ + data/ parsed by rdflib (not pyoxigraph)."""
     import rdflib

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from conftest import ROOT
+from helpers import load_script
 
 
 @pytest.fixture(scope="module")
 def enrich():
-    spec = importlib.util.spec_from_file_location("enrich", ROOT / "scripts/enrich_geonames.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT, "enrich_geonames")
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from helpers import load_script
 
 COLUMNS = [
     "name_en",
@@ -29,10 +29,7 @@ DCT = "http://purl.org/dc/terms/"
 
 @pytest.fixture(scope="module")
 def importer():
-    spec = importlib.util.spec_from_file_location("importer", ROOT / "scripts/import_members.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT, "import_members")
 
 
 def run(importer, tmp_path: Path, rows: list[dict]) -> tuple[int, Path]:
