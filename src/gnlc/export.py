@@ -181,6 +181,33 @@ ORDER BY STR(?city)
 """.replace("NETWORK_IRI", NETWORK)
 
 
+def members_rows(store) -> list[dict[str, str]]:
+    """The rows of gnlc-members.csv as dicts keyed by CSV_COLUMNS ('' when unknown)."""
+    rows = []
+    for row in store.query(MEMBERS_QUERY):
+
+        def v(name: str, row=row) -> str:
+            term = row[name]
+            return "" if term is None else term.value
+
+        geonames = v("geonames").rstrip("/").rsplit("/", 1)[-1] if v("geonames") else ""
+        values = [
+            v("city"),
+            v("en"),
+            v("th"),
+            v("code"),
+            v("region"),
+            v("year"),
+            v("attested"),
+            v("lat"),
+            v("long"),
+            geonames,
+            " ".join(sorted(v("sources").split())),
+        ]
+        rows.append(dict(zip(CSV_COLUMNS, values, strict=True)))
+    return rows
+
+
 def members_csv(store) -> str:
     """gnlc-members.csv: one row per current member, sorted by IRI, RFC 4180, no BOM."""
     import csv
@@ -189,28 +216,8 @@ def members_csv(store) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for row in store.query(MEMBERS_QUERY):
-
-        def v(name: str, row=row) -> str:
-            term = row[name]
-            return "" if term is None else term.value
-
-        geonames = v("geonames").rstrip("/").rsplit("/", 1)[-1] if v("geonames") else ""
-        writer.writerow(
-            [
-                v("city"),
-                v("en"),
-                v("th"),
-                v("code"),
-                v("region"),
-                v("year"),
-                v("attested"),
-                v("lat"),
-                v("long"),
-                geonames,
-                " ".join(sorted(v("sources").split())),
-            ]
-        )
+    for row in members_rows(store):
+        writer.writerow([row[column] for column in CSV_COLUMNS])
     return buffer.getvalue()
 
 

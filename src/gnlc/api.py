@@ -1,0 +1,240 @@
+"""The Python API: the knowledge graph for notebooks and scripts.
+
+The same root discovery and bundled copy as the CLI (``root=None`` means ``--root``'s default),
+the same derived graph (ontology + data + derived links, as in the release dumps), the same
+named queries and parameter checks. Everything here is also reachable as ``gnlc.<name>``.
+
+>>> import gnlc
+>>> store = gnlc.load()
+>>> len(store) > 10_000
+True
+>>> rows = gnlc.query("members-by-country", country="TH")
+>>> sorted({row["country"] for row in rows})
+['TH']
+>>> chiang_mai = next(m for m in gnlc.members() if m.name_en == "Chiang Mai")
+>>> chiang_mai.country_code, chiang_mai.cohort_year
+('TH', 2020)
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
+    import rdflib
+
+    from gnlc.validation import Report
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {
+    XSD + name
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+
+
+def _root(root: str | os.PathLike | None) -> Path:
+    from gnlc.paths import find_root
+
+    return find_root(root)
+
+
+def load(root: str | os.PathLike | None = None) -> pyoxigraph.Store:
+    """The release graph (ontology + data + derived links) as an in-memory Oxigraph store.
+
+    Built from the sources of ``root`` (default: the checkout you are in, else the installed
+    copy), through the same cache as ``gnlc query``; raises :class:`gnlc.errors.GnlcError` when
+    the sources do not parse. Query it with ``store.query(sparql)``.
+    """
+    from gnlc.sources import derived_store
+
+    return derived_store(_root(root))
+
+
+def to_rdflib(store: pyoxigraph.Store) -> rdflib.Graph:
+    """An rdflib Graph with every triple of ``store``'s default graph."""
+    import pyoxigraph
+    import rdflib
+
+    graph = rdflib.Graph()
+    data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    graph.parse(data=data, format="nt")
+    return graph
+
+
+def python_value(term: Any) -> Any:
+    """A Python value for an RDF term: IRIs and blank nodes as strings, numbers as int, Decimal
+    or float, xsd:gYear as int, xsd:boolean as bool, xsd:date as datetime.date, any other
+    literal as its text. ``None`` (unbound) stays ``None``."""
+    import pyoxigraph
+
+    if term is None:
+        return None
+    if not isinstance(term, pyoxigraph.Literal):
+        return term.value
+    datatype = term.datatype.value
+    text = term.value
+    try:
+        if datatype in _INTEGERS:
+            return int(text)
+        if datatype == XSD + "decimal":
+            return Decimal(text)
+        if datatype in (XSD + "double", XSD + "float"):
+            return float(text)
+        if datatype == XSD + "boolean":
+            return text in ("true", "1")
+        if datatype == XSD + "gYear":
+            return int(text)
+        if datatype == XSD + "date":
+            return datetime.date.fromisoformat(text)
+    except ValueError:  # an ill-typed literal stays text rather than failing the whole result
+        return text
+    return text
+
+
+class Rows(list):
+    """The rows of a SELECT result: a list of dicts (variable -> Python value, see
+    :func:`python_value`), in the query's order; ``variables`` keeps the projection order."""
+
+    def __init__(self, variables: Sequence[str], rows: Sequence[dict]) -> None:
+        super().__init__(rows)
+        self.variables = list(variables)
+
+    def to_pandas(self):
+        """A pandas DataFrame of the rows (pandas is optional; install it yourself)."""
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("Rows.to_pandas() needs pandas: pip install pandas") from None
+        return pandas.DataFrame(list(self), columns=self.variables)
+
+
+def query(
+    name: str,
+    root: str | os.PathLike | None = None,
+    *,
+    endpoint: str | None = None,
+    timeout: float = 30.0,
+    retries: int = 2,
+    **params: Any,
+) -> Rows | bool | pyoxigraph.Store:
+    """Run a named query (a file name under ``queries/`` without ``.rq``) or your own
+    ``FILE.rq``, with its declared parameters as keyword arguments, locally or against a SPARQL
+    ``endpoint``. Parameters are checked as on the command line (``gnlc query --list`` shows
+    them). A SELECT gives :class:`Rows`, an ASK a bool, a CONSTRUCT a ``pyoxigraph.Store`` of
+    the constructed triples."""
+    import pyoxigraph
+
+    from gnlc import queries
+
+    root_path = _root(root)
+    named = queries.resolve(root_path, str(name))
+    terms = queries.bindings(named, {key: str(value) for key, value in params.items()})
+    queries.check_syntax(named)
+    if endpoint:
+        from gnlc.remote import endpoint_urls, run_remote
+
+        url, _ = endpoint_urls(endpoint)
+        result = run_remote(url, queries.with_values(named.text, terms), timeout, retries)
+    else:
+        result = queries.run_local(load(root_path), named, terms)
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return bool(result)
+    if isinstance(result, pyoxigraph.QueryTriples):
+        graph = pyoxigraph.Store()
+        graph.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in result)
+        return graph
+    variables = [v.value for v in result.variables]
+    rows = [{v: python_value(row[v]) for v in variables} for row in result]
+    return Rows(variables, rows)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One current member city, with the columns of ``gnlc-members.csv``."""
+
+    iri: str
+    name_en: str | None
+    name_th: str | None
+    country_code: str | None
+    region: str | None
+    cohort_year: int | None
+    attested_year: int | None
+    latitude: float | None
+    longitude: float | None
+    geonames_id: str | None
+    sources: tuple[str, ...]
+
+
+def members(root: str | os.PathLike | None = None) -> list[Member]:
+    """Every current member, sorted by IRI: the records behind ``gnlc-members.csv``
+    (same query, typed values; an unknown value is None)."""
+    from gnlc.export import members_rows
+
+    def number(text: str, kind):
+        return kind(text) if text else None
+
+    out = []
+    for row in members_rows(load(root)):
+        out.append(
+            Member(
+                iri=row["iri"],
+                name_en=row["name_en"] or None,
+                name_th=row["name_th"] or None,
+                country_code=row["country_code"] or None,
+                region=row["region"] or None,
+                cohort_year=number(row["cohort_year"], int),
+                attested_year=number(row["attested_year"], int),
+                latitude=number(row["latitude"], float),
+                longitude=number(row["longitude"], float),
+                geonames_id=row["geonames_id"] or None,
+                sources=tuple(row["source"].split()),
+            )
+        )
+    return out
+
+
+def validate(
+    paths: Sequence[str | os.PathLike] = (),
+    root: str | os.PathLike | None = None,
+    shapes: Sequence[str | os.PathLike] = (),
+) -> Report:
+    """Validate as ``gnlc validate [PATH...] [--shapes FILE...]`` does: the findings as a
+    :class:`gnlc.validation.Report` (``report.conforms()``, ``report.violations``,
+    ``report.warnings``, each a Finding with file and line)."""
+    from gnlc.validation import validate_sources
+
+    report, _warnings = validate_sources(
+        _root(root), [Path(p) for p in paths], [Path(p) for p in shapes]
+    )
+    return report
+
+
+def build(out: str | os.PathLike, root: str | os.PathLike | None = None) -> Report:
+    """Validate and, only if the data conforms, write the release to ``out`` (atomically), as
+    ``gnlc build --out OUT``. Returns the validation report; nothing is written when
+    ``report.conforms()`` is False."""
+    from gnlc.export import build as build_release
+
+    report, _release = build_release(_root(root), Path(out))
+    return report
