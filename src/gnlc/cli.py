@@ -19,6 +19,8 @@ EXIT_CODES = """Exit codes: 0 success (data conforms); 1 data does not conform; 
 # tests/test_cli.py checks that `gnlc --help` is what an eagerly built group would print.
 SUMMARIES = {
     "build": "Validate, then write the release dumps (nothing is written if the data is invalid).",
+    "diff": "Show what changed between two states: members added and removed, facts changed, "
+    "sources.",
     "fmt": "Rewrite Turtle files in one canonical form (the graph never changes).",
     "publish": "Load the release into a triple store (replacing GRAPH), then check the triple "
     "count.",
