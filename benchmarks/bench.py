@@ -2,7 +2,8 @@
 
 Not a test: nothing here asserts a speed. For each size it writes a synthetic root (the
 repository's ontology/, shapes/, queries/ and data/reference/, plus made-up members from
-gnlc.synthetic; never the repository's data/) and measures, each case in its own subprocess:
+benchmarks/synthetic.py; never the repository's data/) and measures, each case in its own
+subprocess:
 
 - gnlc: load (sources.load_graph: parse + derive), validate (validation.validate_loaded),
   build (the release rendered and written, as `gnlc build` does after validating) and three
@@ -326,7 +327,7 @@ def measure_size(
     cases: tuple[str, ...] = CASES,
 ) -> dict:
     """Generate the synthetic root for one size and run every case on it."""
-    from gnlc.synthetic import REAL_CITIES, data_files, generate, thai_share
+    from synthetic import REAL_CITIES, data_files, generate, thai_share
 
     cities = max(1, round(REAL_CITIES * factor))
     root = generate(workdir / f"x{factor:g}", cities, REPO, thai_share=share)
@@ -468,7 +469,7 @@ def _repeat(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict:
 
 def startup(workdir: Path, runs: int) -> dict:
     """Start-up and real-size command times: hyperfine if installed, else repeated runs."""
-    from gnlc.synthetic import REAL_CITIES, generate
+    from synthetic import REAL_CITIES, generate
 
     python = sys.executable
     gnlc = str(Path(python).with_name("gnlc"))
@@ -521,9 +522,10 @@ def startup(workdir: Path, runs: int) -> dict:
 
 def real_size() -> dict:
     """The repository's own data: triples after derivation and share of Thai literals."""
+    from synthetic import THAI_SHARE, data_files, thai_share
+
     from gnlc.errors import GnlcError
     from gnlc.sources import load_graph
-    from gnlc.synthetic import THAI_SHARE, data_files, thai_share
 
     files = data_files(REPO)
     members = list((REPO / "data" / "members").glob("*.ttl"))

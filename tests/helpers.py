@@ -18,6 +18,20 @@ def load_script(root: Path, name: str):
     return module
 
 
+def load_benchmark(root: Path, name: str):
+    """A module under benchmarks/ (not part of the package) as a module."""
+    import importlib.util
+    import sys
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, root / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
 def rdflib_sources(root: Path):
     """ontology/ + data/ parsed by rdflib (not pyoxigraph)."""
     import rdflib

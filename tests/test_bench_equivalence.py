@@ -11,15 +11,17 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from helpers import load_benchmark
 
 from gnlc.sources import load_graph, shapes_files
-from gnlc.synthetic import generate
 from gnlc.validation import validate_loaded
+
+generate = load_benchmark(ROOT, "synthetic").generate
 
 SHAPES = "https://w3id.org/gnlc/shapes#"
 SH = "http://www.w3.org/ns/shacl#"
-# What the injected records break, by design (see gnlc.synthetic._ERRORS): (shape or check,
-# constraint component or "-").
+# What the injected records break, by design (see _ERRORS in benchmarks/synthetic.py): (shape or
+# check, constraint component or "-").
 INJECTED = {
     (SHAPES + "city-country", SH + "MinCountConstraintComponent"),
     (SHAPES + "city-country", SH + "MaxCountConstraintComponent"),
