@@ -28,6 +28,8 @@ MEDIA_TYPES = {
     "gnlc-ontology.ttl": "text/turtle",
     "gnlc-shapes.ttl": "text/turtle",
     "gnlc-members.csv": "text/csv",
+    "gnlc-members.csv-metadata.json": "application/csvm+json",
+    "datapackage.json": "application/json",
 }
 CSV_COLUMNS = (
     "iri",
@@ -453,7 +455,12 @@ def _render(root: Path, store, sink, progress=None) -> None:
     shapes_text, _ = canonical_text(root / SHAPES_FILE)
     sink.add("gnlc-shapes.ttl", (header + shapes_text).encode("utf-8"))
     with progress.stage("gnlc-members.csv"):
-        sink.add("gnlc-members.csv", members_csv(store).encode("utf-8"))
+        from gnlc.tabular import csvw_metadata, datapackage
+
+        table = members_csv(store).encode("utf-8")
+        sink.add("gnlc-members.csv", table)
+        sink.add("gnlc-members.csv-metadata.json", csvw_metadata(date, __version__).encode())
+        sink.add("datapackage.json", datapackage(date, __version__, table).encode("utf-8"))
     sink.add("void.ttl", _void(dict(sink.digests), store, date, count).encode("utf-8"))
     sums = "".join(f"{digest}  {name}\n" for name, (_, digest) in sorted(sink.digests.items()))
     sink.add("SHA256SUMS", sums.encode("utf-8"))

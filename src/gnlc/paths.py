@@ -25,6 +25,8 @@ RELEASE_FILES = (
     "gnlc-ontology.ttl",
     "gnlc-shapes.ttl",
     "gnlc-members.csv",
+    "gnlc-members.csv-metadata.json",
+    "datapackage.json",
     "void.ttl",
     "SHA256SUMS",
 )

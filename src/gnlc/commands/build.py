@@ -23,7 +23,8 @@ def command(ctx: click.Context, out: Path | None) -> None:
 
     \b
     Writes gnlc.ttl, gnlc.nt, gnlc.jsonld, gnlc.rdf, context.jsonld, gnlc-ontology.ttl,
-    gnlc-shapes.ttl, gnlc-members.csv, void.ttl and SHA256SUMS.
+    gnlc-shapes.ttl, gnlc-members.csv with its CSVW metadata and datapackage.json, void.ttl and
+    SHA256SUMS.
 
     \b
     Examples:

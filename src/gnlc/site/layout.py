@@ -35,6 +35,8 @@ FORMAT_NAMES = {
     "gnlc-ontology.ttl": "Turtle (vocabulary)",
     "gnlc-shapes.ttl": "Turtle (SHACL shapes)",
     "gnlc-members.csv": "CSV",
+    "gnlc-members.csv-metadata.json": "CSVW metadata",
+    "datapackage.json": "Frictionless Data Package",
     "void.ttl": "Turtle (VoID, DCAT)",
     "SHA256SUMS": "sha256sum",
 }
