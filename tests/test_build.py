@@ -156,6 +156,28 @@ def test_two_builds_are_byte_identical(tmp_path: Path, release: Path) -> None:
         assert (tmp_path / "again" / name).read_bytes() == (release / name).read_bytes(), name
 
 
+@pytest.mark.parametrize("seed", ["1", "4242"])
+def test_builds_are_identical_across_processes_and_hash_seeds(
+    tmp_path: Path, release: Path, seed: str
+) -> None:
+    """Another process with another PYTHONHASHSEED (set ordering, dict hashing) writes the same
+    bytes as the session's in-process build."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "seeded"
+    gnlc = Path(sys.executable).with_name("gnlc")
+    subprocess.run(
+        [str(gnlc), "--root", str(ROOT), "build", "--out", str(out)],
+        env={**os.environ, "PYTHONHASHSEED": seed},
+        check=True,
+        capture_output=True,
+    )
+    for name in RELEASE_FILES:
+        assert (out / name).read_bytes() == (release / name).read_bytes(), name
+
+
 def _copy_root(tmp_path: Path) -> Path:
     root = tmp_path / "root"
     for name in ("ontology", "data", "shapes", "queries"):

@@ -200,9 +200,23 @@ def test_bom_is_stripped_with_warning(tmp_path: Path) -> None:
 
 
 def test_empty_file_is_zero_triples(tmp_path: Path) -> None:
-    path = tmp_path / "empty.ttl"
-    path.write_bytes(b"")
-    assert run("validate", str(path)).exit_code == 0
+    """An empty file adds nothing: the same count as a file holding only a prefix, one less
+    than a file with one triple (the ontology and reference data are always added)."""
+    import json
+
+    def checked(text: str) -> int:
+        path = tmp_path / "data.ttl"
+        path.write_text(text, encoding="utf-8")
+        result = run("validate", str(path), "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)["triples"]
+
+    empty = checked("")
+    assert empty == checked("@prefix ex: <https://example.org/> .\n")
+    assert (
+        checked("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+        == empty + 1
+    )
 
 
 def test_missing_path_and_empty_folder_exit_2(tmp_path: Path) -> None:
@@ -230,12 +244,16 @@ def test_unknown_command_option_exits_2() -> None:
 
 def test_outside_any_root_uses_bundle_or_says_so(tmp_path: Path, monkeypatch) -> None:
     from gnlc.errors import GnlcError
-    from gnlc.paths import find_root
+    from gnlc.paths import bundled_root, find_root
 
     monkeypatch.delenv("GNLC_ROOT", raising=False)
     with pytest.raises(GnlcError):
         find_root(tmp_path / "missing")
     assert find_root(start=ROOT / "data" / "members") == ROOT
+    # Outside any checkout: the bundled copy (for this editable install, the checkout itself).
+    bundle = bundled_root()
+    assert find_root(start=tmp_path) == bundle
+    assert all((bundle / name).is_dir() for name in ("ontology", "data", "shapes", "queries"))
 
 
 def test_installed_command_runs_without_traceback(tmp_path: Path) -> None:

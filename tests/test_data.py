@@ -123,7 +123,27 @@ def test_every_source_is_an_http_iri() -> None:
         assert str(source).startswith(("http://", "https://")), source
 
 
-def test_current_members_count_is_consistent_with_csv_source_of_truth() -> None:
-    # Every city is a current member unless a sourced end year says otherwise.
+def test_every_city_is_a_current_member_unless_an_end_year_says_otherwise() -> None:
     ended = {GRAPH.value(m, u(ORG + "member")) for m in GRAPH.subjects(u(GNLC + "endYear"), None)}
     assert set(current_members(GRAPH)) | ended == set(CITIES)
+
+
+def test_the_research_table_and_the_data_name_the_same_cities() -> None:
+    """scripts/import/members.csv (research input) names every city in data/ and nothing else:
+    each row's English name is an English name (preferred or alternative) of a city, and each
+    city is named by a row. data/ stays the source of truth (hand corrections live there)."""
+    import csv
+
+    xl = "http://www.w3.org/2008/05/skos-xl#"
+    english: dict = defaultdict(set)
+    for kind in ("prefLabel", "altLabel"):
+        for city, label in GRAPH.subject_objects(u(xl + kind)):
+            for form in GRAPH.objects(label, u(xl + "literalForm")):
+                if getattr(form, "language", None) == "en":
+                    english[str(form)].add(city)
+    with (ROOT / "scripts/import/members.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    unmatched = [row["name_en"] for row in rows if row["name_en"] not in english]
+    assert not unmatched
+    named = set().union(*(english[row["name_en"]] for row in rows))
+    assert set(CITIES) <= named

@@ -70,19 +70,38 @@ def test_build_killed_midway_leaves_previous_release(
 
 
 def test_concurrent_builds_never_mix(tmp_path: Path) -> None:
+    """Builds of two different sources race for one folder: what is left is one whole release
+    (its checksums hold, every file comes from the same build), never a mix."""
+    other = tmp_path / "other"
+    for name in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / name, other / name)
+    members = other / "data/members/SX.ttl"  # a different member graph, still valid
+    members.unlink()
+    outs = {}
+    for root in (ROOT, other):  # each alone first: the two possible results
+        outs[root] = tmp_path / f"alone-{len(outs)}"
+        subprocess.run(
+            [str(GNLC), "--root", str(root), "build", "--out", str(outs[root])],
+            check=True,
+            capture_output=True,
+        )
+    assert (outs[ROOT] / "gnlc.nt").read_bytes() != (outs[other] / "gnlc.nt").read_bytes()
     out = tmp_path / "dist"
-    env = {**os.environ, "GNLC_ROOT": str(ROOT)}
     procs = [
         subprocess.Popen(
-            [str(GNLC), "build", "--out", str(out)],
-            env=env,
+            [str(GNLC), "--root", str(root), "build", "--out", str(out)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for _ in range(3)
+        for root in (ROOT, other, ROOT, other)
     ]
-    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0, 0, 0]
     assert _checksums_hold(out)
+    left = {name: (out / name).read_bytes() for name in RELEASE_FILES}
+    assert any(
+        all(left[name] == (alone / name).read_bytes() for name in RELEASE_FILES)
+        for alone in outs.values()
+    )
 
 
 def test_validate_and_build_work_with_the_network_unplugged(tmp_path: Path, monkeypatch) -> None:
