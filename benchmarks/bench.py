@@ -351,9 +351,10 @@ def measure_size(
         size["baseline"][case] = result
         if result.get("capped"):
             over.add(case)
-    size["equivalence"] = _same_findings(
-        size["gnlc"]["validate"], size["baseline"].get("validate", {})
-    )
+    if "validate" in size["gnlc"]:  # --cases may leave validation out
+        size["equivalence"] = _same_findings(
+            size["gnlc"]["validate"], size["baseline"].get("validate", {})
+        )
     for engine in ("gnlc", "baseline"):
         found = size[engine].get("validate", {}).pop("findings", None)
         if found is not None:

@@ -66,3 +66,15 @@ def test_queries_rows_only_when_queries_ran(bench) -> None:
     theirs = {"load": {"seconds": 1.0}, "validate": {"seconds": 1.0}, "build": {"seconds": 1.0}}
     text = bench.table({"cap_seconds": 120.0, "sizes": [size(MINE, theirs)]})
     assert "query " not in text
+
+
+def test_cases_without_validate_give_a_report(bench, tmp_path, monkeypatch) -> None:
+    """`bench.py --cases load` used to end in KeyError: 'validate' and write nothing."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    measured = bench.measure_size(
+        0.02, tmp_path, cap=60.0, baseline=False, over=set(), share=0.0, cases=("load",)
+    )
+    assert measured["gnlc"]["load"]["triples"] > 0
+    assert "validate" not in measured["gnlc"] and "equivalence" not in measured
+    rendered = bench.table({"cap_seconds": 60.0, "sizes": [measured]})
+    assert "| load |" in rendered
