@@ -409,3 +409,23 @@ def test_named_query_same_rows_on_virtuoso(name: str, published: Virtuoso) -> No
     # Same order up to ties: the rows' ORDER BY values come in the same sequence.
     text = resolve(REPO, name).text
     assert sort_keys(text, remote.stdout) == sort_keys(text, local.stdout)
+
+
+def test_sort_keys_tell_a_wrong_order_from_a_tie() -> None:
+    text = "SELECT ?a ?b WHERE { ?a ?p ?b } ORDER BY DESC(?a)\n"
+
+    def results(*pairs: tuple[str, str]) -> str:
+        rows = [
+            {
+                "a": {"type": "uri", "value": f"https://example.org/{a}"},
+                "b": {"type": "literal", "value": b},
+            }
+            for a, b in pairs
+        ]
+        return json.dumps({"head": {"vars": ["a", "b"]}, "results": {"bindings": rows}})
+
+    keys = sort_keys(text, results(("2", "x"), ("1", "y"), ("1", "z")))
+    one, two = ("<https://example.org/1>",), ("<https://example.org/2>",)
+    assert keys == [two, one, one]
+    assert sort_keys(text, results(("2", "x"), ("1", "z"), ("1", "y"))) == keys  # a tie
+    assert sort_keys(text, results(("1", "y"), ("2", "x"), ("1", "z"))) != keys  # wrong order
