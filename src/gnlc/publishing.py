@@ -17,7 +17,6 @@ from gnlc.remote import (
     parse_results,
     redact,
     retry_delay,
-    send,
     split_credentials,
 )
 
@@ -49,13 +48,147 @@ def graph_url(store_url: str, graph: str) -> str:
     return f"{store_url}{separator}graph={quote(graph, safe='')}"
 
 
-def _authorization(auth: tuple[str, str] | None) -> dict[str, str]:
-    import base64
+def challenge(headers) -> str | None:
+    """The WWW-Authenticate challenge to answer: Digest when offered, else the first one."""
+    offered = [h.strip() for h in (headers.get_all("WWW-Authenticate") or []) if h.strip()]
+    digest = [h for h in offered if _scheme(h) == "digest"]
+    return (digest or offered or [None])[0]
 
-    if not auth:
-        return {}
-    token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
-    return {"Authorization": f"Basic {token}"}
+
+def _scheme(challenge: str | None) -> str:
+    return (challenge or "basic").split(" ", 1)[0].lower()
+
+
+class Credentials:
+    """A user name and password for one exchange: answers Basic or Digest challenges.
+
+    urllib's digest handler computes the answers (and counts the uses of a nonce); it is
+    called directly rather than as an opener handler, because a handler answers only after a
+    first attempt has sent the whole body.
+    """
+
+    def __init__(self, url: str, auth: tuple[str, str]) -> None:
+        import urllib.request
+
+        self.auth = auth
+        self.offer: str | None = None  # the challenge being answered (None: Basic unasked)
+        self.active = False  # whether requests carry an Authorization header yet
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, url, auth[0], auth[1])
+        self._digest = urllib.request.HTTPDigestAuthHandler(manager)
+
+    def should_answer(self, fresh: str) -> bool:
+        """Answer a 401 when nothing was sent, the scheme changed, or the nonce went stale."""
+        if not self.active or _scheme(fresh) != _scheme(self.offer):
+            return True
+        stale = re.search(r'stale\s*=\s*"?true', fresh, re.IGNORECASE)
+        return _scheme(fresh) == "digest" and stale is not None
+
+    def take(self, fresh: str) -> None:
+        """Answer this challenge from now on."""
+        self.offer, self.active = fresh, True
+
+    def header(self, request) -> str:
+        """The Authorization header for this request."""
+        import base64
+        import urllib.error
+        import urllib.request
+
+        if _scheme(self.offer) != "digest":
+            token = base64.b64encode(f"{self.auth[0]}:{self.auth[1]}".encode()).decode("ascii")
+            return f"Basic {token}"
+        params = (self.offer or "").partition(" ")[2]
+        fields = urllib.request.parse_keqv_list(
+            filter(None, urllib.request.parse_http_list(params))
+        )
+        shown = redact(request.full_url)
+        try:
+            answer = self._digest.get_authorization(request, fields)
+        except (ValueError, KeyError, urllib.error.URLError) as exc:
+            detail = getattr(exc, "reason", exc)
+            raise GnlcError(f"{shown}: cannot answer the digest challenge: {detail}") from None
+        if answer is None:
+            raise GnlcError(f"{shown}: cannot answer the digest challenge")
+        return f"Digest {answer}"
+
+
+def exchange(
+    method: str,
+    url: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    auth: tuple[str, str] | None = None,
+    timeout: float = 60.0,
+    retries: int = 2,
+) -> tuple[int, bytes, str]:
+    """One HTTP request, answering the server's Basic or Digest challenge; retries 429/503.
+
+    With credentials, a request with a body is preceded by a HEAD that meets the challenge
+    and tries the credentials, so a wrong password is reported as HTTP 401 before megabytes
+    go out (a store may close the connection on its 401 before reading the body, as Virtuoso
+    does); a store whose HEAD asks for nothing gets Basic credentials with the body. A request
+    without a body answers its own 401. Returns (status, body, content type).
+    """
+    credentials = Credentials(url, auth) if auth else None
+    if credentials is not None and body is not None:
+        _send("HEAD", url, None, {}, credentials, timeout, retries, probe=True)
+        credentials.active = True
+    return _send(method, url, body, headers, credentials, timeout, retries)
+
+
+def _send(
+    method: str,
+    url: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    credentials: Credentials | None,
+    timeout: float,
+    retries: int,
+    probe: bool = False,
+) -> tuple[int, bytes, str]:
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    answered = attempt = 0
+    while True:
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        request.add_header("User-Agent", USER_AGENT)
+        if credentials is not None and credentials.active:
+            request.add_header("Authorization", credentials.header(request))
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                content = response.read()
+                return int(response.status), content, response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            fresh = challenge(exc.headers) if exc.headers else None
+            if (
+                credentials
+                and fresh
+                and exc.code == 401
+                and answered < 2
+                and credentials.should_answer(fresh)
+            ):
+                answered += 1
+                credentials.take(fresh)
+                exc.close()
+                continue
+            if probe and exc.code not in (401, *RETRY_STATUSES):
+                exc.close()
+                return exc.code, b"", ""  # HEAD not supported or not found: nothing to learn
+            if exc.code in RETRY_STATUSES and attempt < retries:
+                attempt += 1
+                retry_after = exc.headers.get("Retry-After") if exc.headers else None
+                exc.close()
+                time.sleep(retry_delay(attempt, retry_after))
+                continue
+            try:
+                message = exc.read()
+            except (OSError, http.client.HTTPException):
+                message = b""
+            raise http_error(url, exc.code, message, str(exc.reason or "")) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise network_error(url, exc, timeout) from None
 
 
 def put_graph(
@@ -67,31 +200,11 @@ def put_graph(
     retries: int = 2,
 ) -> int:
     """HTTP PUT the N-Triples into the named graph (replacing it); return the HTTP status."""
-    import http.client
-    import urllib.error
-    import urllib.request
-
-    url = graph_url(store_url, graph)
-    headers = {"Content-Type": NTRIPLES, "User-Agent": USER_AGENT, **_authorization(auth)}
-    attempt = 0
-    while True:
-        request = urllib.request.Request(url, data=body, headers=headers, method="PUT")
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                response.read()
-                return int(response.status)
-        except urllib.error.HTTPError as exc:
-            if exc.code in RETRY_STATUSES and attempt < retries:
-                attempt += 1
-                time.sleep(retry_delay(attempt, exc.headers.get("Retry-After")))
-                continue
-            try:
-                message = exc.read()
-            except (OSError, http.client.HTTPException):
-                message = b""
-            raise http_error(url, exc.code, message, str(exc.reason or "")) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise network_error(url, exc, timeout) from None
+    headers = {"Content-Type": NTRIPLES}
+    status, _, _ = exchange(
+        "PUT", graph_url(store_url, graph), body, headers, auth, timeout, retries
+    )
+    return status
 
 
 def count_graph(
@@ -101,9 +214,12 @@ def count_graph(
     timeout: float = 60.0,
     retries: int = 2,
 ) -> int:
-    """Triples in the named graph, counted by the query endpoint."""
+    """Triples in the named graph, counted by the query endpoint (SPARQL protocol, GET)."""
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{check_graph_iri(graph)}> {{ ?s ?p ?o }} }}"
-    body, ctype = send(query_url, query, "application/sparql-results+json", timeout, retries, auth)
+    separator = "&" if urlsplit(query_url).query else "?"
+    url = f"{query_url}{separator}query={quote(query, safe='')}"
+    headers = {"Accept": "application/sparql-results+json"}
+    _, body, ctype = exchange("GET", url, None, headers, auth, timeout, retries)
     rows = list(parse_results(query_url, body, ctype))
     value = rows[0]["n"] if rows else None
     try:

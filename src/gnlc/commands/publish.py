@@ -30,7 +30,12 @@ PASSWORD_ENV = "GNLC_PASSWORD"
     default=None,
     help="Graph Store Protocol URL (default: ROOT/store for a bare root or a .../query URL).",
 )
-@click.option("--user", metavar="NAME", default=None, help="User name for HTTP Basic auth.")
+@click.option(
+    "--user",
+    metavar="NAME",
+    default=None,
+    help="User name for HTTP Basic or Digest auth (the store's challenge picks).",
+)
 @click.option(
     "--password-env",
     metavar="VAR",
@@ -70,6 +75,9 @@ def command(
       gnlc publish --endpoint http://127.0.0.1:7878 --graph https://w3id.org/gnlc/graph
       GNLC_PASSWORD=... gnlc publish --endpoint https://example.org/sparql \\
         --store https://example.org/store --graph https://w3id.org/gnlc/graph --user editor
+      GNLC_PASSWORD=... gnlc publish --endpoint http://127.0.0.1:8890/sparql \\
+        --store http://127.0.0.1:8890/sparql-graph-crud-auth --graph https://w3id.org/gnlc/graph \\
+        --user dba    # Virtuoso: digest authentication
     """
     from gnlc.publishing import check_graph_iri, publish
     from gnlc.remote import endpoint_urls, redact
