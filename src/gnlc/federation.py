@@ -14,7 +14,7 @@ import re
 _GAP = r"(?:\s|#[^\r\n]*)*"
 _VAR_OR_IRI = r"(?:[?$][^\s{#]*|<[^>]*>|[^\s{#<]*:(?:[^\s{#\\]|\\.)*)"
 _CALL = re.compile(
-    rf"service{_GAP}(?:silent{_GAP})?{_VAR_OR_IRI}{_GAP}\{{", re.IGNORECASE | re.ASCII
+    rf"service{_GAP}(?:(?P<silent>silent){_GAP})?{_VAR_OR_IRI}{_GAP}\{{", re.IGNORECASE | re.ASCII
 )
 _WORD = re.compile("service", re.IGNORECASE | re.ASCII)
 # Each place is tried once; past this many the text is refused without trying (bounded work).
@@ -42,3 +42,22 @@ def _calls(text: str) -> bool:
 def uses_service(text: str) -> bool:
     """True when the query may contain a SERVICE call (a federated query)."""
     return _calls(text) or ("\\" in text and _calls(_unescaped(text)))
+
+
+def without_service(text: str) -> str:
+    """The query with each possible SERVICE call read as GRAPH, for checks that evaluate it.
+
+    pyoxigraph has no parse-only call: checking a query's syntax or form means running it on
+    an empty store, and a SERVICE call in it would still fetch. GRAPH takes the same operands,
+    so the text stays valid exactly when it was; padding keeps line:column places in place.
+    """
+    out = list(text)
+    for start in (m.start() for m in _WORD.finditer(text)):
+        call = _CALL.match(text, start)
+        if call is None or out[start] != text[start]:
+            continue
+        out[start : start + 7] = "GRAPH  "
+        if call.group("silent") is not None:
+            first, last = call.span("silent")
+            out[first:last] = " " * (last - first)
+    return "".join(out)

@@ -62,6 +62,18 @@ class Pool:
         self._closed = False
         for _ in range(size):
             self._idle.put(self._spawn())
+        # Replacements are started by one long-lived thread: a server is told to stop when
+        # the thread that started it ends (server.py's parent-death signal), and request
+        # threads end after each request.
+        self._wanted: queue.Queue[bool] = queue.Queue()
+        threading.Thread(target=self._respawn, daemon=True).start()
+
+    def _respawn(self) -> None:
+        while self._wanted.get():
+            if self._closed:
+                continue
+            with contextlib.suppress(GnlcError):
+                self._idle.put(self._spawn())
 
     def _spawn(self) -> Backend:
         port = server.free_port("127.0.0.1")
@@ -95,12 +107,9 @@ class Pool:
             self._live.discard(backend)
 
     def replace(self, backend: Backend) -> None:
-        """Kill a server and start a fresh one in its place."""
+        """Kill a server and have a fresh one started in its place."""
         self.kill(backend)
-        if self._closed:
-            return
-        with contextlib.suppress(GnlcError):
-            self._idle.put(self._spawn())
+        self._wanted.put(True)
 
     def pids(self) -> list[int]:
         """Process ids of the running servers."""
@@ -110,6 +119,7 @@ class Pool:
     def close(self) -> None:
         """Stop every server."""
         self._closed = True
+        self._wanted.put(False)
         with self._lock:
             live = list(self._live)
         for backend in live:

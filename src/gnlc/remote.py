@@ -272,7 +272,9 @@ def query_kind(text: str) -> str:
     """'select', 'ask' or 'construct', found by parsing the query."""
     import pyoxigraph
 
-    result = pyoxigraph.Store().query(text)
+    from gnlc.federation import without_service
+
+    result = pyoxigraph.Store().query(without_service(text))
     if isinstance(result, pyoxigraph.QueryBoolean):
         return "ask"
     if isinstance(result, pyoxigraph.QueryTriples):
