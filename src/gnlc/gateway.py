@@ -24,7 +24,7 @@ from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from gnlc import server
-from gnlc.errors import GnlcError
+from gnlc.errors import GnlcError, debugging
 from gnlc.federation import uses_service
 
 MAX_QUERY_BYTES = 1024 * 1024  # a POSTed query or form
@@ -186,7 +186,9 @@ class Front(ThreadingHTTPServer):
             self._slots.release()
 
     def handle_error(self, request, client_address) -> None:
-        """A client that hangs up is its own business: no traceback on the console."""
+        """A client that hangs up is its own business: a traceback only under --debug."""
+        if debugging():
+            super().handle_error(request, client_address)
 
 
 def _essence(content_type: str | None) -> str:
@@ -203,6 +205,10 @@ class FrontHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet, like Oxigraph's server."""
+
+    def version_string(self) -> str:
+        """The Server header: no Python version for the world to read."""
+        return self.server_version
 
     # --- the verbs -------------------------------------------------------------------------
 
