@@ -285,8 +285,9 @@ class EndpointHandler(BaseHTTPRequestHandler):
             self._drip(head.encode() + body)
             return
         status = 500 if mode == "error" else 200
+        ctype = {"error": "text/plain", "ntriples": "application/n-triples"}.get(mode, SPARQL_JSON)
         self.send_response(status)
-        self.send_header("Content-Type", "text/plain" if mode == "error" else SPARQL_JSON)
+        self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if mode == "drip-body":
@@ -390,3 +391,25 @@ def test_endpoint_error_message_escapes_control_characters(
     line = one_error_line(result.stderr)
     assert _steering(line) == []
     assert "broken \\x1b[2J\\x1b]0;pwned\\x07 store" in line
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples"])
+def test_graph_output_escapes_steering_characters(
+    endpoint: Endpoint, tmp_path: Path, fmt: str
+) -> None:
+    # Turtle and N-Triples escape C0 and DEL themselves; C1 and bidi characters become \u
+    # escapes, which read back as the same graph.
+    endpoint.mode = "ntriples"
+    subject, predicate = "http://example.org/s", "http://example.org/p"
+    lines = [
+        f"<{subject}> <{predicate}> {pyoxigraph.Literal(value)} .\n" for value in HOSTILE.values()
+    ]
+    endpoint.payload = "".join(lines).encode("utf-8")
+    query = tmp_path / "q.rq"
+    query.write_text("CONSTRUCT WHERE { ?s ?p ?o }\n")
+    result = gnlc("query", str(query), "--endpoint", endpoint.url, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert _steering(result.stdout) == []
+    kind = pyoxigraph.RdfFormat.TURTLE if fmt == "turtle" else pyoxigraph.RdfFormat.N_TRIPLES
+    values = {q.object.value for q in pyoxigraph.parse(result.stdout.encode(), format=kind)}
+    assert values == set(HOSTILE.values())

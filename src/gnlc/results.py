@@ -6,7 +6,7 @@ import unicodedata
 
 from gnlc.errors import GnlcError
 from gnlc.queries import compact
-from gnlc.terminal import visible
+from gnlc.terminal import visible, visible_rdf
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("turtle", "ntriples")
@@ -76,10 +76,10 @@ def render(result, fmt: str) -> bytes:
         triples = sorted(result, key=str)
         if fmt == "ntriples":
             lines = sorted({str(t) + " .\n" for t in triples})
-            return "".join(lines).encode("utf-8")
+            return visible_rdf("".join(lines)).encode("utf-8")
         from gnlc.turtle import serialize
 
-        return serialize(triples).encode("utf-8")
+        return visible_rdf(serialize(triples)).encode("utf-8")
     if fmt in GRAPH_FORMATS:
         raise GnlcError(f"--format {fmt}: a SELECT query gives table, csv, tsv or json")
     if fmt == "table":
