@@ -264,6 +264,42 @@ def test_serve_refuses_a_64_mb_body(guarded: GnlcServe) -> None:
 
 
 @pytest.mark.server
+def test_serve_cuts_off_a_client_that_sends_a_request_slowly(
+    release: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each byte arrives well within any per-read timeout; the whole request never would.
+    monkeypatch.setenv("GNLC_TEST_CLIENT_IDLE", "2")
+    server = GnlcServe(["serve", "--port", str(free_port()), "--data", str(release)], tmp_path)
+    try:
+        port = int(server.root.rsplit(":", 1)[1])
+        header = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"x" * 200 + b"\r\n\r\n"
+        sent = 0
+        with socket.create_connection(("127.0.0.1", port), timeout=PATIENCE) as sock:
+            try:
+                for byte in header:
+                    sock.sendall(bytes([byte]))
+                    sent += 1
+                    time.sleep(0.05)
+                    sock.setblocking(False)
+                    try:
+                        if sock.recv(1) == b"":
+                            break  # the server closed the connection
+                    except BlockingIOError:
+                        pass
+                    finally:
+                        sock.setblocking(True)
+                        sock.settimeout(PATIENCE)
+            except OSError:
+                pass  # reset by the server
+        assert sent < len(header)
+        assert sparql_count(server.root, COUNT) > 0  # other clients are still served
+    finally:
+        server.interrupt(signal.SIGTERM)
+
+
+@pytest.mark.server
 def test_serve_refuses_updates_before_the_engine_sees_them(
     guarded: GnlcServe, listener: Listener
 ) -> None:
