@@ -259,6 +259,13 @@ def test_serve_refuses_a_64_mb_body(guarded: GnlcServe) -> None:
     port = int(guarded.root.rsplit(":", 1)[1])
     first = b"query=" + quote(COUNT).encode()
     assert _raw_post(port, 64 * 1024 * 1024, first).startswith(b"HTTP/1.1 413 ")
+    # A client that waits for `100 Continue` is refused before it sends the body.
+    with socket.create_connection(("127.0.0.1", port), timeout=PATIENCE) as sock:
+        sock.sendall(
+            f"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {FORM}\r\n"
+            f"Content-Length: {64 * 1024 * 1024}\r\nExpect: 100-continue\r\n\r\n".encode()
+        )
+        assert sock.recv(65536).startswith(b"HTTP/1.1 413 ")
     # The same query padded to just under the documented 1 MiB is answered.
     assert _raw_post(port, 1024 * 1024 - 1, first).startswith(b"HTTP/1.1 200 ")
 

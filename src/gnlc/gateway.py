@@ -219,6 +219,15 @@ class FrontHandler(BaseHTTPRequestHandler):
         finally:
             self._read()
 
+    def handle_expect_100(self) -> bool:
+        """Say 413 before a client (curl does this) sends a body over the limit."""
+        length = self.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > MAX_QUERY_BYTES:
+            self.close_connection = True
+            self._reply(413, _too_large(int(length)), "text/plain; charset=utf-8")
+            return False
+        return super().handle_expect_100()
+
     def _cut_off(self) -> None:
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -341,12 +350,7 @@ class FrontHandler(BaseHTTPRequestHandler):
         if length < 0:
             raise _Refused(400, f"bad Content-Length {raw!r}", True)
         if length > MAX_QUERY_BYTES:
-            raise _Refused(
-                413,
-                f"request body of {length:,} bytes is over the limit of"
-                f" {MAX_QUERY_BYTES:,} bytes for a query",
-                True,
-            )
+            raise _Refused(413, _too_large(length).decode().strip(), True)
         body = self.rfile.read(length)
         self._read()
         if len(body) < length:
@@ -447,6 +451,13 @@ class FrontHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+
+def _too_large(length: int) -> bytes:
+    return (
+        f"request body of {length:,} bytes is over the limit of {MAX_QUERY_BYTES:,} bytes"
+        " for a query\n"
+    ).encode()
 
 
 def _exchange(
