@@ -216,6 +216,30 @@ def test_serve_stops_a_query_past_its_time_limit(guarded: GnlcServe) -> None:
     assert oxigraph_children(guarded.process.pid) == after
 
 
+@pytest.mark.server
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_serve_keeps_its_query_servers_when_clients_give_up(guarded: GnlcServe) -> None:
+    # Clients that hang up before the time limit: their queries are still stopped, and every
+    # query server killed for them is replaced (the answer to a gone client cannot be sent).
+    before = oxigraph_children(guarded.process.pid)
+    port = int(guarded.root.rsplit(":", 1)[1])
+    body = urlencode({"query": CROSS}).encode()
+    for _ in range(len(before) + 1):
+        with socket.create_connection(("127.0.0.1", port), timeout=PATIENCE) as sock:
+            sock.sendall(
+                f"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {FORM}\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            time.sleep(0.2)  # let the query start, then hang up
+    deadline = time.monotonic() + PATIENCE
+    for _ in range(2 * len(before) + 1):
+        assert sparql_count(guarded.root, COUNT) > 0
+    while len(oxigraph_children(guarded.process.pid)) != len(before):
+        assert time.monotonic() < deadline, "query servers were lost"
+        time.sleep(0.05)
+
+
 def _raw_post(port: int, length: int, first: bytes) -> bytes:
     """The status line of a POST announcing `length` body bytes: `first`, then `+` (a space
     in a form) up to `length`. The answer is read while the body is still being sent, as a

@@ -112,11 +112,6 @@ class Pool:
         self.kill(backend)
         self._wanted.put(True)
 
-    def pids(self) -> list[int]:
-        """Process ids of the running servers."""
-        with self._lock:
-            return sorted(b.process.pid for b in self._live)
-
     def close(self) -> None:
         """Stop every server."""
         self._closed = True
@@ -400,9 +395,11 @@ class FrontHandler(BaseHTTPRequestHandler):
         self._forward("POST", path, text.encode("utf-8"), headers)
 
     def _forward(self, method: str, path: str, body: bytes, extra: dict | None) -> None:
-        headers = {"Accept": self.headers.get("Accept") or "*/*"}
-        if self.headers.get("Host"):
-            headers["Host"] = self.headers["Host"]
+        headers = {"Accept": "*/*"}
+        for name in ("Accept", "Host"):  # content negotiation; the base IRI Oxigraph uses
+            value = self.headers.get(name, "")
+            if value and value.isprintable():
+                headers[name] = value
         headers.update(extra or {})
         pool, limit = self.server.pool, self.server.query_timeout
         backend = pool.take(limit)
@@ -411,25 +408,18 @@ class FrontHandler(BaseHTTPRequestHandler):
         try:
             status, ctype, answer = _exchange(backend, method, path, body, headers, limit)
         except _TimedOut:
-            pool.kill(backend)
-            self._reply(
+            pool.replace(backend)  # killed now: nothing keeps computing once the client is told
+            raise _Refused(
                 504,
                 f"query stopped: it ran past the time limit of {limit:g} s"
-                " (gnlc serve --query-timeout)\n".encode(),
-                "text/plain; charset=utf-8",
-            )
-            pool.replace(backend)
-            return
+                " (gnlc serve --query-timeout)",
+            ) from None
         except _TooLarge:
-            pool.kill(backend)
-            self._reply(
-                500,
-                f"the answer is larger than {MAX_RESPONSE_BYTES:,} bytes; add a LIMIT\n".encode(),
-                "text/plain; charset=utf-8",
-            )
             pool.replace(backend)
-            return
-        except (OSError, http.client.HTTPException) as exc:
+            raise _Refused(
+                500, f"the answer is larger than {MAX_RESPONSE_BYTES:,} bytes; add a LIMIT"
+            ) from None
+        except Exception as exc:  # the engine failed; the server is never lost to the pool
             pool.replace(backend)
             raise _Refused(502, f"the query engine failed: {exc}") from None
         pool.give_back(backend)
@@ -439,7 +429,8 @@ class FrontHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         if ctype:
             self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        if status != 204:  # a 204 has no body, and no Content-Length either
+            self.send_header("Content-Length", str(len(body)))
         if self.server.cors:
             self.send_header("Access-Control-Allow-Origin", "*")
         if status == 503:
