@@ -1210,29 +1210,37 @@ def test_federated_example_is_not_a_named_query() -> None:
 
 
 @pytest.mark.server
-def test_federated_example_runs_through_serve(
-    release: Path, wikidata_endpoint: str, tmp_path: Path
+def test_federated_example_runs_locally_with_allow_service(
+    gnlc_root: Path, release: Path, wikidata_endpoint: str, tmp_path: Path
 ) -> None:
-    # A copy of the release with one reviewed-looking link, and SERVICE aimed at the fixture.
-    linked = tmp_path / "linked"
-    shutil.copytree(release, linked)
+    # A copy of the root with one reviewed-looking link, and SERVICE aimed at the fixture.
+    root = tmp_path / "root"
+    shutil.copytree(gnlc_root, root)
     with (release / "gnlc-members.csv").open(encoding="utf-8", newline="") as handle:
         city = next(csv.DictReader(handle))["iri"]
-    with (linked / "gnlc.nt").open("a", encoding="utf-8") as handle:
-        handle.write(
-            f"<{city}> <http://www.w3.org/2002/07/owl#sameAs>"
-            " <http://www.wikidata.org/entity/Q900000101> .\n"
-        )
+    (root / "data" / "zz-test-link.ttl").write_text(
+        f"<{city}> <http://www.w3.org/2002/07/owl#sameAs>"
+        " <http://www.wikidata.org/entity/Q900000101> .\n",
+        encoding="utf-8",
+    )
     text = (REPO / "queries" / "examples" / "wikidata-federated.rq").read_text(encoding="utf-8")
-    text = text.replace("https://query.wikidata.org/sparql", wikidata_endpoint)
-    server = GnlcServe(["serve", "--port", str(free_port()), "--data", str(linked)], tmp_path)
-    try:
-        status, _, body = http(
-            f"{server.endpoint}?query={quote(text)}", Accept="application/sparql-results+json"
-        )
-    finally:
-        server.interrupt(signal.SIGTERM)
-    assert status == 200, body
-    rows = json.loads(body)["results"]["bindings"]
+    query = tmp_path / "federated.rq"
+    query.write_text(text.replace("https://query.wikidata.org/sparql", wikidata_endpoint))
+    refused = run("--root", str(root), "query", str(query), "--format", "json")
+    one_error_line(refused, "SERVICE", "--allow-service")
+    result = run("--root", str(root), "query", str(query), "--format", "json", "--allow-service")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)["results"]["bindings"]
     assert [(r["city"]["value"], r["population"]["value"]) for r in rows] == [(city, "12345")]
     assert rows[0]["website"]["value"] == SYNTHETIC + "testington"
+
+
+@pytest.mark.server
+def test_federated_example_is_refused_by_serve(served: GnlcServe, wikidata_endpoint: str) -> None:
+    text = (REPO / "queries" / "examples" / "wikidata-federated.rq").read_text(encoding="utf-8")
+    text = text.replace("https://query.wikidata.org/sparql", wikidata_endpoint)
+    status, _, body = http(
+        f"{served.endpoint}?query={quote(text)}", Accept="application/sparql-results+json"
+    )
+    assert status == 400, body
+    assert b"SERVICE" in body

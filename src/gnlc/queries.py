@@ -158,8 +158,10 @@ def check_syntax(query: NamedQuery) -> None:
     """Parse the query so that a broken file reports the parser's line and column."""
     import pyoxigraph
 
+    from gnlc.federation import without_service
+
     try:
-        pyoxigraph.Store().query(query.text)
+        pyoxigraph.Store().query(without_service(query.text))
     except SyntaxError as exc:
         text = re.sub(r"^error at ", "", str(exc))
         match = re.search(r"(\d+):(\d+)", text)

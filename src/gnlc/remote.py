@@ -1,26 +1,26 @@
-"""Queries against any SPARQL 1.1 endpoint through SPARQLWrapper, with clear failures."""
+"""Queries against any SPARQL 1.1 endpoint (the SPARQL protocol, urllib), with clear failures."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.client
 import re
+import socket
+import threading
 import time
+import urllib.error
+import urllib.request
 from urllib.parse import urlsplit, urlunsplit
 
 from gnlc import __version__
 from gnlc.errors import GnlcError
+from gnlc.terminal import visible
 
 USER_AGENT = f"gnlc/{__version__} (UNESCO GNLC knowledge graph; +https://w3id.org/gnlc/)"
 RETRY_STATUSES = (429, 503)
 LONG_QUERY = 1500
 MAX_DELAY = 8.0
-# SPARQLWrapper turns these statuses into its own exceptions and keeps only their text.
-_WRAPPER_STATUSES = {
-    "QueryBadFormed": 400,
-    "Unauthorized": 401,
-    "EndPointNotFound": 404,
-    "URITooLong": 414,
-    "EndPointInternalError": 500,
-}
 
 
 def redact(url: str) -> str:
@@ -64,7 +64,7 @@ def server_message(body: bytes) -> str:
     text = " ".join(text.split())
     if not text and title:
         text = " ".join(title.group(1).split())
-    return text[:200]
+    return visible(text[:200])
 
 
 def retry_delay(attempt: int, retry_after: str | None) -> float:
@@ -80,37 +80,12 @@ def http_error(url: str, code: int | None, body: bytes, reason: str = "") -> Gnl
     return GnlcError(f"{redact(url)}: HTTP {code}: {message}")
 
 
-def _wrapper_error(url: str, exc: Exception) -> GnlcError:
-    """A SPARQLWrapper exception as the HTTP status and the server's own message."""
-    import ast
-
-    text = str(exc)
-    code = _WRAPPER_STATUSES.get(type(exc).__name__)
-    body = b""
-    if "Response:\n" in text:
-        raw = text.split("Response:\n", 1)[1]
-        try:
-            value = ast.literal_eval(raw)
-        except (ValueError, SyntaxError):
-            value = raw
-        body = value if isinstance(value, bytes) else str(value).encode("utf-8")
-    if code is not None:
-        return http_error(url, code, body, type(exc).__name__)
-    message = " ".join(text.split())
-    return GnlcError(f"{redact(url)}: {message}"[:300])
-
-
 def _is_timeout(exc: BaseException | None) -> bool:
-    import socket
-
     return isinstance(exc, (TimeoutError, socket.timeout))
 
 
 def network_error(url: str, exc: BaseException, timeout: float) -> GnlcError:
     """One line for a failure below HTTP: refused, timed out, cut off, unreachable."""
-    import http.client
-    import urllib.error
-
     shown = redact(url)
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if _is_timeout(reason):
@@ -142,56 +117,164 @@ def send(
     retries: int,
     auth: tuple[str, str] | None = None,
 ) -> tuple[bytes, str]:
-    """POST or GET the query; return (body, content type). Retries only on 429/503."""
-    import http.client
-    import urllib.error
+    """POST or GET the query; return (body, content type). Retries only on 429/503.
 
-    from SPARQLWrapper import BASIC, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    `timeout` bounds the whole call: every attempt, the waits between attempts, and each
+    answer read to its last byte (a server that sends one byte a second is cut off).
+    """
+    from urllib.parse import urlencode
 
     url, from_url = split_credentials(url)
-    auth = auth or from_url
+    headers = {"Accept": accept, "User-Agent": USER_AGENT, **basic_auth(auth or from_url)}
+    if len(query) > LONG_QUERY:
+        headers["Content-Type"] = "application/sparql-query"
+        data, target = query.encode("utf-8"), url
+    else:
+        joiner = "&" if urlsplit(url).query else "?"
+        data, target = None, url + joiner + urlencode({"query": query})
     attempt = 0
-    while True:
-        client = SPARQLWrapper(url, agent=USER_AGENT)
-        client.setTimeout(max(1, int(timeout)))
-        # setTimeout keeps whole seconds only; urllib takes any float.
-        client.timeout = timeout
-        client.setQuery(query)
-        client.setOnlyConneg(True)
-        client.addCustomHttpHeader("Accept", accept)
-        if auth:
-            client.setHTTPAuth(BASIC)
-            client.setCredentials(auth[0], auth[1])
-        if len(query) > LONG_QUERY:
-            client.setMethod(POST)
-            client.setRequestMethod("postdirectly")
-        try:
-            response = client.query().response
-            body = response.read()
-            return body, response.headers.get("Content-Type", "")
-        except urllib.error.HTTPError as exc:
-            if exc.code in RETRY_STATUSES and attempt < retries:
-                attempt += 1
-                retry_after = exc.headers.get("Retry-After") if exc.headers else None
-                time.sleep(retry_delay(attempt, retry_after))
-                continue
+    with Deadline(timeout) as deadline:
+        while True:
+            deadline.check(url)
+            request = urllib.request.Request(target, data=data, headers=headers)
             try:
-                body = exc.read()
-            except (OSError, http.client.HTTPException):
-                body = b""
-            raise http_error(url, exc.code, body, str(exc.reason or "")) from None
-        except SPARQLWrapperException as exc:
-            raise _wrapper_error(url, exc) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise network_error(url, exc, timeout) from None
+                with deadline.open(request) as response:
+                    body = response.read()
+                    deadline.check(url)
+                    return body, response.headers.get("Content-Type", "")
+            except urllib.error.HTTPError as exc:
+                retry_after = exc.headers.get("Retry-After") if exc.headers else None
+                delay = retry_delay(attempt + 1, retry_after)
+                if exc.code in RETRY_STATUSES and attempt < retries and delay < deadline.left():
+                    attempt += 1
+                    exc.close()
+                    time.sleep(delay)
+                    continue
+                try:
+                    body = exc.read()
+                except (OSError, http.client.HTTPException):
+                    body = b""
+                deadline.check(url)
+                raise http_error(url, exc.code, body, str(exc.reason or "")) from None
+            except (OSError, http.client.HTTPException) as exc:
+                deadline.check(url)
+                raise network_error(url, exc, timeout) from None
+
+
+def basic_auth(auth: tuple[str, str] | None) -> dict[str, str]:
+    """The Authorization header for HTTP Basic credentials, or nothing."""
+    import base64
+
+    if not auth:
+        return {}
+    token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
+class Deadline:
+    """A time limit for a whole HTTP exchange, however slowly the server sends.
+
+    urllib's timeout applies to each socket read, so a server sending a byte a second never
+    trips it; here a timer shuts down every socket still open when the time is up.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._opener = None
+
+    def __enter__(self) -> Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def left(self) -> float:
+        """Seconds until the deadline (0 once past)."""
+        return max(0.0, self.end - time.monotonic())
+
+    def check(self, url: str) -> None:
+        """Raise the timeout error if the deadline passed (a cut-off read looks like an end)."""
+        if self.expired or self.left() <= 0:
+            raise GnlcError(f"{redact(url)}: timed out after {self.seconds:g}s")
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def watch(self, sock) -> None:
+        """Shut this socket down at the deadline (at once if it has passed)."""
+        with self._lock:
+            self._sockets.append(sock)
+            expired = self.expired
+        if expired:
+            self._expire()
+
+    def open(self, request):
+        """urllib's urlopen, with every connection watched."""
+        if self._opener is None:
+            self._opener = urllib.request.build_opener(
+                _DeadlineHTTPHandler(self), _DeadlineHTTPSHandler(self)
+            )
+        return self._opener.open(request, timeout=max(0.01, self.left()))
+
+
+class _Watched:
+    """Mixed into an http.client connection: a Deadline watches its socket once connected."""
+
+    def __init__(self, *args, deadline: Deadline, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        super().connect()
+        self._deadline.watch(self.sock)
+
+
+class _WatchedHTTP(_Watched, http.client.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPS(_Watched, http.client.HTTPSConnection):
+    pass
+
+
+class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(_WatchedHTTP, deadline=self._deadline), req)
+
+
+class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def https_open(self, req):
+        connection = functools.partial(_WatchedHTTPS, deadline=self._deadline)
+        return self.do_open(connection, req, context=self._context)
 
 
 def query_kind(text: str) -> str:
     """'select', 'ask' or 'construct', found by parsing the query."""
     import pyoxigraph
 
-    result = pyoxigraph.Store().query(text)
+    from gnlc.federation import without_service
+
+    result = pyoxigraph.Store().query(without_service(text))
     if isinstance(result, pyoxigraph.QueryBoolean):
         return "ask"
     if isinstance(result, pyoxigraph.QueryTriples):

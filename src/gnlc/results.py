@@ -6,6 +6,7 @@ import unicodedata
 
 from gnlc.errors import GnlcError
 from gnlc.queries import compact
+from gnlc.terminal import visible, visible_rdf
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("turtle", "ntriples")
@@ -25,15 +26,15 @@ def display_width(text: str) -> int:
 
 
 def _cell(term, named, blank) -> str:
+    # Values may come from any endpoint: escape sequences in them must not reach the terminal.
     if term is None:
         return ""
     kind = type(term)
     if kind is named:
-        return compact(term.value)
+        return visible(compact(term.value))
     if kind is blank:
-        return f"_:{term.value}"
-    text = term.value
-    return text.replace("\n", " ").replace("\t", " ")
+        return visible(f"_:{term.value}")
+    return visible(term.value.replace("\n", " ").replace("\t", " "))
 
 
 def table(variables: list[str], rows: list[list]) -> str:
@@ -41,6 +42,7 @@ def table(variables: list[str], rows: list[list]) -> str:
     import pyoxigraph
 
     named, blank = pyoxigraph.NamedNode, pyoxigraph.BlankNode
+    variables = [visible(v) for v in variables]
     cells = [[_cell(t, named, blank) for t in row] for row in rows]
     sized = [[(c, display_width(c)) for c in row] for row in cells]
     widths = [display_width(v) for v in variables]
@@ -74,10 +76,10 @@ def render(result, fmt: str) -> bytes:
         triples = sorted(result, key=str)
         if fmt == "ntriples":
             lines = sorted({str(t) + " .\n" for t in triples})
-            return "".join(lines).encode("utf-8")
+            return visible_rdf("".join(lines)).encode("utf-8")
         from gnlc.turtle import serialize
 
-        return serialize(triples).encode("utf-8")
+        return visible_rdf(serialize(triples)).encode("utf-8")
     if fmt in GRAPH_FORMATS:
         raise GnlcError(f"--format {fmt}: a SELECT query gives table, csv, tsv or json")
     if fmt == "table":

@@ -20,7 +20,7 @@ def warn(lines: list[str]) -> None:
         click.echo(line, err=True)
 
 
-def remote_options(default_timeout: float):
+def remote_options(default_timeout: float, timeout_help: str = "Seconds to wait for the endpoint."):
     """--timeout and --retries, shared by the commands that talk to an endpoint."""
 
     def decorate(function):
@@ -36,7 +36,7 @@ def remote_options(default_timeout: float):
             type=click.FloatRange(min=0.1),
             default=default_timeout,
             show_default=True,
-            help="Seconds to wait for the endpoint.",
+            help=timeout_help,
         )(function)
 
     return decorate

@@ -28,7 +28,18 @@ from gnlc.results import FORMATS
     help="table (default for SELECT), csv, tsv, json; turtle or ntriples for CONSTRUCT.",
 )
 @click.option("--endpoint", metavar="URL", help="Run against a SPARQL endpoint instead of locally.")
-@remote_options(default_timeout=30.0)
+@remote_options(
+    default_timeout=30.0,
+    timeout_help="Seconds for the whole query. Locally the query is stopped then (exit 2);"
+    " with --endpoint it bounds the whole request: every attempt, the waits between"
+    " --retries and reading the answer.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let a local query run SERVICE calls, which fetch from the servers it names"
+    " (refused by default).",
+)
 @click.option("--list", "list_", is_flag=True, help="List named queries: name, title, params.")
 @click.pass_context
 def command(
@@ -39,6 +50,7 @@ def command(
     endpoint: str | None,
     timeout: float,
     retries: int,
+    allow_service: bool,
     list_: bool,
 ) -> None:
     """Run a named query from queries/ or a FILE.rq.
@@ -63,20 +75,33 @@ def command(
     query = queries.resolve(root, name)
     terms = queries.bindings(query, queries.parse_params(params))
     queries.check_syntax(query)
+    from gnlc.results import render
+
     if endpoint:
         from gnlc.remote import endpoint_urls, run_remote
 
         url, _ = endpoint_urls(endpoint)
         result = run_remote(url, queries.with_values(query.text, terms), timeout, retries)
+        output = render(result, fmt or _default_format(result))
     else:
+        from gnlc.errors import shown
+        from gnlc.federation import uses_service
+        from gnlc.isolation import run_within
         from gnlc.sources import derived_store
 
+        if not allow_service and uses_service(query.text):
+            raise GnlcError(
+                f"{shown(query.path)}: the query uses SERVICE, which fetches from the servers it"
+                " names; pass --allow-service to run it"
+            )
         store = derived_store(root)
-        result = queries.run_local(store, query, terms)
-    from gnlc.results import render
 
-    chosen = fmt or _default_format(result)
-    sys.stdout.buffer.write(render(result, chosen))
+        def work() -> bytes:
+            result = queries.run_local(store, query, terms)
+            return render(result, fmt or _default_format(result))
+
+        output = run_within(timeout, work, shown(query.path))
+    sys.stdout.buffer.write(output)
     sys.stdout.flush()
 
 

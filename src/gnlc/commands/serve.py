@@ -40,30 +40,53 @@ def _raise_stop(signum: int, frame: object) -> None:
     metavar="RELEASE_DIR",
     help="Serve this release (a gnlc build output) instead of building one.",
 )
+@click.option(
+    "--cors",
+    is_flag=True,
+    help="Allow web pages on other sites to query (CORS headers; OPTIONS preflight answered).",
+)
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    metavar="S",
+    help="Seconds a query may run; past that it is stopped and answered 504.",
+)
 @click.pass_context
-def command(ctx: click.Context, host: str, port: int, data: Path | None) -> None:
+def command(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    data: Path | None,
+    cors: bool,
+    query_timeout: float,
+) -> None:
     """Serve the knowledge graph read-only over SPARQL 1.1 (Oxigraph), with a query UI.
 
     Without --data the release is built into a temporary folder (dist/ is never touched).
     Queries over GET and POST; results as JSON, XML, CSV, TSV; CONSTRUCT as Turtle, N-Triples,
-    JSON-LD. Updates are refused. Ctrl-C stops the server and removes the temporary files.
+    JSON-LD. Updates are refused. The server never fetches anything for a client: a query with
+    SERVICE is answered 400. Limits: a query runs at most --query-timeout seconds (then 504);
+    a POSTed query is at most 1 MiB (else 413); an answer at most 64 MiB. Ctrl-C stops the
+    server and removes the temporary files.
 
     \b
     Examples:
       gnlc serve
-      gnlc serve --port 8000 --data dist/
+      gnlc serve --port 8000 --data dist/ --cors --query-timeout 10
       gnlc query members-by-country --endpoint http://127.0.0.1:7878
     """
-    from gnlc import server
+    from gnlc import gateway, server
 
     binary = server.find_oxigraph()
     if port == 0:
         port = server.free_port(host)
-    _check_port(host, port)
+    front = _listen(host, port)
     if host not in LOOPBACK:
         warn([f"gnlc: binding {host}: other machines on your network can query this server"])
     workdir = Path(tempfile.mkdtemp(prefix="gnlc-serve-"))
-    process = None
+    pool = None
     stops = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
     previous = {sig: signal.getsignal(sig) for sig in stops}
     try:
@@ -73,40 +96,36 @@ def command(ctx: click.Context, host: str, port: int, data: Path | None) -> None
         if release is None:
             ctx.exit(NONCONFORMING)
         triples = server.load_release(release, workdir / "store", binary)
-        log = workdir / "oxigraph.log"
-        process = server.start_server(workdir / "store", host, port, binary, log=log)
+        pool = gateway.Pool(workdir / "store", binary)
+        front.start(pool, query_timeout, cors)
         root = server.root_url(host, port)
-        server.wait_until_ready(root, process, log=log)
         source = "a fresh build" if data is None else str(data)
         click.echo(f"serving {triples:,} triples read-only from {source}")
         click.echo(f"SPARQL endpoint: {root}/query")
         click.echo(f"query UI:        {root}/")
         click.echo("press Ctrl-C to stop")
-        process.wait()
-        detail = server.log_tail(log) or f"exit status {process.returncode}"
-        raise GnlcError(f"the oxigraph server stopped unexpectedly: {detail}")
+        front.serve_forever()
     except (KeyboardInterrupt, _Stop):
         click.echo("stopping", err=True)
     finally:
-        if process is not None:
-            server.stop_server(process)
+        front.server_close()
+        if pool is not None:
+            pool.close()
         shutil.rmtree(workdir, ignore_errors=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     ctx.exit(OK)
 
 
-def _check_port(host: str, port: int) -> None:
-    import socket
+def _listen(host: str, port: int):
+    """The front's listening socket, bound before the build so that a busy port fails fast."""
+    from gnlc.gateway import Front
 
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise GnlcError(f"cannot listen on {host}:{port}: {reason} (try --port)") from None
+    try:
+        return Front(host, port)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise GnlcError(f"cannot listen on {host}:{port}: {reason} (try --port)") from None
 
 
 def build_into(ctx: click.Context, out: Path, verb: str) -> Path | None:

@@ -1,0 +1,415 @@
+"""`gnlc query` against hostile input: SERVICE in a user's query, runaway local queries,
+endpoints that drip bytes or send terminal escape sequences.
+
+Endpoints here are small stdlib servers on 127.0.0.1; SERVICE targets are real listening
+sockets that count the connections they receive. Nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import threading
+import unicodedata
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from click.testing import CliRunner
+from test_serve_guard import SPARQL_JSON, Listener, listener  # noqa: F401 (a fixture)
+
+from gnlc.cli import cli
+from gnlc.federation import uses_service, without_service
+
+REPO = Path(__file__).resolve().parents[1]
+PATIENCE = 120.0  # a safety net so that a regression cannot hang the suite; never asserted on
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?n\n"
+
+
+def gnlc(*args: str, env: dict[str, str] | None = None):
+    """Invoke gnlc in-process on the project."""
+    runner = CliRunner(env={"GNLC_DEBUG": "", **(env or {})})
+    return runner.invoke(cli, ["--root", str(REPO), *args], catch_exceptions=False)
+
+
+def one_error_line(stderr: str) -> str:
+    """The single `gnlc: ...` line on stderr."""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("gnlc: ") and "Traceback" not in stderr
+    return lines[0]
+
+
+def gnlc_executable() -> str:
+    """The installed `gnlc` script (run as a user would, in its own process)."""
+    import shutil
+    import sys
+
+    found = shutil.which("gnlc") or str(Path(sys.executable).parent / "gnlc")
+    assert Path(found).exists(), "gnlc is not installed (pip install -e .)"
+    return found
+
+
+# --- SERVICE in a local query --------------------------------------------------------------
+
+
+def test_local_query_refuses_service_and_connects_nowhere(
+    listener: Listener,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    query = tmp_path / "federated.rq"
+    query.write_text(f"SELECT ?o WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }} ORDER BY ?o")
+    result = gnlc("query", str(query))
+    assert result.exit_code == 2
+    line = one_error_line(result.stderr)
+    assert "federated.rq" in line and "SERVICE" in line and "--allow-service" in line
+    assert listener.connections == 0
+    # Asked for, the same query does reach the listener and prints what it answered.
+    allowed = gnlc("query", str(query), "--allow-service", "--format", "csv")
+    assert allowed.exit_code == 0, allowed.stderr
+    assert allowed.stdout.splitlines() == ["o", "x"]
+    assert listener.connections >= 1
+
+
+def _service_queries(url: str, count: int, seed: int) -> Iterator[str]:
+    """Queries mixing SERVICE calls in every spelling the grammar allows with decoys."""
+    rng = random.Random(seed)
+    left = ["?s ?p ?o", '?s ?p "o"', "?s ?p true", "?s ?p 1", "?s ?p <http://e/o>", ""]
+    seps = ["", " ", ".", " .\n", "#c\n", " # {\n"]
+    words = ["SERVICE", "service", "SeRvIcE", "?service", '"SERVICE"', "ex:service", "Xservice"]
+    gaps = ["", " ", "\n", "#x\n", " # y {\n"]
+    silent = ["", "SILENT ", "silent", "SILENT#z\n"]
+    names = [f"<{url}>", ":", ":x", "?e", "ex:", "ex:a\\#b"]
+    tails = ["", "FILTER(true)", "OPTIONAL{?s ?p ?o}", "FILTER(?o<'b>')"]
+    for _ in range(count):
+        body = (
+            rng.choice(left)
+            + rng.choice(seps)
+            + rng.choice(words)
+            + rng.choice(gaps)
+            + rng.choice(silent)
+            + rng.choice(names)
+            + rng.choice(gaps)
+            + "{ ?x ?y ?z }"
+            + rng.choice(seps)
+            + rng.choice(tails)
+        )
+        yield (
+            f"PREFIX : <{url}> PREFIX ex: <{url}> SELECT * WHERE {{"
+            f" VALUES ?e {{ <{url}> }} {body} }}"
+        )
+
+
+def test_service_check_finds_every_call_oxigraph_makes(listener: Listener) -> None:  # noqa: F811
+    # A second route: Oxigraph itself runs each query against a real listener; every query that
+    # makes it connect must have been flagged. (Decoys that only mention the word may be
+    # flagged too; what must never happen is a connection from an unflagged query.)
+    e = pyoxigraph.NamedNode
+    store = pyoxigraph.Store()
+    for obj in (pyoxigraph.Literal("o"), pyoxigraph.Literal(True), pyoxigraph.Literal(1)):
+        store.add(pyoxigraph.Quad(e("http://e/s"), e("http://e/p"), obj))
+    connected = 0
+    for query in _service_queries(listener.url, 600, seed=13):
+        before = listener.connections
+        # The listener answers, so a SERVICE call returns only after it was counted.
+        valid = _runs(store, query)
+        if listener.connections > before:
+            connected += 1
+            assert uses_service(query), query
+        # The GRAPH reading used for syntax checks fetches nothing and parses exactly when the
+        # query does.
+        before = listener.connections
+        assert _runs(store, without_service(query)) == valid, query
+        assert listener.connections == before, query
+    assert connected > 50  # the generator does produce real SERVICE calls
+
+
+def _runs(store: pyoxigraph.Store, query: str) -> bool:
+    """Whether the query parses (other failures, such as a refused call, count as parsed)."""
+    try:
+        list(store.query(query))
+    except SyntaxError:
+        return False
+    except (OSError, RuntimeError):
+        pass
+    return True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?service WHERE { ?service ?p ?o }",
+        "SELECT * WHERE { ?s <http://schema.org/serviceType> ?t }",
+        "PREFIX schema: <http://schema.org/> SELECT * WHERE { ?s schema:serviceArea ?a }",
+        'SELECT * WHERE { ?s ?p "self-service" }',
+        "# the service desk\nSELECT * WHERE { ?s ?p ?o }",
+    ],
+)
+def test_service_check_lets_mentions_through(text: str) -> None:
+    assert not uses_service(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o }" + " ?service" * 60,
+    ],
+)
+def test_service_check_refuses_what_it_cannot_rule_out(text: str) -> None:
+    # An engine that decodes \\u escapes before parsing reads the first as SERVICE; past 50
+    # mentions the text is refused without trying each place (bounded work).
+    assert uses_service(text)
+
+
+def test_endpoint_query_with_service_fetches_nothing_locally(
+    listener: Listener,  # noqa: F811
+    endpoint: Endpoint,
+    tmp_path: Path,
+) -> None:
+    # With --endpoint the endpoint decides about SERVICE; gnlc's own checks of the query
+    # (syntax, form) must not make the call from this machine.
+    query = tmp_path / "federated.rq"
+    query.write_text(f"SELECT ?v WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?v }} }} ORDER BY ?v")
+    result = gnlc("query", str(query), "--endpoint", endpoint.url, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["v", "x"]
+    assert listener.connections == 0
+
+
+# --- --timeout for local queries -----------------------------------------------------------
+
+
+def _group_members(group: int) -> list[int]:
+    """Processes still alive in a process group (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_local_query_stops_at_the_timeout(tmp_path: Path) -> None:
+    query = tmp_path / "expensive.rq"
+    query.write_text(CROSS, encoding="utf-8")
+    process = subprocess.Popen(
+        [gnlc_executable(), "--root", str(REPO), "query", str(query), "--timeout", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: what it leaves behind is findable
+        env={k: v for k, v in os.environ.items() if k != "GNLC_DEBUG"},
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=PATIENCE)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 2, stderr
+    assert stdout == ""
+    line = one_error_line(stderr)
+    assert "expensive.rq" in line and "timed out after 2s" in line and "--timeout" in line
+    assert _group_members(process.pid) == []  # the query process was killed, not orphaned
+
+
+def test_local_query_under_the_timeout_answers(tmp_path: Path) -> None:
+    result = gnlc("query", "sdgs", "--format", "csv", "--timeout", "60")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 18  # the header and the 17 goals
+
+
+# --- --timeout for endpoints is one deadline ------------------------------------------------
+
+ROWS = {
+    "head": {"vars": ["v"]},
+    "results": {"bindings": [{"v": {"type": "literal", "value": "x"}}]},
+}
+
+
+class Endpoint(ThreadingHTTPServer):
+    """A stdlib SPARQL endpoint whose behaviour the test sets."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), EndpointHandler)
+        self.mode = "json"
+        self.payload = json.dumps(ROWS).encode()
+        self.stopping = threading.Event()
+
+    @property
+    def url(self) -> str:
+        """http://127.0.0.1:PORT/sparql"""
+        return f"http://127.0.0.1:{self.server_address[1]}/sparql"
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that gives up is expected."""
+
+
+class EndpointHandler(BaseHTTPRequestHandler):
+    server: Endpoint
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+    def _drip(self, data: bytes) -> None:
+        for byte in data:
+            if self.server.stopping.wait(1.0):
+                return
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+
+    def do_GET(self) -> None:
+        body = self.server.payload
+        mode = self.server.mode
+        if mode == "drip-headers":
+            head = (
+                f"HTTP/1.1 200 OK\r\nContent-Type: {SPARQL_JSON}\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            )
+            self._drip(head.encode() + body)
+            return
+        status = 500 if mode == "error" else 200
+        ctype = {"error": "text/plain", "ntriples": "application/n-triples"}.get(mode, SPARQL_JSON)
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if mode == "drip-body":
+            self._drip(body)
+        else:
+            self.wfile.write(body)
+
+    do_POST = do_GET
+
+
+@pytest.fixture
+def endpoint() -> Iterator[Endpoint]:
+    """The stdlib endpoint, served from a thread; always shut down."""
+    server = Endpoint()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.stopping.set()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.mark.parametrize("mode", ["drip-headers", "drip-body"])
+def test_endpoint_timeout_is_a_deadline_for_the_whole_request(
+    endpoint: Endpoint, mode: str, tmp_path: Path
+) -> None:
+    # One byte a second never leaves a read waiting 2 s; the answer would take minutes.
+    endpoint.mode = mode
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT ?v WHERE { ?s ?p ?v } ORDER BY ?v\n", encoding="utf-8")
+    command = [gnlc_executable(), "--root", str(REPO), "query", str(query)]
+    command += ["--endpoint", endpoint.url, "--timeout", "2", "--retries", "3"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=PATIENCE, check=False)
+    assert result.returncode == 2, result.stdout
+    line = one_error_line(result.stderr)
+    assert endpoint.url in line and "timed out after 2s" in line
+
+
+# --- values from an endpoint never steer the terminal --------------------------------------
+
+HOSTILE = {
+    "colour": "\x1b[31mred\x1b[0m",
+    "title": "\x1b]0;pwned\x07",
+    "c1-csi": "a\x9b2Jb",
+    "carriage-return": "safe\rEVIL",
+    "del-and-nul": "x\x7fy\x00z",
+    "bidi": "abc\u202edcba\u202c",
+    "isolate": "\u2067right\u2069",
+}
+SHOWN = {
+    "colour": "\\x1b[31mred\\x1b[0m",
+    "title": "\\x1b]0;pwned\\x07",
+    "c1-csi": "a\\x9b2Jb",
+    "carriage-return": "safe\\x0dEVIL",
+    "del-and-nul": "x\\x7fy\\x00z",
+    "bidi": "abc\\u202edcba\\u202c",
+    "isolate": "\\u2067right\\u2069",
+}
+STEERING = {"Cc", "Cf"}  # controls, and format characters such as the bidi overrides
+
+
+def _steering(text: str) -> list[str]:
+    return [c for c in text if unicodedata.category(c) in STEERING and c != "\n"]
+
+
+def test_table_output_escapes_control_characters(endpoint: Endpoint, tmp_path: Path) -> None:
+    bindings = [
+        {"name": {"type": "literal", "value": HOSTILE[k]}, "key": {"type": "literal", "value": k}}
+        for k in sorted(HOSTILE)
+    ]
+    answer = {"head": {"vars": ["key", "name"]}, "results": {"bindings": bindings}}
+    endpoint.payload = json.dumps(answer).encode()
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT ?key ?name WHERE { ?key ?p ?name } ORDER BY ?key\n")
+    result = gnlc("query", str(query), "--endpoint", endpoint.url, "--timeout", "30")
+    assert result.exit_code == 0, result.stderr
+    assert _steering(result.stdout) == []
+    rows = result.stdout.splitlines()[2:-1]
+    shown = {row.split(None, 1)[0]: row.split(None, 1)[1].rstrip() for row in rows}
+    assert shown == {k: SHOWN[k] for k in HOSTILE}
+    # The data formats carry the values unchanged.
+    raw = gnlc("query", str(query), "--endpoint", endpoint.url, "--format", "json")
+    values = {
+        b["key"]["value"]: b["name"]["value"] for b in json.loads(raw.stdout)["results"]["bindings"]
+    }
+    assert values == HOSTILE
+
+
+def test_endpoint_error_message_escapes_control_characters(
+    endpoint: Endpoint, tmp_path: Path
+) -> None:
+    endpoint.mode = "error"
+    endpoint.payload = b"broken \x1b[2J\x1b]0;pwned\x07 store"
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT ?v WHERE { ?s ?p ?v } ORDER BY ?v\n")
+    result = gnlc("query", str(query), "--endpoint", endpoint.url, "--retries", "0")
+    assert result.exit_code == 2
+    line = one_error_line(result.stderr)
+    assert _steering(line) == []
+    assert "broken \\x1b[2J\\x1b]0;pwned\\x07 store" in line
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples"])
+def test_graph_output_escapes_steering_characters(
+    endpoint: Endpoint, tmp_path: Path, fmt: str
+) -> None:
+    # Turtle and N-Triples escape C0 and DEL themselves; C1 and bidi characters become \u
+    # escapes, which read back as the same graph.
+    endpoint.mode = "ntriples"
+    subject, predicate = "http://example.org/s", "http://example.org/p"
+    lines = [
+        f"<{subject}> <{predicate}> {pyoxigraph.Literal(value)} .\n" for value in HOSTILE.values()
+    ]
+    endpoint.payload = "".join(lines).encode("utf-8")
+    query = tmp_path / "q.rq"
+    query.write_text("CONSTRUCT WHERE { ?s ?p ?o }\n")
+    result = gnlc("query", str(query), "--endpoint", endpoint.url, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert _steering(result.stdout) == []
+    kind = pyoxigraph.RdfFormat.TURTLE if fmt == "turtle" else pyoxigraph.RdfFormat.N_TRIPLES
+    values = {q.object.value for q in pyoxigraph.parse(result.stdout.encode(), format=kind)}
+    assert values == set(HOSTILE.values())
