@@ -127,6 +127,52 @@ def test_query_own_file_and_ask_and_construct(tmp_path: Path) -> None:
     assert len(graph) == len(gnlc.members(ROOT))
 
 
+def test_timed_local_queries_give_the_same_results(tmp_path: Path) -> None:
+    assert gnlc.query("members-by-country", ROOT, country="TH", timeout=60) == gnlc.query(
+        "members-by-country", ROOT, country="TH"
+    )
+    ask = tmp_path / "ask.rq"
+    ask.write_text(f"ASK {{ ?c <{GNLC}memberOf> <{NETWORK}> }}\n", encoding="utf-8")
+    assert gnlc.query(str(ask), ROOT, timeout=60) is True
+    construct = tmp_path / "construct.rq"
+    construct.write_text(
+        f"CONSTRUCT {{ ?c a <{GNLC}LearningCity> }} WHERE {{ ?c <{GNLC}memberOf> <{NETWORK}> }}\n",
+        encoding="utf-8",
+    )
+    assert len(gnlc.query(str(construct), ROOT, timeout=60)) == len(gnlc.members(ROOT))
+
+
+def test_a_local_query_past_its_timeout_is_stopped(tmp_path: Path) -> None:
+    expensive = tmp_path / "cross.rq"
+    expensive.write_text(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n", encoding="utf-8"
+    )
+    with pytest.raises(GnlcError, match="timed out"):
+        gnlc.query(str(expensive), ROOT, timeout=1)
+
+
+def test_service_is_refused_unless_allowed(tmp_path: Path) -> None:
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    federated = tmp_path / "federated.rq"
+    federated.write_text(
+        f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}\n",
+        encoding="utf-8",
+    )
+    try:
+        with pytest.raises(GnlcError, match="SERVICE"):
+            gnlc.query(str(federated), ROOT)
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nobody connected
+    finally:
+        listener.close()
+
+
 @pytest.mark.parametrize(
     ("name", "params", "fragment"),
     [

@@ -134,15 +134,22 @@ def query(
     root: str | os.PathLike | None = None,
     *,
     endpoint: str | None = None,
-    timeout: float = 30.0,
+    timeout: float | None = None,
     retries: int = 2,
+    allow_service: bool = False,
     **params: Any,
 ) -> Rows | bool | pyoxigraph.Store:
     """Run a named query (a file name under ``queries/`` without ``.rq``) or your own
     ``FILE.rq``, with its declared parameters as keyword arguments, locally or against a SPARQL
     ``endpoint``. Parameters are checked as on the command line (``gnlc query --list`` shows
     them). A SELECT gives :class:`Rows`, an ASK a bool, a CONSTRUCT a ``pyoxigraph.Store`` of
-    the constructed triples."""
+    the constructed triples.
+
+    ``timeout`` (seconds) is one deadline for an endpoint request, retries included (default
+    30); a local query runs without a limit unless ``timeout`` is given, then in a child process
+    stopped at the deadline (where processes can be forked). A local query that uses
+    ``SERVICE`` (it would fetch from the servers it names) is refused unless
+    ``allow_service=True``, as with ``gnlc query --allow-service``."""
     import pyoxigraph
 
     from gnlc import queries
@@ -155,9 +162,12 @@ def query(
         from gnlc.remote import endpoint_urls, run_remote
 
         url, _ = endpoint_urls(endpoint)
-        result = run_remote(url, queries.with_values(named.text, terms), timeout, retries)
+        text = queries.with_values(named.text, terms)
+        result = run_remote(url, text, 30.0 if timeout is None else timeout, retries)
     else:
-        result = queries.run_local(load(root_path), named, terms)
+        result = _run_local(root_path, named, terms, timeout, allow_service)
+    if isinstance(result, pyoxigraph.Store):
+        return result
     if isinstance(result, pyoxigraph.QueryBoolean):
         return bool(result)
     if isinstance(result, pyoxigraph.QueryTriples):
@@ -167,6 +177,40 @@ def query(
     variables = [v.value for v in result.variables]
     rows = [{v: python_value(row[v]) for v in variables} for row in result]
     return Rows(variables, rows)
+
+
+def _run_local(root: Path, named, terms: dict, timeout: float | None, allow_service: bool):
+    """The query on the local graph: SERVICE only when allowed, a time limit when given."""
+    import pyoxigraph
+
+    from gnlc import queries
+    from gnlc.errors import GnlcError, shown
+    from gnlc.federation import uses_service
+
+    if not allow_service and uses_service(named.text):
+        raise GnlcError(
+            f"{shown(named.path)}: the query uses SERVICE, which fetches from the servers it"
+            " names; pass allow_service=True to run it"
+        )
+    store = load(root)
+    if timeout is None:
+        return queries.run_local(store, named, terms)
+    from gnlc.isolation import run_within
+
+    def work() -> bytes:  # in the child: the result in a standard serialization
+        result = queries.run_local(store, named, terms)
+        if isinstance(result, pyoxigraph.QueryTriples):
+            triples = pyoxigraph.serialize(result, format=pyoxigraph.RdfFormat.N_TRIPLES)
+            return b"T" + triples
+        return b"R" + result.serialize(format=pyoxigraph.QueryResultsFormat.JSON)
+
+    data = run_within(timeout, work, shown(named.path))
+    if data[:1] == b"T":
+        graph = pyoxigraph.Store()
+        triples = pyoxigraph.parse(data[1:], format=pyoxigraph.RdfFormat.N_TRIPLES)
+        graph.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+        return graph
+    return pyoxigraph.parse_query_results(data[1:], format=pyoxigraph.QueryResultsFormat.JSON)
 
 
 @dataclass(frozen=True)
