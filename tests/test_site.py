@@ -510,7 +510,8 @@ def test_no_broken_internal_links(any_site) -> None:
     """Every internal href/src of every page points at an existing file (and #id if any)."""
     _, site = any_site
     broken = []
-    pages = sorted(site.rglob("*.html"))
+    # 404.html is served at any missing address, so its links are root-relative (test_apache).
+    pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")
     assert len(pages) > 20
     for page_path in pages:
         for url, target, fragment in internal_targets(site, page_path):
@@ -528,21 +529,26 @@ def test_no_external_resources(fixture_site: Path) -> None:
     """Scripts, stylesheets, icons and images load from the site only (outbound <a> are fine)."""
     for page_path in sorted(fixture_site.rglob("*.html")):
         for tag, url in parse(page_path).links:
+            if tag == "link" and url.startswith(BASE):
+                continue  # rel=canonical and hreflang alternates name pages; nothing loads them
             if tag in ("script", "img", "link", "iframe", "source"):
                 assert not urlsplit(url).scheme and not url.startswith("//"), (page_path, url)
 
 
 def test_sitemap_lists_every_page(fixture_site: Path) -> None:
-    """sitemap.xml names every HTML page."""
+    """sitemap.xml names every HTML page by absolute URL under the IRI base (the default)."""
     text = (fixture_site / "sitemap.xml").read_text(encoding="utf-8")
-    locs = set(re.findall(r"<loc>(.*?)</loc>", text))
+    locs = re.findall(r"<loc>(.*?)</loc>", text)
+    assert all(loc.startswith(BASE) for loc in locs)
     pages = {p.relative_to(fixture_site).as_posix() for p in fixture_site.rglob("*.html")}
-    assert locs == pages
+    pages.discard("404.html")  # served for missing addresses, not a page to index
+    assert {loc[len(BASE) :] for loc in locs} == pages
+    assert all((fixture_site / loc[len(BASE) :]).is_file() for loc in locs)
 
 
 def test_base_url_makes_absolute_links(fixture_root: Path, tmp_path: Path) -> None:
-    """--base-url puts absolute URLs into canonical links, sitemap and .htaccess."""
-    from gnlc.site.negotiation import htaccess
+    """--base-url puts absolute URLs into canonical links, sitemap; w3id.htaccess forwards."""
+    from gnlc.site.negotiation import htaccess, w3id_htaccess
 
     base = "https://example.org/gnlc-site/"
     site = build(fixture_root, tmp_path / "site", base)
@@ -551,16 +557,39 @@ def test_base_url_makes_absolute_links(fixture_root: Path, tmp_path: Path) -> No
     assert f'<link rel="canonical" href="{base}en/city/th-testburi.html">' in text
     assert f'hreflang="th" href="{base}th/city/th-testburi.html"' in text
     assert f"<loc>{base}th/index.html</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert (site / ".htaccess").read_text(encoding="utf-8") == htaccess(base)
+    assert (site / ".htaccess").read_text(encoding="utf-8") == htaccess("/gnlc-site/")
+    assert (site / "w3id.htaccess").read_text(encoding="utf-8") == w3id_htaccess(base)
     assert 'href="../../static/style.css"' in text  # assets stay relative
 
 
-def test_default_links_are_relative(fixture_site: Path) -> None:
-    """Without --base-url no page links into its own host by absolute URL."""
+def schema_objects(data) -> list[dict]:
+    """Every JSON object in a schema.org JSON-LD tree."""
+    if isinstance(data, dict):
+        return [data] + [o for v in data.values() for o in schema_objects(v)]
+    if isinstance(data, list):
+        return [o for v in data for o in schema_objects(v)]
+    return []
+
+
+def test_default_urls_are_absolute_under_the_iri_base(fixture_site: Path) -> None:
+    """Without --base-url, schema.org url/contentUrl values are absolute, under the IRI base,
+    and name an existing file of the site; internal page links stay relative."""
+    checked = 0
     for page_path in sorted(fixture_site.rglob("*.html")):
         for _, url in parse(page_path).links:
-            assert not url.startswith("/"), (page_path, url)
-    assert "<loc>en/index.html</loc>" in (fixture_site / "sitemap.xml").read_text(encoding="utf-8")
+            assert not url.startswith("/") or page_path.name == "404.html", (page_path, url)
+        for script in parse(page_path).scripts:
+            for node in schema_objects(json.loads(script)):
+                for key in ("url", "contentUrl"):
+                    if key not in node:
+                        continue
+                    value = node[key]
+                    if not value.startswith(BASE):
+                        assert urlsplit(value).scheme in ("http", "https"), (page_path, value)
+                        continue  # an outside address (a licence, a repository)
+                    assert (fixture_site / value[len(BASE) :]).is_file(), (page_path, key, value)
+                    checked += 1
+    assert checked > 40
 
 
 # --- map and chart (static) -------------------------------------------------------------------
@@ -681,14 +710,19 @@ def test_same_sources_same_bytes(fixture_root: Path) -> None:
 
 
 def test_htaccess_is_the_generated_rules(fixture_site: Path) -> None:
-    """site/.htaccess is what gnlc.site.negotiation generates (the tested rules)."""
+    """site/.htaccess is what gnlc.site.negotiation generates; every type map's files exist."""
     from gnlc.site.negotiation import htaccess, target
 
-    assert (fixture_site / ".htaccess").read_text(encoding="utf-8") == htaccess(None)
-    for path in ("city/th-testburi", "country/TH", "cohort/2020", "ontology", "network"):
-        for accept in ("text/html", "text/turtle", "application/ld+json"):
+    assert (fixture_site / ".htaccess").read_text(encoding="utf-8") == htaccess("/")
+    for path in ("city/th-testburi", "country/TH", "cohort/2020", "ontology", "network", ""):
+        for accept in ("text/html", "text/turtle", "application/ld+json", "application/rdf+xml"):
             for lang in ("", "th"):
                 assert (fixture_site / target(path, accept, lang)).is_file(), (path, accept)
+    for var in fixture_site.rglob("*.var"):
+        for uri in re.findall(r"^URI: (.*)$", var.read_text(encoding="utf-8"), re.M):
+            asis = var.parent / uri
+            location = re.search(r"^Location: (.*)$", asis.read_text(encoding="utf-8"), re.M)
+            assert (var.parent / location.group(1)).resolve().is_file(), (var, uri)
 
 
 # --- in a real browser --------------------------------------------------------------------------

@@ -11,6 +11,12 @@ UI: dict[str, tuple[str, str]] = {
         "ข้อมูลเปิดแบบเชื่อมโยงเกี่ยวกับเครือข่ายระดับโลกด้านเมืองแห่งการเรียนรู้ของยูเนสโก ทุกข้อเท็จจริงมีแหล่งอ้างอิง",
     ),
     "skip": ("Skip to content", "ข้ามไปยังเนื้อหา"),
+    "organizations": ("Organizations", "องค์กร"),
+    "not_found_text": (
+        "Nothing is published at this address. Addresses are case-sensitive: check the spelling, "
+        "or start from the home page.",
+        "ไม่มีข้อมูลที่ที่อยู่นี้ ที่อยู่แยกตัวพิมพ์ใหญ่และเล็ก โปรดตรวจสอบการสะกด หรือเริ่มจากหน้าแรก",
+    ),
     "nav_label": ("Main", "เมนูหลัก"),
     "home": ("Home", "หน้าแรก"),
     "members": ("Members", "เมืองสมาชิก"),

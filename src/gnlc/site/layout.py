@@ -24,8 +24,10 @@ RDF_FIRST, RDF_REST = PREFIXES["rdf"] + "first", PREFIXES["rdf"] + "rest"
 DERIVED = (GNLC + "memberOf", GNLC + "promotesCharacteristic", GNLC + "supportsSDG")
 HIDDEN = (SOURCE, RDFS + "label")
 PATH_OK = re.compile(r"^[A-Za-z0-9-]+(/[A-Za-z0-9-]+)?$")
-INDEX_PAGES = ("members", "countries", "cohorts", "regions", "awards", "map", "growth")
-RDF_MEDIA = (("ttl", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD"))
+INDEX_PAGES = (
+    "members", "countries", "cohorts", "regions", "awards", "organizations", "map", "growth"
+)  # fmt: skip
+RDF_MEDIA = negotiation.RDF_FORMATS
 FORMAT_NAMES = {
     "gnlc.ttl": "Turtle",
     "gnlc.nt": "N-Triples",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import posixpath
 from pathlib import Path
 
 from gnlc.namespaces import BASE, GNLC, NETWORK, ONTOLOGY, PREFIXES, RDF_TYPE
@@ -58,6 +57,9 @@ class SiteBuilder:
         self.view = View(store)
         self.release = release
         self.base_url = base_url.rstrip("/") + "/" if base_url else None
+        # Absolute URLs (canonical links, sitemap, schema.org) need a base even without
+        # --base-url: the IRI base, where w3id.org forwards every path to the site's host.
+        self.public_base = self.base_url or BASE
         self.files: dict[str, bytes] = {}
         self.html_pages: list[str] = []
         self.env = Environment(
@@ -189,8 +191,8 @@ class SiteBuilder:
     # ---- output helpers ----------------------------------------------------------------------
 
     def url(self, file: str) -> str:
-        """Absolute URL of a site file when --base-url is set, else the file path."""
-        return (self.base_url or "") + file
+        """Absolute URL of a site file: --base-url, else the IRI base https://w3id.org/gnlc/."""
+        return self.public_base + file
 
     def add(self, path: str, data: str | bytes) -> None:
         """Add one output file."""
@@ -211,10 +213,10 @@ class SiteBuilder:
             home=page.href(f"{lang}/index.html"),
             nav=[(key, page.href(f"{lang}/{target}")) for key, target in self.nav()],
             switch=page.href(alt_file),
-            canonical=self.url(file) if self.base_url else posixpath.basename(file),
+            canonical=self.url(file),
             alternates={code: self.url(code + file[len(lang) :]) for code in LANGS},
             relative_alternates={code: page.href(code + file[len(lang) :]) for code in LANGS},
-            base_url=self.base_url,
+            base_url=self.public_base,
             network_name=page.name(NETWORK) if NETWORK in self.view.triples else "",
             **context,
         )
@@ -242,7 +244,7 @@ class SiteBuilder:
         return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
     def describe(self, stem: str, triples: list) -> None:
-        """Write stem.ttl and stem.jsonld holding triples."""
+        """Write stem.ttl, stem.jsonld, stem.nt and stem.rdf holding triples."""
         from gnlc.jsonld import to_jsonld
         from gnlc.paths import CONTEXT_FILE
         from gnlc.turtle import serialize
@@ -250,6 +252,14 @@ class SiteBuilder:
         triples = canonical(triples)
         self.add(f"{stem}.ttl", serialize(triples, header=f"# {GENERATED}\n"))
         self.add(f"{stem}.jsonld", to_jsonld(triples, self.root / CONTEXT_FILE))
+        self.describe_more(stem, triples)
+
+    def describe_more(self, stem: str, triples: list) -> None:
+        """Write stem.nt and stem.rdf: every format the release offers, per resource too."""
+        from gnlc.export import ntriples, rdfxml_bytes
+
+        self.add(f"{stem}.nt", ntriples(triples, header=GENERATED))
+        self.add(f"{stem}.rdf", rdfxml_bytes(triples))
 
     # ---- building ----------------------------------------------------------------------------
 
@@ -280,13 +290,75 @@ class SiteBuilder:
         self.add(ATLAS_LICENCE, (STATIC / "world-atlas" / "LICENSE").read_bytes())
         for name, data in self.release.items():
             self.add(f"dist/{name}", data)
-        self.add(".htaccess", negotiation.htaccess(self.base_url))
+        self.organizations_index_pages()
+        self.not_found_page()
+        self.type_maps()
+        self.add(".htaccess", negotiation.htaccess(self.root_path()))
+        if self.base_url:
+            self.add("w3id.htaccess", negotiation.w3id_htaccess(self.base_url))
         self.add(".nojekyll", b"")
         self.add("sitemap.xml", self.sitemap())
         return dict(sorted(self.files.items()))
 
+    def root_path(self) -> str:
+        """The URL path of the site's root on its host ('/' unless --base-url says otherwise)."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base_url).path if self.base_url else "/"
+
+    def type_maps(self) -> None:
+        """A type map (and its .asis redirects) for every IRI the site answers."""
+        from gnlc.site.negotiation import (
+            FOLDERS,
+            SINGLES,
+            folder_variants,
+            layout_variants,
+            negotiation_files,
+            type_map_path,
+        )
+
+        paths = ["", *self.resources.values(), "ontology", "dataset", *self.version_paths()]
+        paths += [f"{folder}/" for folder in FOLDERS]
+        paths += [folder for folder in FOLDERS if folder not in SINGLES]
+        for path in paths:
+            variants = layout_variants(path)
+            if path.rstrip("/") in FOLDERS and path.rstrip("/") not in self.resources.values():
+                variants = folder_variants(path.rstrip("/"))
+            missing = [v.file for v in variants if v.file not in self.files]
+            if missing:
+                raise AssertionError(f"type map for {path!r} names missing files {missing}")
+            for name, text in negotiation_files(type_map_path(path), variants).items():
+                self.add(name, text)
+
+    def version_paths(self) -> list[str]:
+        """The vocabulary's version IRIs under BASE (ontology/0.1.0), as paths."""
+        return sorted(
+            iri[len(BASE) :]
+            for iri in self.view.iris(ONTOLOGY, PREFIXES["owl"] + "versionIRI")
+            if negotiation.VERSION.match(iri[len(BASE) :])
+        )
+
+    def not_found_page(self) -> None:
+        """404.html: bilingual, self-contained (served at any depth by ErrorDocument)."""
+        root = self.root_path()
+        html = self.env.get_template("404.html").render(
+            en=i18n.strings("en"), th=i18n.strings("th"), root=root
+        )
+        self.add("404.html", html)
+
+    def organizations_index_pages(self) -> None:
+        """LANG/organizations.html: the organizations the data describes (organization/ IRIs)."""
+        for lang in LANGS:
+            file = f"{lang}/organizations.html"
+            page = Page(self, lang, file)
+            found = [i for i, p in self.resources.items() if p.startswith("organization/")]
+            self.render(
+                "organizations.html", file, lang, page, title=i18n.text("organizations", lang),
+                rows=self.sorted_by_name(found, lang),
+            )  # fmt: skip
+
     def sitemap(self) -> str:
-        """sitemap.xml of every HTML page (absolute URLs when --base-url is set)."""
+        """sitemap.xml of every HTML page, by absolute URL (the sitemap protocol requires it)."""
         from xml.sax.saxutils import escape
 
         urls = "".join(
@@ -309,7 +381,7 @@ class SiteBuilder:
             th=i18n.strings("th"),
             name_en=self.view.label(NETWORK, "en")[0],
             name_th=self.view.label(NETWORK, "th"),
-            canonical=self.url("index.html") if self.base_url else "index.html",
+            canonical=self.url("index.html"),
         )
         self.add("index.html", html)
         self.html_pages.append("index.html")

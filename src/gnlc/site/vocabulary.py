@@ -135,7 +135,7 @@ def void_view(site: SiteBuilder) -> View:
 
 
 def dataset_files(site: SiteBuilder) -> None:
-    """dataset.ttl and dataset.jsonld: the VoID and DCAT description of the release."""
+    """dataset.ttl, .jsonld, .nt, .rdf: the VoID and DCAT description of the release."""
     import pyoxigraph
 
     from gnlc.jsonld import to_jsonld
@@ -147,6 +147,7 @@ def dataset_files(site: SiteBuilder) -> None:
     ]
     site.add("dataset.ttl", site.release["void.ttl"])
     site.add("dataset.jsonld", to_jsonld(canonical(triples), site.root / CONTEXT_FILE))
+    site.describe_more("dataset", canonical(triples))
 
 
 def dataset_page(site: SiteBuilder, lang: str) -> None:
