@@ -919,3 +919,68 @@ def test_browser_members_without_javascript(browser, fixture_url: str, fixture_r
     assert not tab.locator("#member-filters").is_visible()
     assert tab.get_by_role("link", name="Countries").first.is_visible()
     context.close()
+
+
+def test_no_row_repeats_its_label_as_its_value(any_site) -> None:
+    """A fact row's value is never just its own label again ("Location | Location")."""
+    _, site = any_site
+    repeated = []
+    for page_path in sorted(site.glob("*/city/*.html")):
+        text = page_path.read_text(encoding="utf-8")
+        for head, value in re.findall(r'<th scope="row">(.*?)</th>\s*<td>(.*?)</td>', text, re.S):
+            head_text = re.sub(r"<[^>]+>", "", head).strip()
+            if head_text == re.sub(r"<[^>]+>", "", value).strip():
+                repeated.append((page_path.relative_to(site).as_posix(), head_text))
+    assert repeated == []
+
+
+VOID_TAGS = {"br", "img", "input", "link", "meta", "hr", "area", "base", "col", "source", "wbr"}
+
+
+class LangText(HTMLParser):
+    """(text, language in effect) of every text chunk in the body (not <title>, scripts, SVG)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str]] = []
+        self.chunks: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in VOID_TAGS:
+            return
+        inherited = self.stack[-1][1] if self.stack else ""
+        self.stack.append((tag, dict(attrs).get("lang") or inherited))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        tags = {t for t, _ in self.stack}
+        if data.strip() and self.stack and not tags & {"title", "script", "style", "svg"}:
+            self.chunks.append((data.strip(), self.stack[-1][1]))
+
+
+def test_english_only_names_are_marked_english_on_thai_pages(fixture_root, fixture_site) -> None:
+    """Region and country names with no Thai label appear on Thai pages inside lang="en"."""
+    import rdflib
+
+    graph = graph_of(fixture_root)
+    pref = rdflib.URIRef(SKOS + "prefLabel")
+    english_only = set()
+    for cls in ("Region", "Country"):
+        for thing in graph.subjects(rdflib.RDF.type, rdflib.URIRef(GNLC + cls)):
+            labels = {lit.language: str(lit) for lit in graph.objects(thing, pref)}
+            if "en" in labels and "th" not in labels:
+                english_only.add(labels["en"])
+    assert english_only  # the five regions at least
+    unmarked = set()
+    for page_path in sorted((fixture_site / "th").rglob("*.html")):
+        parser = LangText()
+        parser.feed(page_path.read_text(encoding="utf-8"))
+        for text, lang in parser.chunks:
+            name = text.split(" (")[0]
+            if name in english_only and lang != "en":
+                unmarked.add((page_path.relative_to(fixture_site).as_posix(), text))
+    assert sorted(unmarked)[:10] == []

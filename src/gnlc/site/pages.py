@@ -714,6 +714,17 @@ class SiteBuilder:
             return i18n.text("location", lang)
         return key.partition("#")[2]
 
+    def node_link_text(self, key: str, lang: str) -> str:
+        """The text of a link to a hash sub-node: a point's coordinates, else its heading.
+
+        The row is already labelled "Location"; repeating the heading as its value said nothing.
+        """
+        if GEO + "Point" in self.view.types(key):
+            lat, long = self.view.first(key, GEO + "lat"), self.view.first(key, GEO + "long")
+            if lat and long:
+                return f"{lat.value}, {long.value}"
+        return self.node_title(key, lang)
+
     def fallback_sources(self, key: str) -> list[str]:
         """Sources for nodes that carry none: the vocabulary's terms cite the vocabulary."""
         if key.startswith(ONTOLOGY):
