@@ -984,3 +984,40 @@ def test_english_only_names_are_marked_english_on_thai_pages(fixture_root, fixtu
             if name in english_only and lang != "en":
                 unmarked.add((page_path.relative_to(fixture_site).as_posix(), text))
     assert sorted(unmarked)[:10] == []
+
+
+def test_concept_pages_list_their_cities(fixture_root: Path, fixture_site: Path) -> None:
+    """Each SDG and characteristic page lists the member cities linked to it (rdflib's rules)."""
+    import rdflib
+
+    graph = graph_of(fixture_root)
+    checked = 0
+    for predicate in ("supportsSDG", "promotesCharacteristic"):
+        for concept in set(graph.objects(None, rdflib.URIRef(GNLC + predicate))):
+            cities = {
+                slug(str(c))
+                for c in graph.subjects(rdflib.URIRef(GNLC + predicate), concept)
+                if (c, rdflib.RDF.type, rdflib.URIRef(GNLC + "LearningCity")) in graph
+            }
+            for lang in ("en", "th"):
+                page_path = fixture_site / lang / f"{slug(str(concept))}.html"
+                text = page_path.read_text(encoding="utf-8")
+                table = text.split('id="related-table"', 1)[1].split("</table>", 1)[0]
+                rows = set(re.findall(r'<tr id="row-city-([^"]+)"', table))
+                assert rows == {c.removeprefix("city/") for c in cities}, (concept, lang)
+                checked += 1
+    assert checked >= 4
+
+
+CURIE_TEXT = re.compile(r"^[a-z][a-z0-9]*:[A-Za-z0-9_-]+$")
+
+
+@pytest.mark.parametrize("page_name", ["dataset", "sdg/4", "characteristic/family-community"])
+def test_values_are_named_not_curies(fixture_site: Path, page_name: str) -> None:
+    """Links in the facts tables of the dataset and concept pages show names, not prefix:local."""
+    for lang in ("en", "th"):
+        text = (fixture_site / lang / f"{page_name}.html").read_text(encoding="utf-8")
+        cells = re.findall(r'<th scope="row">.*?</th>\s*<td>(.*?)</td>', text, re.S)
+        assert cells
+        shown = [html.unescape(t).strip() for c in cells for t in re.findall(r">([^<]+)</a>", c)]
+        assert [t for t in shown if CURIE_TEXT.match(t)] == [], (lang, page_name)

@@ -92,6 +92,7 @@ UI: dict[str, tuple[str, str]] = {
     "promoted_by": ("Promoted by", "ส่งเสริมโดย"),
     "supported_by": ("Supported by", "สนับสนุนโดย"),
     "member_cities_count": ("member cities", "เมืองสมาชิก"),
+    "linked_members": ("Member cities linked to it", "เมืองสมาชิกที่เชื่อมโยง"),
     "map_title": ("Member cities of the network", "เมืองสมาชิกของเครือข่าย"),
     "map_desc": (
         "A world map with one point for each member city whose coordinates are known. Each point "

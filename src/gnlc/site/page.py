@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from gnlc.namespaces import BASE
 from gnlc.site import i18n
 from gnlc.site.layout import SKOS, XSD
 from gnlc.site.view import Value, short, sort_key
@@ -95,7 +96,9 @@ class Page:
         target = self.site.file_for(iri, self.lang)
         if target is None:
             if iri.startswith(("http://", "https://")):
-                shown = text or short(iri)
+                # One of our IRIs without a page here (a dataset example not in this build)
+                # is shown whole: its CURIE would look like a name.
+                shown = text or (iri if iri.startswith(BASE) else short(iri))
                 return Markup(f'<a class="external" href="{escape(iri)}">{escape(shown)}</a>')
             return Markup(f"<code>{escape(iri)}</code>")
         if text is None and "#" in iri and iri.partition("#")[0] in self.site.resources:

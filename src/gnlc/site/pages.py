@@ -45,6 +45,7 @@ from gnlc.site.view import Value, View, canonical, short, sort_key
 SKOSXL = PREFIXES["skosxl"]
 # Names are shown as the plain labels they entail, each citing its own SKOS-XL label's source.
 XL_LINKS = (SKOSXL + "prefLabel", SKOSXL + "altLabel")
+MATCHES = tuple(SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch"))
 
 
 class SiteBuilder:
@@ -665,10 +666,25 @@ class SiteBuilder:
                 row_sources += view.iris(key, GNLC + "endSource")
             if predicate == RDF_TYPE:
                 shown = [page.term(v.value) for v in values]
+            elif predicate in MATCHES:
+                shown = [self.match_link(page, key, v) for v in values]
             else:
                 shown = [page.value(v) for v in values]
             rows.append(Row(page.term(predicate), shown, page.cite(row_sources)))
         return Section(anchor, Markup(title) if isinstance(title, str) else title, rows)
+
+    def match_link(self, page: Page, key: str, value: Value):
+        """A link to an equivalent concept elsewhere, named by our own label and its host.
+
+        An exact match names the same concept, so our name for it is right, where the bare
+        IRI (unsdg:4) told a reader nothing.
+        """
+        from urllib.parse import urlsplit
+
+        if value.kind != "iri" or self.file_for(value.value, page.lang):
+            return page.value(value)
+        host = urlsplit(value.value).netloc
+        return page.link(value.value, f"{page.plain_name(key)} ({host})")
 
     def fact_sources(self, key: str, predicate: str, values: list[Value]) -> list[str]:
         """The sources of one fact row, where the fact has its own; else [] (the node's apply).
@@ -759,6 +775,9 @@ class SiteBuilder:
             context["related"] = page.members_rows([m for m in self.members if m.cohort == iri])
             context["related_title"] = i18n.text("members_of_cohort", lang)
             context["summary"] = self.cohort_summary(iri)
+        elif kind == "concept":
+            context["related"] = page.members_rows(self.linked_members(iri))
+            context["related_title"] = i18n.text("linked_members", lang)
         elif kind == "award":
             winners = set(self.view.subjects(GNLC + "awarded", iri))
             context["related"] = page.members_rows([m for m in self.members if m.iri in winners])
@@ -840,22 +859,17 @@ class SiteBuilder:
             if owner not in self.resources and owner != ONTOLOGY:
                 continue
             found.setdefault(predicate, set()).add(owner)
-        counts = {}
-        if kind in ("concept",):
-            for predicate in (GNLC + "promotesCharacteristic", GNLC + "supportsSDG"):
-                cities = [
-                    s
-                    for s in self.view.subjects(predicate, iri)
-                    if GNLC + "LearningCity" in self.view.types(s)
-                ]
-                if cities:
-                    counts[predicate] = len(cities)
         rows = []
         for predicate in sorted(found, key=lambda p: self.term_label(p, "en")):
             subjects = self.sorted_by_name(sorted(found[predicate]), page.lang)
             rows.append((page.term(predicate), [page.link(s) for s in subjects[:200]]))
-        for predicate, count in counts.items():
-            rows.append(
-                (page.term(predicate), [f"{count} {i18n.text('member_cities_count', page.lang)}"])
-            )
         return rows
+
+    def linked_members(self, concept: str) -> list[Member]:
+        """The member cities linked to a characteristic or an SDG (the derived links)."""
+        cities = {
+            city
+            for predicate in (GNLC + "promotesCharacteristic", GNLC + "supportsSDG")
+            for city in self.view.subjects(predicate, concept)
+        }
+        return [m for m in self.members if m.iri in cities]

@@ -131,6 +131,14 @@ def void_view(site: SiteBuilder) -> View:
 
     store = pyoxigraph.Store()
     store.load(site.release["void.ttl"], format=pyoxigraph.RdfFormat.TURTLE)
+    # The names of the resources void.ttl links to (example resources), so that the dataset
+    # page shows names rather than CURIEs; they are not facts of the dataset's own table.
+    linked = {q.object.value for q in store if isinstance(q.object, pyoxigraph.NamedNode)}
+    names = (SKOS + "prefLabel", RDFS + "label")
+    for iri in sorted(linked):
+        for triple in site.view.triples.get(iri, []):
+            if triple.predicate.value in names:
+                store.add(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object))
     return View(store)
 
 
