@@ -1021,3 +1021,50 @@ def test_values_are_named_not_curies(fixture_site: Path, page_name: str) -> None
         assert cells
         shown = [html.unescape(t).strip() for c in cells for t in re.findall(r">([^<]+)</a>", c)]
         assert [t for t in shown if CURIE_TEXT.match(t)] == [], (lang, page_name)
+
+
+TEST_CITATION = """cff-version: 1.2.0
+message: "Cite this made-up dataset as below."
+title: "Example learning cities graph"
+type: dataset
+version: 9.8.7
+date-released: 2031-02-03
+license: CC-BY-4.0
+repository-code: "https://example.org/gnlc-repo"
+authors:
+  - name: "Example contributors"
+  - given-names: Ada
+    family-names: Example
+identifiers:
+  - type: url
+    value: "https://example.org/gnlc/"
+"""
+
+
+def test_citation_schema_and_repository_links(root: Path, tmp_path: Path) -> None:
+    """CITATION.cff gives the how-to-cite block, schema.org creator, the repository and
+    report-an-error links; dateModified is void.ttl's dcterms:modified."""
+    import rdflib
+
+    source = copy_sources(root, tmp_path / "root", FIXTURE_MEMBERS)
+    (source / "CITATION.cff").write_text(TEST_CITATION, encoding="utf-8")
+    site = build(source, tmp_path / "site")
+    void = rdflib.Graph().parse(site / "dist" / "void.ttl", format="turtle")
+    modified = str(void.value(rdflib.URIRef(BASE + "dataset"), rdflib.DCTERMS.modified))
+    for lang in ("en", "th"):
+        for name in ("index", "dataset"):
+            text = (site / lang / f"{name}.html").read_text(encoding="utf-8")
+            data = json.loads(parse(site / lang / f"{name}.html").scripts[0])
+            assert data["@type"] == "Dataset"
+            assert [c["name"] for c in data["creator"]] == ["Example contributors", "Ada Example"]
+            assert data["dateModified"] == modified
+            assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+            assert data["version"] == "9.8.7"
+            cite = text.split('id="cite"', 1)[1].split("</section>", 1)[0]
+            assert "Example contributors, Ada Example (2031). Example learning cities graph" in cite
+            assert "(Version 9.8.7) [Data set]. https://example.org/gnlc/" in cite
+            assert 'href="https://example.org/gnlc-repo/issues"' in cite
+        page = (site / lang / "city" / "th-testburi.html").read_text(encoding="utf-8")
+        footer = page.split('<footer class="site-footer">', 1)[1]
+        assert 'href="https://example.org/gnlc-repo"' in footer
+        assert 'href="https://example.org/gnlc-repo/issues"' in footer

@@ -12,6 +12,10 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "skip": ("Skip to content", "ข้ามไปยังเนื้อหา"),
     "organizations": ("Organizations", "องค์กร"),
+    "how_to_cite": ("How to cite", "วิธีอ้างอิง"),
+    "date_released": ("Released", "วันที่เผยแพร่"),
+    "repository": ("Source repository", "คลังซอร์สโค้ด"),
+    "report_error": ("Report an error", "แจ้งข้อผิดพลาด"),
     "not_found_text": (
         "Nothing is published at this address. Addresses are case-sensitive: check the spelling, "
         "or start from the home page.",

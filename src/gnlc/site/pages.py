@@ -71,6 +71,10 @@ class SiteBuilder:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        from gnlc.site.citation import read_citation
+
+        self.citation = read_citation(root)
+        self.env.globals["citation"] = self.citation
         self.resources = self._resources()
         self.terms = sorted(
             s for s in self.view.triples if s.startswith(GNLC) and len(s) > len(GNLC)
