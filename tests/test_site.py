@@ -1068,3 +1068,46 @@ def test_citation_schema_and_repository_links(root: Path, tmp_path: Path) -> Non
         footer = page.split('<footer class="site-footer">', 1)[1]
         assert 'href="https://example.org/gnlc-repo"' in footer
         assert 'href="https://example.org/gnlc-repo/issues"' in footer
+
+
+def test_search_index_covers_members_and_terms(fixture_root: Path, fixture_site: Path) -> None:
+    """search.json names every member in English and Thai and every vocabulary term."""
+    import rdflib
+
+    graph = graph_of(fixture_root)
+    entries = json.loads((fixture_site / "search.json").read_text(encoding="utf-8"))
+    by_path = {e["p"]: e for e in entries}
+    pref = rdflib.URIRef(SKOS + "prefLabel")
+    for city in graph.subjects(rdflib.RDF.type, rdflib.URIRef(GNLC + "LearningCity")):
+        labels = {lit.language: str(lit) for lit in graph.objects(city, pref)}
+        entry = by_path[slug(str(city))]
+        assert (entry["en"], entry["th"]) == (labels["en"], labels.get("th", "")), city
+    vocabulary = rdflib.Graph().parse(fixture_root / "ontology" / "gnlc.ttl", format="turtle")
+    terms = {str(s)[len(GNLC) :] for s in vocabulary.subjects() if str(s).startswith(GNLC)}
+    assert {p[len("ontology/") :] for p in by_path if p.startswith("ontology/")} == terms - {""}
+    for entry in entries:
+        for lang in ("en", "th"):
+            assert (fixture_site / lang / f"{entry['p']}.html").is_file(), entry["p"]
+
+
+@pytest.mark.browser
+def test_browser_search_finds_a_city_by_either_name(page, fixture_url: str) -> None:
+    """The search box finds a member by its Thai name and by its English name, offline."""
+    from playwright.sync_api import expect
+
+    for lang in ("th", "en"):
+        page.goto(fixture_url + f"{lang}/search.html")
+        box = page.get_by_role("searchbox")
+        for query in ("ทดสอบบุรี", "testbur", "Testburi"):
+            box.fill(query)
+            results = page.locator("#search-results a")
+            expect(results.first).to_be_visible()
+            hrefs = results.evaluate_all("l => l.map(a => a.href)")
+            assert f"{fixture_url}{lang}/city/th-testburi.html" in hrefs, (lang, query)
+        box.fill("no such place anywhere")
+        expect(page.locator("#search-status")).to_contain_text("0 ")
+        shot(page, f"search-{lang}")
+    page.goto(fixture_url + "en/search.html?q=%E0%B8%97%E0%B8%94%E0%B8%AA%E0%B8%AD%E0%B8%9A")
+    page.locator("#search-results a", has_text="Testburi").click()
+    assert page.url.endswith("/en/city/th-testburi.html")
+    assert_clean(page)

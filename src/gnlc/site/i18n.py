@@ -13,6 +13,16 @@ UI: dict[str, tuple[str, str]] = {
     "skip": ("Skip to content", "ข้ามไปยังเนื้อหา"),
     "organizations": ("Organizations", "องค์กร"),
     "how_to_cite": ("How to cite", "วิธีอ้างอิง"),
+    "search": ("Search", "ค้นหา"),
+    "search_label": (
+        "Name of a member city, country, region, goal or vocabulary term, in English or Thai",
+        "ชื่อเมืองสมาชิก ประเทศ ภูมิภาค เป้าหมาย หรือคำศัพท์ เป็นภาษาไทยหรือภาษาอังกฤษ",
+    ),
+    "search_results": ("found", "รายการที่พบ"),
+    "search_needs_script": (
+        "Search needs JavaScript; the members and vocabulary pages list everything without it.",
+        "การค้นหาต้องใช้ JavaScript หน้าเมืองสมาชิกและหน้าคำศัพท์แสดงรายการทั้งหมดได้โดยไม่ต้องใช้",
+    ),
     "date_released": ("Released", "วันที่เผยแพร่"),
     "repository": ("Source repository", "คลังซอร์สโค้ด"),
     "report_error": ("Report an error", "แจ้งข้อผิดพลาด"),

@@ -46,6 +46,18 @@ SKOSXL = PREFIXES["skosxl"]
 # Names are shown as the plain labels they entail, each citing its own SKOS-XL label's source.
 XL_LINKS = (SKOSXL + "prefLabel", SKOSXL + "altLabel")
 MATCHES = tuple(SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch"))
+# The class whose label names each kind of search result.
+KIND_CLASSES = {
+    "city": GNLC + "LearningCity",
+    "country": GNLC + "Country",
+    "region": GNLC + "Region",
+    "cohort": GNLC + "Cohort",
+    "award": GNLC + "LearningCityAward",
+    "concept": SKOS + "Concept",
+    "scheme": SKOS + "ConceptScheme",
+    "network": GNLC + "Network",
+    "term": PREFIXES["rdfs"] + "Class",
+}
 
 
 class SiteBuilder:
@@ -238,6 +250,7 @@ class SiteBuilder:
             ("map", "map.html"),
             ("growth", "growth.html"),
             ("vocabulary", "ontology.html"),
+            ("search", "search.html"),
         ]
         return items
 
@@ -296,6 +309,7 @@ class SiteBuilder:
         for name, data in self.release.items():
             self.add(f"dist/{name}", data)
         self.organizations_index_pages()
+        self.search_pages()
         self.not_found_page()
         self.type_maps()
         self.add(".htaccess", negotiation.htaccess(self.root_path()))
@@ -350,6 +364,48 @@ class SiteBuilder:
             en=i18n.strings("en"), th=i18n.strings("th"), root=root
         )
         self.add("404.html", html)
+
+    def search_entries(self) -> list[dict]:
+        """search.json: every resource and vocabulary term with its English, Thai, other names."""
+        view = self.view
+        entries = []
+        for iri, path in self.resources.items():
+            alt = [v.value for v in view.values(iri, SKOS + "altLabel")]
+            alt += [v.value for v in view.values(iri, SKOS + "notation")]
+            entries.append(
+                {
+                    "p": path,
+                    "k": self.kind(iri),
+                    "en": view.label(iri, "en")[0],
+                    "th": view.literal(iri, SKOS + "prefLabel", "th") or "",
+                    "alt": sorted(set(alt)),
+                }
+            )
+        for term in self.terms:
+            local = term[len(GNLC) :]
+            entries.append(
+                {
+                    "p": f"ontology/{local}",
+                    "k": "term",
+                    "en": view.literal(term, RDFS + "label", "en") or local,
+                    "th": view.literal(term, RDFS + "label", "th") or "",
+                    "alt": [local],
+                }
+            )
+        return sorted(entries, key=lambda e: e["p"])
+
+    def search_pages(self) -> None:
+        """LANG/search.html (a box and an offline script) and the index they read, search.json."""
+        text = json.dumps(self.search_entries(), ensure_ascii=False, sort_keys=True, indent=0)
+        self.add("search.json", text + "\n")
+        for lang in LANGS:
+            file = f"{lang}/search.html"
+            page = Page(self, lang, file)
+            kinds = {k: self.term_label(c, lang) for k, c in KIND_CLASSES.items()}
+            self.render(
+                "search.html", file, lang, page, title=i18n.text("search", lang),
+                index=page.href("search.json"), kinds=kinds,
+            )  # fmt: skip
 
     def organizations_index_pages(self) -> None:
         """LANG/organizations.html: the organizations the data describes (organization/ IRIs)."""
