@@ -192,10 +192,12 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "sparql_query": ("then query it, for example:", "จากนั้นสืบค้น เช่น"),
     "content_negotiation": (
-        "Every resource IRI leads a browser to its page and an RDF client (Accept: text/turtle "
-        "or application/ld+json) to its description.",
-        "IRI ของทรัพยากรทุกรายการนำเบราว์เซอร์ไปยังหน้าเว็บ และนำโปรแกรม RDF (Accept: text/turtle "
-        "หรือ application/ld+json) ไปยังคำอธิบายในรูปแบบ RDF",
+        "Every resource IRI leads a browser to its page (English or Thai by Accept-Language) and "
+        "an RDF client (Accept: text/turtle, application/ld+json, application/n-triples or "
+        "application/rdf+xml, q-values honoured) to its description.",
+        "IRI ของทรัพยากรทุกรายการนำเบราว์เซอร์ไปยังหน้าเว็บ (ภาษาไทยหรือภาษาอังกฤษตาม Accept-Language) "
+        "และนำโปรแกรม RDF (Accept: text/turtle, application/ld+json, application/n-triples หรือ "
+        "application/rdf+xml โดยคำนึงถึงค่า q) ไปยังคำอธิบายในรูปแบบ RDF",
     ),
     "w3id_note": (
         "The https://w3id.org/gnlc/ redirect is not registered yet.",
