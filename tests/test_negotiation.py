@@ -1,8 +1,6 @@
-"""Content negotiation: the mapping function, and the .htaccess rules read back independently."""
+"""Content negotiation: the Python mirror of Apache's choice (tests/test_apache.py asks Apache)."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 
@@ -23,7 +21,7 @@ BASE_URL = "https://example.org/gnlc-site/"
         ("city/th-chiang-rai", BROWSER, "", "en/city/th-chiang-rai.html"),
         ("city/th-chiang-rai", TURTLE, "", "city/th-chiang-rai.ttl"),
         ("city/th-chiang-rai", "text/turtle;q=1.0", "th", "city/th-chiang-rai.ttl"),
-        ("city/th-chiang-rai", "application/x-turtle", "", "city/th-chiang-rai.ttl"),
+        ("city/th-chiang-rai", "application/x-turtle", "", None),  # 406: obsolete alias
         ("city/th-chiang-rai", JSONLD, "", "city/th-chiang-rai.jsonld"),
         ("city/th-chiang-rai", "application/ld+json;profile=x", "", "city/th-chiang-rai.jsonld"),
         ("city/th-chiang-rai", "", "", "en/city/th-chiang-rai.html"),
@@ -52,7 +50,8 @@ BASE_URL = "https://example.org/gnlc-site/"
         ("dist/gnlc.ttl", BROWSER, "", "dist/gnlc.ttl"),
         ("dist/SHA256SUMS", JSONLD, "", "dist/SHA256SUMS"),
         ("", BROWSER, "", "en/index.html"),
-        ("", BROWSER, "th,en", "th/index.html"),
+        ("", BROWSER, "th,en", "en/index.html"),  # equal q: LanguagePriority (en, th)
+        ("", BROWSER, "th,en;q=0.9", "th/index.html"),
         ("city", BROWSER, "", "en/members.html"),
         ("city/", BROWSER, "th", "th/members.html"),
         ("country/", BROWSER, "", "en/countries.html"),
@@ -61,7 +60,7 @@ BASE_URL = "https://example.org/gnlc-site/"
         ("award", BROWSER, "", "en/awards.html"),
     ],
 )
-def test_target(path: str, accept: str, language: str, expected: str) -> None:
+def test_target(path: str, accept: str, language: str, expected: str | None) -> None:
     """Each IRI path leads to the page or the RDF file the request asks for."""
     assert target(path, accept, language) == expected
 
@@ -84,15 +83,77 @@ def test_unknown_paths_lead_nowhere(path: str) -> None:
     assert target(path, BROWSER, "") is None
 
 
-def test_accept_language_only_primary_thai() -> None:
-    """Thai is chosen only when it is the first language asked for (mod_rewrite cannot do q)."""
+def test_language_q_values() -> None:
+    """Accept-Language q-values decide; an unknown language falls back to English."""
     assert target("network", BROWSER, "en,th;q=0.9") == "en/network.html"
+    assert target("network", BROWSER, "en;q=0.5,th") == "th/network.html"
+    assert target("network", BROWSER, "th;q=0, en") == "en/network.html"
+    assert target("network", BROWSER, "th;q=0") == "en/network.html"
     assert target("network", BROWSER, "TH") == "th/network.html"
+    assert target("network", BROWSER, "fr, de;q=0.5") == "en/network.html"
 
 
-def test_turtle_wins_over_jsonld_when_both_accepted() -> None:
-    """With both RDF types accepted, the first rule (Turtle) wins, as it does in Apache."""
+def test_type_q_values() -> None:
+    """Accept q-values decide: q=0 excludes a type, the highest q wins, wildcards count less."""
+    assert target("sdg/4", "text/turtle;q=0, text/html", "") == "en/sdg/4.html"
+    assert target("sdg/4", "text/html;q=0.5, text/turtle", "") == "sdg/4.ttl"
+    assert target("sdg/4", "application/rdf+xml, text/turtle;q=0.9", "") == "sdg/4.rdf"
+    assert target("sdg/4", "application/n-triples", "") == "sdg/4.nt"
+    assert target("sdg/4", "text/turtle, */*", "") == "sdg/4.ttl"  # */* without q: 0.01
+    assert target("sdg/4", "text/turtle;q=0.5, */*", "") == "en/sdg/4.html"  # */* now q=1
+    assert target("sdg/4", "image/png", "") is None  # 406 Not Acceptable
+    assert target("city", "text/turtle", "") is None  # a listing has no RDF
+
+
+def test_ties_follow_the_map_order() -> None:
+    """Equal q: HTML before RDF (languages rank first), then Turtle, JSON-LD, N-Triples, RDF/XML."""
     assert target("sdg/4", "application/ld+json, text/turtle", "") == "sdg/4.ttl"
+    assert target("sdg/4", "text/turtle, text/html", "") == "en/sdg/4.html"
+    assert target("sdg/4", "application/*", "") == "sdg/4.jsonld"
+
+
+def test_quality_values_parse_like_apache() -> None:
+    """q parsing follows mod_negotiation's atoq (three decimals, odd text counts as 1)."""
+    assert negotiation._qvalue("0.5") == 0.5
+    assert negotiation._qvalue(".25") == 0.25
+    assert negotiation._qvalue("0") == 0.0
+    assert negotiation._qvalue("1") == 1.0
+    assert negotiation._qvalue("x") == 1.0
+    assert negotiation._qvalue("0.1239") == 0.123
+
+
+def test_type_map_and_redirects() -> None:
+    """A type map lists each variant's .asis file; each .asis is a relative 303 to the file."""
+    variants = negotiation.resource_variants("city/x")
+    files = negotiation.negotiation_files("city/x.var", variants)
+    assert sorted(files) == sorted(
+        ["city/x.var"] + [f"city/x.{n}.asis" for n in ("en", "th", "ttl", "jsonld", "nt", "rdf")]
+    )
+    assert "Location: ../en/city/x.html\n" in files["city/x.en.asis"]
+    assert "Location: x.ttl\n" in files["city/x.ttl.asis"]
+    assert files["city/x.ttl.asis"].startswith("Status: 303 See Other\n")
+    root = negotiation.negotiation_files("index.var", negotiation.layout_variants(""))
+    assert "Location: dataset.ttl\n" in root["index.ttl.asis"]
+    assert negotiation.type_map_path("city/") == "city/index.var"
+    assert negotiation.type_map_path("") == "index.var"
+
+
+def test_htaccess_directives() -> None:
+    """The hosting rules: type maps, as-is redirects, language priority, 404 page, plain text."""
+    text = negotiation.htaccess("/gnlc/")
+    for line in (
+        "AddHandler type-map .var",
+        "AddHandler send-as-is .asis",
+        "LanguagePriority en th",
+        "ErrorDocument 404 /gnlc/404.html",
+        "  ForceType text/plain;charset=utf-8",
+        "AddType application/n-triples .nt",
+    ):
+        assert line in text.splitlines(), line
+    assert text.startswith("# generated by `gnlc site`")
+    assert "R=303" not in text  # redirects come from the .asis files only
+    w3id = negotiation.w3id_htaccess(BASE_URL)
+    assert f"RewriteRule ^(.*)$ {BASE_URL}$1 [R=303,L]" in w3id
 
 
 def test_media_types() -> None:
@@ -100,123 +161,4 @@ def test_media_types() -> None:
     assert negotiation.media_type("city/x.ttl") == "text/turtle"
     assert negotiation.media_type("city/x.jsonld") == "application/ld+json"
     assert negotiation.media_type("en/city/x.html") == "text/html"
-
-
-# --- the generated .htaccess, read back by a small mod_rewrite interpreter -------------------
-
-
-def _parse_htaccess(text: str) -> list[tuple[list[tuple[str, str]], str, str, str]]:
-    """(conditions, pattern, substitution, flags) of each RewriteRule after the first real rule."""
-    rules = []
-    conditions: list[tuple[str, str]] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line.startswith("RewriteCond"):
-            _, variable, pattern, *_flags = line.split()
-            conditions.append((variable, pattern))
-        elif line.startswith("RewriteRule"):
-            _, pattern, substitution, flags = line.split()
-            rules.append((conditions, pattern, substitution, flags))
-            conditions = []
-    return rules
-
-
-def _apache(
-    text: str, path: str, accept: str, language: str, base_path: str, exists: bool = False
-) -> str | None:
-    """Where mod_rewrite would redirect (or SERVED), for the subset of features the file uses."""
-    headers = {"%{HTTP_ACCEPT}": accept, "%{HTTP:Accept-Language}": language}
-    env: dict[str, str] = {}
-    for conditions, pattern, substitution, flags in _parse_htaccess(text):
-        match = re.search(pattern, path)
-        if not match:
-            continue
-        flags = flags.strip("[]").split(",")
-        ok = True
-        for variable, regex in conditions:
-            if variable == "%{REQUEST_URI}::$1":
-                continue  # the base-folder trick, evaluated below
-            if variable == "%{REQUEST_FILENAME}":
-                ok = ok and regex == "-f" and exists
-                continue
-            if not re.search(regex, headers[variable], re.IGNORECASE):
-                ok = False
-        if not ok:
-            continue
-        if substitution == "-" and "L" in flags:
-            return "SERVED"
-        if substitution == "-":
-            env["GNLC_BASE"] = base_path  # what the REQUEST_URI condition captures
-            continue
-        assert "R=303" in flags and "L" in flags
-        result = substitution
-        for number, group in enumerate(match.groups(), 1):
-            result = result.replace(f"${number}", group or "")
-        return result.replace("%{ENV:GNLC_BASE}", env.get("GNLC_BASE", ""))
-    return None
-
-
-PATHS = [
-    "",
-    "city",
-    "city/",
-    "city/th-chiang-rai",
-    "city/th-chiang-rai.ttl",
-    "country/TH",
-    "cohort/2020",
-    "characteristic",
-    "characteristic/workplace",
-    "sdg/17",
-    "network",
-    "dataset",
-    "organization/uil",
-    "ontology",
-    "ontology/0.1.0",
-    "ontology/Cohort.jsonld",
-    "dist/gnlc.nt",
-    "award",
-    "nothing/here/at/all",
-]
-ACCEPTS = ["", BROWSER, TURTLE, JSONLD, "application/rdf+xml", "text/turtle;q=0.5, */*;q=0.1"]
-LANGUAGE_HEADERS = ["", "th", "th-TH,en;q=0.5", "en-US", "fr"]
-
-
-def test_htaccess_with_base_url_matches_target() -> None:
-    """With --base-url, every request is redirected (303) to base URL + target()."""
-    text = negotiation.htaccess(BASE_URL)
-    for path in PATHS:
-        for accept in ACCEPTS:
-            for language in LANGUAGE_HEADERS:
-                expected = target(path, accept, language)
-                got = _apache(text, path, accept, language, "/ignored/")
-                assert got == (BASE_URL + expected if expected else None), (path, accept, language)
-
-
-def test_htaccess_without_base_url_is_relative_to_its_folder() -> None:
-    """Without --base-url, targets are relative to the folder the .htaccess sits in."""
-    text = negotiation.htaccess(None)
-    for path in PATHS:
-        for accept in ACCEPTS[:4]:
-            expected = target(path, accept, "")
-            got = _apache(text, path, accept, "", "/mirror/gnlc/")
-            assert got == ("/mirror/gnlc/" + expected if expected else None), (path, accept)
-
-
-def test_htaccess_without_base_url_serves_existing_files() -> None:
-    """Hosting the site itself: a file that exists is served, never redirected to itself."""
-    text = negotiation.htaccess(None)
-    for path in ("dist/gnlc.ttl", "city/th-chiang-rai.ttl", "en/index.html", "ontology.ttl"):
-        assert _apache(text, path, TURTLE, "", "/gnlc/", exists=True) == "SERVED"
-    with_base = negotiation.htaccess(BASE_URL)
-    assert (
-        _apache(with_base, "dist/gnlc.ttl", "", "", "/", exists=True) == BASE_URL + "dist/gnlc.ttl"
-    )
-
-
-def test_htaccess_declares_media_types_and_vary() -> None:
-    """The RDF files are served with their media types, and caches vary on the headers."""
-    text = negotiation.htaccess(BASE_URL)
-    assert "AddType text/turtle;charset=utf-8 .ttl" in text
-    assert "AddType application/ld+json .jsonld" in text
-    assert 'Header always append Vary "Accept, Accept-Language"' in text
-    assert text.startswith("# generated by `gnlc site`")
+    assert negotiation.media_type("city/x.rdf") == "application/rdf+xml"

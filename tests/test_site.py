@@ -510,7 +510,8 @@ def test_no_broken_internal_links(any_site) -> None:
     """Every internal href/src of every page points at an existing file (and #id if any)."""
     _, site = any_site
     broken = []
-    pages = sorted(site.rglob("*.html"))
+    # 404.html is served at any missing address, so its links are root-relative (test_apache).
+    pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")
     assert len(pages) > 20
     for page_path in pages:
         for url, target, fragment in internal_targets(site, page_path):
@@ -528,21 +529,26 @@ def test_no_external_resources(fixture_site: Path) -> None:
     """Scripts, stylesheets, icons and images load from the site only (outbound <a> are fine)."""
     for page_path in sorted(fixture_site.rglob("*.html")):
         for tag, url in parse(page_path).links:
+            if tag == "link" and url.startswith(BASE):
+                continue  # rel=canonical and hreflang alternates name pages; nothing loads them
             if tag in ("script", "img", "link", "iframe", "source"):
                 assert not urlsplit(url).scheme and not url.startswith("//"), (page_path, url)
 
 
 def test_sitemap_lists_every_page(fixture_site: Path) -> None:
-    """sitemap.xml names every HTML page."""
+    """sitemap.xml names every HTML page by absolute URL under the IRI base (the default)."""
     text = (fixture_site / "sitemap.xml").read_text(encoding="utf-8")
-    locs = set(re.findall(r"<loc>(.*?)</loc>", text))
+    locs = re.findall(r"<loc>(.*?)</loc>", text)
+    assert all(loc.startswith(BASE) for loc in locs)
     pages = {p.relative_to(fixture_site).as_posix() for p in fixture_site.rglob("*.html")}
-    assert locs == pages
+    pages.discard("404.html")  # served for missing addresses, not a page to index
+    assert {loc[len(BASE) :] for loc in locs} == pages
+    assert all((fixture_site / loc[len(BASE) :]).is_file() for loc in locs)
 
 
 def test_base_url_makes_absolute_links(fixture_root: Path, tmp_path: Path) -> None:
-    """--base-url puts absolute URLs into canonical links, sitemap and .htaccess."""
-    from gnlc.site.negotiation import htaccess
+    """--base-url puts absolute URLs into canonical links, sitemap; w3id.htaccess forwards."""
+    from gnlc.site.negotiation import htaccess, w3id_htaccess
 
     base = "https://example.org/gnlc-site/"
     site = build(fixture_root, tmp_path / "site", base)
@@ -551,16 +557,39 @@ def test_base_url_makes_absolute_links(fixture_root: Path, tmp_path: Path) -> No
     assert f'<link rel="canonical" href="{base}en/city/th-testburi.html">' in text
     assert f'hreflang="th" href="{base}th/city/th-testburi.html"' in text
     assert f"<loc>{base}th/index.html</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert (site / ".htaccess").read_text(encoding="utf-8") == htaccess(base)
+    assert (site / ".htaccess").read_text(encoding="utf-8") == htaccess("/gnlc-site/")
+    assert (site / "w3id.htaccess").read_text(encoding="utf-8") == w3id_htaccess(base)
     assert 'href="../../static/style.css"' in text  # assets stay relative
 
 
-def test_default_links_are_relative(fixture_site: Path) -> None:
-    """Without --base-url no page links into its own host by absolute URL."""
+def schema_objects(data) -> list[dict]:
+    """Every JSON object in a schema.org JSON-LD tree."""
+    if isinstance(data, dict):
+        return [data] + [o for v in data.values() for o in schema_objects(v)]
+    if isinstance(data, list):
+        return [o for v in data for o in schema_objects(v)]
+    return []
+
+
+def test_default_urls_are_absolute_under_the_iri_base(fixture_site: Path) -> None:
+    """Without --base-url, schema.org url/contentUrl values are absolute, under the IRI base,
+    and name an existing file of the site; internal page links stay relative."""
+    checked = 0
     for page_path in sorted(fixture_site.rglob("*.html")):
         for _, url in parse(page_path).links:
-            assert not url.startswith("/"), (page_path, url)
-    assert "<loc>en/index.html</loc>" in (fixture_site / "sitemap.xml").read_text(encoding="utf-8")
+            assert not url.startswith("/") or page_path.name == "404.html", (page_path, url)
+        for script in parse(page_path).scripts:
+            for node in schema_objects(json.loads(script)):
+                for key in ("url", "contentUrl"):
+                    if key not in node:
+                        continue
+                    value = node[key]
+                    if not value.startswith(BASE):
+                        assert urlsplit(value).scheme in ("http", "https"), (page_path, value)
+                        continue  # an outside address (a licence, a repository)
+                    assert (fixture_site / value[len(BASE) :]).is_file(), (page_path, key, value)
+                    checked += 1
+    assert checked > 40
 
 
 # --- map and chart (static) -------------------------------------------------------------------
@@ -681,14 +710,19 @@ def test_same_sources_same_bytes(fixture_root: Path) -> None:
 
 
 def test_htaccess_is_the_generated_rules(fixture_site: Path) -> None:
-    """site/.htaccess is what gnlc.site.negotiation generates (the tested rules)."""
+    """site/.htaccess is what gnlc.site.negotiation generates; every type map's files exist."""
     from gnlc.site.negotiation import htaccess, target
 
-    assert (fixture_site / ".htaccess").read_text(encoding="utf-8") == htaccess(None)
-    for path in ("city/th-testburi", "country/TH", "cohort/2020", "ontology", "network"):
-        for accept in ("text/html", "text/turtle", "application/ld+json"):
+    assert (fixture_site / ".htaccess").read_text(encoding="utf-8") == htaccess("/")
+    for path in ("city/th-testburi", "country/TH", "cohort/2020", "ontology", "network", ""):
+        for accept in ("text/html", "text/turtle", "application/ld+json", "application/rdf+xml"):
             for lang in ("", "th"):
                 assert (fixture_site / target(path, accept, lang)).is_file(), (path, accept)
+    for var in fixture_site.rglob("*.var"):
+        for uri in re.findall(r"^URI: (.*)$", var.read_text(encoding="utf-8"), re.M):
+            asis = var.parent / uri
+            location = re.search(r"^Location: (.*)$", asis.read_text(encoding="utf-8"), re.M)
+            assert (var.parent / location.group(1)).resolve().is_file(), (var, uri)
 
 
 # --- in a real browser --------------------------------------------------------------------------
@@ -885,3 +919,198 @@ def test_browser_members_without_javascript(browser, fixture_url: str, fixture_r
     assert not tab.locator("#member-filters").is_visible()
     assert tab.get_by_role("link", name="Countries").first.is_visible()
     context.close()
+
+
+def test_no_row_repeats_its_label_as_its_value(any_site) -> None:
+    """A fact row's value is never just its own label again ("Location | Location")."""
+    _, site = any_site
+    repeated = []
+    for page_path in sorted(site.glob("*/city/*.html")):
+        text = page_path.read_text(encoding="utf-8")
+        for head, value in re.findall(r'<th scope="row">(.*?)</th>\s*<td>(.*?)</td>', text, re.S):
+            head_text = re.sub(r"<[^>]+>", "", head).strip()
+            if head_text == re.sub(r"<[^>]+>", "", value).strip():
+                repeated.append((page_path.relative_to(site).as_posix(), head_text))
+    assert repeated == []
+
+
+VOID_TAGS = {"br", "img", "input", "link", "meta", "hr", "area", "base", "col", "source", "wbr"}
+
+
+class LangText(HTMLParser):
+    """(text, language in effect) of every text chunk in the body (not <title>, scripts, SVG)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str]] = []
+        self.chunks: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in VOID_TAGS:
+            return
+        inherited = self.stack[-1][1] if self.stack else ""
+        self.stack.append((tag, dict(attrs).get("lang") or inherited))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        tags = {t for t, _ in self.stack}
+        if data.strip() and self.stack and not tags & {"title", "script", "style", "svg"}:
+            self.chunks.append((data.strip(), self.stack[-1][1]))
+
+
+def test_english_only_names_are_marked_english_on_thai_pages(fixture_root, fixture_site) -> None:
+    """Region and country names with no Thai label appear on Thai pages inside lang="en"."""
+    import rdflib
+
+    graph = graph_of(fixture_root)
+    pref = rdflib.URIRef(SKOS + "prefLabel")
+    english_only = set()
+    for cls in ("Region", "Country"):
+        for thing in graph.subjects(rdflib.RDF.type, rdflib.URIRef(GNLC + cls)):
+            labels = {lit.language: str(lit) for lit in graph.objects(thing, pref)}
+            if "en" in labels and "th" not in labels:
+                english_only.add(labels["en"])
+    assert english_only  # the five regions at least
+    unmarked = set()
+    for page_path in sorted((fixture_site / "th").rglob("*.html")):
+        parser = LangText()
+        parser.feed(page_path.read_text(encoding="utf-8"))
+        for text, lang in parser.chunks:
+            name = text.split(" (")[0]
+            if name in english_only and lang != "en":
+                unmarked.add((page_path.relative_to(fixture_site).as_posix(), text))
+    assert sorted(unmarked)[:10] == []
+
+
+def test_concept_pages_list_their_cities(fixture_root: Path, fixture_site: Path) -> None:
+    """Each SDG and characteristic page lists the member cities linked to it (rdflib's rules)."""
+    import rdflib
+
+    graph = graph_of(fixture_root)
+    checked = 0
+    for predicate in ("supportsSDG", "promotesCharacteristic"):
+        for concept in set(graph.objects(None, rdflib.URIRef(GNLC + predicate))):
+            cities = {
+                slug(str(c))
+                for c in graph.subjects(rdflib.URIRef(GNLC + predicate), concept)
+                if (c, rdflib.RDF.type, rdflib.URIRef(GNLC + "LearningCity")) in graph
+            }
+            for lang in ("en", "th"):
+                page_path = fixture_site / lang / f"{slug(str(concept))}.html"
+                text = page_path.read_text(encoding="utf-8")
+                table = text.split('id="related-table"', 1)[1].split("</table>", 1)[0]
+                rows = set(re.findall(r'<tr id="row-city-([^"]+)"', table))
+                assert rows == {c.removeprefix("city/") for c in cities}, (concept, lang)
+                checked += 1
+    assert checked >= 4
+
+
+CURIE_TEXT = re.compile(r"^[a-z][a-z0-9]*:[A-Za-z0-9_-]+$")
+
+
+@pytest.mark.parametrize("page_name", ["dataset", "sdg/4", "characteristic/family-community"])
+def test_values_are_named_not_curies(fixture_site: Path, page_name: str) -> None:
+    """Links in the facts tables of the dataset and concept pages show names, not prefix:local."""
+    for lang in ("en", "th"):
+        text = (fixture_site / lang / f"{page_name}.html").read_text(encoding="utf-8")
+        cells = re.findall(r'<th scope="row">.*?</th>\s*<td>(.*?)</td>', text, re.S)
+        assert cells
+        shown = [html.unescape(t).strip() for c in cells for t in re.findall(r">([^<]+)</a>", c)]
+        assert [t for t in shown if CURIE_TEXT.match(t)] == [], (lang, page_name)
+
+
+TEST_CITATION = """cff-version: 1.2.0
+message: "Cite this made-up dataset as below."
+title: "Example learning cities graph"
+type: dataset
+version: 9.8.7
+date-released: 2031-02-03
+license: CC-BY-4.0
+repository-code: "https://example.org/gnlc-repo"
+authors:
+  - name: "Example contributors"
+  - given-names: Ada
+    family-names: Example
+identifiers:
+  - type: url
+    value: "https://example.org/gnlc/"
+"""
+
+
+def test_citation_schema_and_repository_links(root: Path, tmp_path: Path) -> None:
+    """CITATION.cff gives the how-to-cite block, schema.org creator, the repository and
+    report-an-error links; dateModified is void.ttl's dcterms:modified."""
+    import rdflib
+
+    source = copy_sources(root, tmp_path / "root", FIXTURE_MEMBERS)
+    (source / "CITATION.cff").write_text(TEST_CITATION, encoding="utf-8")
+    site = build(source, tmp_path / "site")
+    void = rdflib.Graph().parse(site / "dist" / "void.ttl", format="turtle")
+    modified = str(void.value(rdflib.URIRef(BASE + "dataset"), rdflib.DCTERMS.modified))
+    for lang in ("en", "th"):
+        for name in ("index", "dataset"):
+            text = (site / lang / f"{name}.html").read_text(encoding="utf-8")
+            data = json.loads(parse(site / lang / f"{name}.html").scripts[0])
+            assert data["@type"] == "Dataset"
+            assert [c["name"] for c in data["creator"]] == ["Example contributors", "Ada Example"]
+            assert data["dateModified"] == modified
+            assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+            assert data["version"] == "9.8.7"
+            cite = text.split('id="cite"', 1)[1].split("</section>", 1)[0]
+            assert "Example contributors, Ada Example (2031). Example learning cities graph" in cite
+            assert "(Version 9.8.7) [Data set]. https://example.org/gnlc/" in cite
+            assert 'href="https://example.org/gnlc-repo/issues"' in cite
+        page = (site / lang / "city" / "th-testburi.html").read_text(encoding="utf-8")
+        footer = page.split('<footer class="site-footer">', 1)[1]
+        assert 'href="https://example.org/gnlc-repo"' in footer
+        assert 'href="https://example.org/gnlc-repo/issues"' in footer
+
+
+def test_search_index_covers_members_and_terms(fixture_root: Path, fixture_site: Path) -> None:
+    """search.json names every member in English and Thai and every vocabulary term."""
+    import rdflib
+
+    graph = graph_of(fixture_root)
+    entries = json.loads((fixture_site / "search.json").read_text(encoding="utf-8"))
+    by_path = {e["p"]: e for e in entries}
+    pref = rdflib.URIRef(SKOS + "prefLabel")
+    for city in graph.subjects(rdflib.RDF.type, rdflib.URIRef(GNLC + "LearningCity")):
+        labels = {lit.language: str(lit) for lit in graph.objects(city, pref)}
+        entry = by_path[slug(str(city))]
+        assert (entry["en"], entry["th"]) == (labels["en"], labels.get("th", "")), city
+    vocabulary = rdflib.Graph().parse(fixture_root / "ontology" / "gnlc.ttl", format="turtle")
+    terms = {str(s)[len(GNLC) :] for s in vocabulary.subjects() if str(s).startswith(GNLC)}
+    assert {p[len("ontology/") :] for p in by_path if p.startswith("ontology/")} == terms - {""}
+    for entry in entries:
+        for lang in ("en", "th"):
+            assert (fixture_site / lang / f"{entry['p']}.html").is_file(), entry["p"]
+
+
+@pytest.mark.browser
+def test_browser_search_finds_a_city_by_either_name(page, fixture_url: str) -> None:
+    """The search box finds a member by its Thai name and by its English name, offline."""
+    from playwright.sync_api import expect
+
+    for lang in ("th", "en"):
+        page.goto(fixture_url + f"{lang}/search.html")
+        box = page.get_by_role("searchbox")
+        for query in ("ทดสอบบุรี", "testbur", "Testburi"):
+            box.fill(query)
+            results = page.locator("#search-results a")
+            expect(results.first).to_be_visible()
+            hrefs = results.evaluate_all("l => l.map(a => a.href)")
+            assert f"{fixture_url}{lang}/city/th-testburi.html" in hrefs, (lang, query)
+        box.fill("no such place anywhere")
+        expect(page.locator("#search-status")).to_contain_text("0 ")
+        shot(page, f"search-{lang}")
+    page.goto(fixture_url + "en/index.html")  # the home page's box leads to the results
+    page.locator("#home-search-q").fill("ทดสอบ")
+    with page.expect_navigation():
+        page.locator("form.home-search button").click()
+    page.locator("#search-results a", has_text="Testburi").click()
+    assert page.url.endswith("/en/city/th-testburi.html")
+    assert_clean(page)

@@ -21,7 +21,9 @@ from gnlc.errors import NONCONFORMING, OK
     "--base-url",
     default=None,
     metavar="URL",
-    help="Where the site will be hosted: absolute URLs in sitemap, canonical links, .htaccess.",
+    help="Where the site will be hosted (default: the IRI base https://w3id.org/gnlc/): "
+    "absolute URLs in sitemap, canonical links and schema.org; the 404 page's path; "
+    "w3id.htaccess forwarding w3id.org/gnlc/ to it.",
 )
 @click.pass_context
 def command(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
@@ -30,8 +32,9 @@ def command(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
     \b
     One page per city, country, region, cohort, characteristic, SDG, award edition and
     vocabulary term (en/PATH.html, th/PATH.html) with its RDF beside it (PATH.ttl,
-    PATH.jsonld); index pages, an offline world map, a growth chart, the release dumps in
-    dist/, sitemap.xml and the .htaccess content-negotiation rules for w3id.org.
+    PATH.jsonld, PATH.nt, PATH.rdf); index pages, an offline world map, a growth chart, the
+    release dumps in dist/, sitemap.xml, a 404 page and the .htaccess that negotiates (Apache
+    type maps: Accept and Accept-Language q-values honoured).
     Nothing is written if the data does not conform.
 
     \b

@@ -11,6 +11,26 @@ UI: dict[str, tuple[str, str]] = {
         "ข้อมูลเปิดแบบเชื่อมโยงเกี่ยวกับเครือข่ายระดับโลกด้านเมืองแห่งการเรียนรู้ของยูเนสโก ทุกข้อเท็จจริงมีแหล่งอ้างอิง",
     ),
     "skip": ("Skip to content", "ข้ามไปยังเนื้อหา"),
+    "organizations": ("Organizations", "องค์กร"),
+    "how_to_cite": ("How to cite", "วิธีอ้างอิง"),
+    "search": ("Search", "ค้นหา"),
+    "search_label": (
+        "Name of a member city, country, region, goal or vocabulary term, in English or Thai",
+        "ชื่อเมืองสมาชิก ประเทศ ภูมิภาค เป้าหมาย หรือคำศัพท์ เป็นภาษาไทยหรือภาษาอังกฤษ",
+    ),
+    "search_results": ("found", "รายการที่พบ"),
+    "search_needs_script": (
+        "Search needs JavaScript; the members and vocabulary pages list everything without it.",
+        "การค้นหาต้องใช้ JavaScript หน้าเมืองสมาชิกและหน้าคำศัพท์แสดงรายการทั้งหมดได้โดยไม่ต้องใช้",
+    ),
+    "date_released": ("Released", "วันที่เผยแพร่"),
+    "repository": ("Source repository", "คลังซอร์สโค้ด"),
+    "report_error": ("Report an error", "แจ้งข้อผิดพลาด"),
+    "not_found_text": (
+        "Nothing is published at this address. Addresses are case-sensitive: check the spelling, "
+        "or start from the home page.",
+        "ไม่มีข้อมูลที่ที่อยู่นี้ ที่อยู่แยกตัวพิมพ์ใหญ่และเล็ก โปรดตรวจสอบการสะกด หรือเริ่มจากหน้าแรก",
+    ),
     "nav_label": ("Main", "เมนูหลัก"),
     "home": ("Home", "หน้าแรก"),
     "members": ("Members", "เมืองสมาชิก"),
@@ -86,6 +106,7 @@ UI: dict[str, tuple[str, str]] = {
     "promoted_by": ("Promoted by", "ส่งเสริมโดย"),
     "supported_by": ("Supported by", "สนับสนุนโดย"),
     "member_cities_count": ("member cities", "เมืองสมาชิก"),
+    "linked_members": ("Member cities linked to it", "เมืองสมาชิกที่เชื่อมโยง"),
     "map_title": ("Member cities of the network", "เมืองสมาชิกของเครือข่าย"),
     "map_desc": (
         "A world map with one point for each member city whose coordinates are known. Each point "
@@ -171,10 +192,12 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "sparql_query": ("then query it, for example:", "จากนั้นสืบค้น เช่น"),
     "content_negotiation": (
-        "Every resource IRI leads a browser to its page and an RDF client (Accept: text/turtle "
-        "or application/ld+json) to its description.",
-        "IRI ของทรัพยากรทุกรายการนำเบราว์เซอร์ไปยังหน้าเว็บ และนำโปรแกรม RDF (Accept: text/turtle "
-        "หรือ application/ld+json) ไปยังคำอธิบายในรูปแบบ RDF",
+        "Every resource IRI leads a browser to its page (English or Thai by Accept-Language) and "
+        "an RDF client (Accept: text/turtle, application/ld+json, application/n-triples or "
+        "application/rdf+xml, q-values honoured) to its description.",
+        "IRI ของทรัพยากรทุกรายการนำเบราว์เซอร์ไปยังหน้าเว็บ (ภาษาไทยหรือภาษาอังกฤษตาม Accept-Language) "
+        "และนำโปรแกรม RDF (Accept: text/turtle, application/ld+json, application/n-triples หรือ "
+        "application/rdf+xml โดยคำนึงถึงค่า q) ไปยังคำอธิบายในรูปแบบ RDF",
     ),
     "w3id_note": (
         "The https://w3id.org/gnlc/ redirect is not registered yet.",

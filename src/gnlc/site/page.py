@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from gnlc.namespaces import BASE
 from gnlc.site import i18n
 from gnlc.site.layout import SKOS, XSD
 from gnlc.site.view import Value, short, sort_key
@@ -77,6 +78,13 @@ class Page:
         found = self.site.view.first(iri, SKOS + "notation")
         return found.value if found else ""
 
+    def lang_attr(self, iri: str):
+        """' lang="xx"' when the resource's name is in another language than the page, else ''."""
+        from markupsafe import Markup
+
+        lang = self.site.view.label(iri, self.lang)[1]
+        return Markup(f' lang="{lang}"') if lang and lang != self.lang else Markup("")
+
     def plain_name(self, iri: str) -> str:
         """The resource's name as plain text."""
         return self.site.view.label(iri, self.lang)[0]
@@ -88,11 +96,13 @@ class Page:
         target = self.site.file_for(iri, self.lang)
         if target is None:
             if iri.startswith(("http://", "https://")):
-                shown = text or short(iri)
+                # One of our IRIs without a page here (a dataset example not in this build)
+                # is shown whole: its CURIE would look like a name.
+                shown = text or (iri if iri.startswith(BASE) else short(iri))
                 return Markup(f'<a class="external" href="{escape(iri)}">{escape(shown)}</a>')
             return Markup(f"<code>{escape(iri)}</code>")
         if text is None and "#" in iri and iri.partition("#")[0] in self.site.resources:
-            text = self.site.node_title(iri, self.lang)
+            text = self.site.node_link_text(iri, self.lang)
         label = self.name(iri) if text is None else escape(text)
         return Markup(f'<a href="{escape(self.href(target))}">{label}</a>')
 

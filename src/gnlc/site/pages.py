@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import posixpath
 from pathlib import Path
 
 from gnlc.namespaces import BASE, GNLC, NETWORK, ONTOLOGY, PREFIXES, RDF_TYPE
@@ -46,6 +45,19 @@ from gnlc.site.view import Value, View, canonical, short, sort_key
 SKOSXL = PREFIXES["skosxl"]
 # Names are shown as the plain labels they entail, each citing its own SKOS-XL label's source.
 XL_LINKS = (SKOSXL + "prefLabel", SKOSXL + "altLabel")
+MATCHES = tuple(SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch"))
+# The class whose label names each kind of search result.
+KIND_CLASSES = {
+    "city": GNLC + "LearningCity",
+    "country": GNLC + "Country",
+    "region": GNLC + "Region",
+    "cohort": GNLC + "Cohort",
+    "award": GNLC + "LearningCityAward",
+    "concept": SKOS + "Concept",
+    "scheme": SKOS + "ConceptScheme",
+    "network": GNLC + "Network",
+    "term": PREFIXES["rdfs"] + "Class",
+}
 
 
 class SiteBuilder:
@@ -58,6 +70,9 @@ class SiteBuilder:
         self.view = View(store)
         self.release = release
         self.base_url = base_url.rstrip("/") + "/" if base_url else None
+        # Absolute URLs (canonical links, sitemap, schema.org) need a base even without
+        # --base-url: the IRI base, where w3id.org forwards every path to the site's host.
+        self.public_base = self.base_url or BASE
         self.files: dict[str, bytes] = {}
         self.html_pages: list[str] = []
         self.env = Environment(
@@ -68,6 +83,10 @@ class SiteBuilder:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        from gnlc.site.citation import read_citation
+
+        self.citation = read_citation(root)
+        self.env.globals["citation"] = self.citation
         self.resources = self._resources()
         self.terms = sorted(
             s for s in self.view.triples if s.startswith(GNLC) and len(s) > len(GNLC)
@@ -189,8 +208,8 @@ class SiteBuilder:
     # ---- output helpers ----------------------------------------------------------------------
 
     def url(self, file: str) -> str:
-        """Absolute URL of a site file when --base-url is set, else the file path."""
-        return (self.base_url or "") + file
+        """Absolute URL of a site file: --base-url, else the IRI base https://w3id.org/gnlc/."""
+        return self.public_base + file
 
     def add(self, path: str, data: str | bytes) -> None:
         """Add one output file."""
@@ -211,10 +230,10 @@ class SiteBuilder:
             home=page.href(f"{lang}/index.html"),
             nav=[(key, page.href(f"{lang}/{target}")) for key, target in self.nav()],
             switch=page.href(alt_file),
-            canonical=self.url(file) if self.base_url else posixpath.basename(file),
+            canonical=self.url(file),
             alternates={code: self.url(code + file[len(lang) :]) for code in LANGS},
             relative_alternates={code: page.href(code + file[len(lang) :]) for code in LANGS},
-            base_url=self.base_url,
+            base_url=self.public_base,
             network_name=page.name(NETWORK) if NETWORK in self.view.triples else "",
             **context,
         )
@@ -231,6 +250,7 @@ class SiteBuilder:
             ("map", "map.html"),
             ("growth", "growth.html"),
             ("vocabulary", "ontology.html"),
+            ("search", "search.html"),
         ]
         return items
 
@@ -242,7 +262,7 @@ class SiteBuilder:
         return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
     def describe(self, stem: str, triples: list) -> None:
-        """Write stem.ttl and stem.jsonld holding triples."""
+        """Write stem.ttl, stem.jsonld, stem.nt and stem.rdf holding triples."""
         from gnlc.jsonld import to_jsonld
         from gnlc.paths import CONTEXT_FILE
         from gnlc.turtle import serialize
@@ -250,6 +270,14 @@ class SiteBuilder:
         triples = canonical(triples)
         self.add(f"{stem}.ttl", serialize(triples, header=f"# {GENERATED}\n"))
         self.add(f"{stem}.jsonld", to_jsonld(triples, self.root / CONTEXT_FILE))
+        self.describe_more(stem, triples)
+
+    def describe_more(self, stem: str, triples: list) -> None:
+        """Write stem.nt and stem.rdf: every format the release offers, per resource too."""
+        from gnlc.export import ntriples, rdfxml_bytes
+
+        self.add(f"{stem}.nt", ntriples(triples, header=GENERATED))
+        self.add(f"{stem}.rdf", rdfxml_bytes(triples))
 
     # ---- building ----------------------------------------------------------------------------
 
@@ -280,13 +308,118 @@ class SiteBuilder:
         self.add(ATLAS_LICENCE, (STATIC / "world-atlas" / "LICENSE").read_bytes())
         for name, data in self.release.items():
             self.add(f"dist/{name}", data)
-        self.add(".htaccess", negotiation.htaccess(self.base_url))
+        self.organizations_index_pages()
+        self.search_pages()
+        self.not_found_page()
+        self.type_maps()
+        self.add(".htaccess", negotiation.htaccess(self.root_path()))
+        if self.base_url:
+            self.add("w3id.htaccess", negotiation.w3id_htaccess(self.base_url))
         self.add(".nojekyll", b"")
         self.add("sitemap.xml", self.sitemap())
         return dict(sorted(self.files.items()))
 
+    def root_path(self) -> str:
+        """The URL path of the site's root on its host ('/' unless --base-url says otherwise)."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base_url).path if self.base_url else "/"
+
+    def type_maps(self) -> None:
+        """A type map (and its .asis redirects) for every IRI the site answers."""
+        from gnlc.site.negotiation import (
+            FOLDERS,
+            SINGLES,
+            folder_variants,
+            layout_variants,
+            negotiation_files,
+            type_map_path,
+        )
+
+        paths = ["", *self.resources.values(), "ontology", "dataset", *self.version_paths()]
+        paths += [f"{folder}/" for folder in FOLDERS]
+        paths += [folder for folder in FOLDERS if folder not in SINGLES]
+        for path in paths:
+            variants = layout_variants(path)
+            if path.rstrip("/") in FOLDERS and path.rstrip("/") not in self.resources.values():
+                variants = folder_variants(path.rstrip("/"))
+            missing = [v.file for v in variants if v.file not in self.files]
+            if missing:
+                raise AssertionError(f"type map for {path!r} names missing files {missing}")
+            for name, text in negotiation_files(type_map_path(path), variants).items():
+                self.add(name, text)
+
+    def version_paths(self) -> list[str]:
+        """The vocabulary's version IRIs under BASE (ontology/0.1.0), as paths."""
+        return sorted(
+            iri[len(BASE) :]
+            for iri in self.view.iris(ONTOLOGY, PREFIXES["owl"] + "versionIRI")
+            if negotiation.VERSION.match(iri[len(BASE) :])
+        )
+
+    def not_found_page(self) -> None:
+        """404.html: bilingual, self-contained (served at any depth by ErrorDocument)."""
+        root = self.root_path()
+        html = self.env.get_template("404.html").render(
+            en=i18n.strings("en"), th=i18n.strings("th"), root=root
+        )
+        self.add("404.html", html)
+
+    def search_entries(self) -> list[dict]:
+        """search.json: every resource and vocabulary term with its English, Thai, other names."""
+        view = self.view
+        entries = []
+        for iri, path in self.resources.items():
+            alt = [v.value for v in view.values(iri, SKOS + "altLabel")]
+            alt += [v.value for v in view.values(iri, SKOS + "notation")]
+            entries.append(
+                {
+                    "p": path,
+                    "k": self.kind(iri),
+                    "en": view.label(iri, "en")[0],
+                    "th": view.literal(iri, SKOS + "prefLabel", "th") or "",
+                    "alt": sorted(set(alt)),
+                }
+            )
+        for term in self.terms:
+            local = term[len(GNLC) :]
+            entries.append(
+                {
+                    "p": f"ontology/{local}",
+                    "k": "term",
+                    "en": view.literal(term, RDFS + "label", "en") or local,
+                    "th": view.literal(term, RDFS + "label", "th") or "",
+                    "alt": [local],
+                }
+            )
+        return sorted(entries, key=lambda e: e["p"])
+
+    def search_pages(self) -> None:
+        """LANG/search.html (a box and an offline script) and the index they read, search.json."""
+        text = json.dumps(self.search_entries(), ensure_ascii=False, sort_keys=True, indent=0)
+        self.add("search.json", text + "\n")
+        for lang in LANGS:
+            file = f"{lang}/search.html"
+            page = Page(self, lang, file)
+            kinds = {k: self.term_label(c, lang) for k, c in KIND_CLASSES.items()}
+            self.render(
+                "search.html", file, lang, page, title=i18n.text("search", lang),
+                index=page.href("search.json"), kinds=kinds,
+            )  # fmt: skip
+
+    def organizations_index_pages(self) -> None:
+        """LANG/organizations.html: the organizations the data describes (organization/ IRIs)."""
+        for lang in LANGS:
+            file = f"{lang}/organizations.html"
+            page = Page(self, lang, file)
+            found = [i for i, p in self.resources.items() if p.startswith("organization/")]
+            self.render(
+                "organizations.html", file, lang, page, title=i18n.text("organizations", lang),
+                rows=self.sorted_by_name(found, lang),
+            )  # fmt: skip
+
     def sitemap(self) -> str:
-        """sitemap.xml of every HTML page (absolute URLs when --base-url is set)."""
+        """sitemap.xml of every HTML page, by absolute URL (the sitemap protocol requires it)."""
         from xml.sax.saxutils import escape
 
         urls = "".join(
@@ -309,7 +442,7 @@ class SiteBuilder:
             th=i18n.strings("th"),
             name_en=self.view.label(NETWORK, "en")[0],
             name_th=self.view.label(NETWORK, "th"),
-            canonical=self.url("index.html") if self.base_url else "index.html",
+            canonical=self.url("index.html"),
         )
         self.add("index.html", html)
         self.html_pages.append("index.html")
@@ -593,10 +726,25 @@ class SiteBuilder:
                 row_sources += view.iris(key, GNLC + "endSource")
             if predicate == RDF_TYPE:
                 shown = [page.term(v.value) for v in values]
+            elif predicate in MATCHES:
+                shown = [self.match_link(page, key, v) for v in values]
             else:
                 shown = [page.value(v) for v in values]
             rows.append(Row(page.term(predicate), shown, page.cite(row_sources)))
         return Section(anchor, Markup(title) if isinstance(title, str) else title, rows)
+
+    def match_link(self, page: Page, key: str, value: Value):
+        """A link to an equivalent concept elsewhere, named by our own label and its host.
+
+        An exact match names the same concept, so our name for it is right, where the bare
+        IRI (unsdg:4) told a reader nothing.
+        """
+        from urllib.parse import urlsplit
+
+        if value.kind != "iri" or self.file_for(value.value, page.lang):
+            return page.value(value)
+        host = urlsplit(value.value).netloc
+        return page.link(value.value, f"{page.plain_name(key)} ({host})")
 
     def fact_sources(self, key: str, predicate: str, values: list[Value]) -> list[str]:
         """The sources of one fact row, where the fact has its own; else [] (the node's apply).
@@ -642,6 +790,17 @@ class SiteBuilder:
             return i18n.text("location", lang)
         return key.partition("#")[2]
 
+    def node_link_text(self, key: str, lang: str) -> str:
+        """The text of a link to a hash sub-node: a point's coordinates, else its heading.
+
+        The row is already labelled "Location"; repeating the heading as its value said nothing.
+        """
+        if GEO + "Point" in self.view.types(key):
+            lat, long = self.view.first(key, GEO + "lat"), self.view.first(key, GEO + "long")
+            if lat and long:
+                return f"{lat.value}, {long.value}"
+        return self.node_title(key, lang)
+
     def fallback_sources(self, key: str) -> list[str]:
         """Sources for nodes that carry none: the vocabulary's terms cite the vocabulary."""
         if key.startswith(ONTOLOGY):
@@ -676,6 +835,9 @@ class SiteBuilder:
             context["related"] = page.members_rows([m for m in self.members if m.cohort == iri])
             context["related_title"] = i18n.text("members_of_cohort", lang)
             context["summary"] = self.cohort_summary(iri)
+        elif kind == "concept":
+            context["related"] = page.members_rows(self.linked_members(iri))
+            context["related_title"] = i18n.text("linked_members", lang)
         elif kind == "award":
             winners = set(self.view.subjects(GNLC + "awarded", iri))
             context["related"] = page.members_rows([m for m in self.members if m.iri in winners])
@@ -757,22 +919,17 @@ class SiteBuilder:
             if owner not in self.resources and owner != ONTOLOGY:
                 continue
             found.setdefault(predicate, set()).add(owner)
-        counts = {}
-        if kind in ("concept",):
-            for predicate in (GNLC + "promotesCharacteristic", GNLC + "supportsSDG"):
-                cities = [
-                    s
-                    for s in self.view.subjects(predicate, iri)
-                    if GNLC + "LearningCity" in self.view.types(s)
-                ]
-                if cities:
-                    counts[predicate] = len(cities)
         rows = []
         for predicate in sorted(found, key=lambda p: self.term_label(p, "en")):
             subjects = self.sorted_by_name(sorted(found[predicate]), page.lang)
             rows.append((page.term(predicate), [page.link(s) for s in subjects[:200]]))
-        for predicate, count in counts.items():
-            rows.append(
-                (page.term(predicate), [f"{count} {i18n.text('member_cities_count', page.lang)}"])
-            )
         return rows
+
+    def linked_members(self, concept: str) -> list[Member]:
+        """The member cities linked to a characteristic or an SDG (the derived links)."""
+        cities = {
+            city
+            for predicate in (GNLC + "promotesCharacteristic", GNLC + "supportsSDG")
+            for city in self.view.subjects(predicate, concept)
+        }
+        return [m for m in self.members if m.iri in cities]

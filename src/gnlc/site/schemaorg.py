@@ -74,8 +74,8 @@ def resource(site: SiteBuilder, iri: str, kind: str, lang: str) -> dict:
 
 
 def dataset(site: SiteBuilder, lang: str) -> dict:
-    """schema.org Dataset with its downloads."""
-    return {
+    """schema.org Dataset with its downloads, creator, version and dates."""
+    data = {
         "@context": "https://schema.org",
         "@type": "Dataset",
         "@id": DATASET,
@@ -89,8 +89,30 @@ def dataset(site: SiteBuilder, lang: str) -> dict:
                 "@type": "DataDownload",
                 "name": name,
                 "contentUrl": site.url(f"dist/{name}"),
-                "contentSize": f"{len(data)} B",
+                "contentSize": f"{len(blob)} B",
             }
-            for name, data in sorted(site.release.items())
+            for name, blob in sorted(site.release.items())
         ],
     }
+    modified = release_modified(site)
+    if modified:
+        data["dateModified"] = modified
+    citation = site.citation
+    if citation:
+        data["creator"] = [{"@type": "Organization", "name": a} for a in citation.authors]
+        data["version"] = citation.version
+        if citation.date:
+            data["datePublished"] = citation.date
+        data["citation"] = citation.text()
+    return data
+
+
+def release_modified(site: SiteBuilder) -> str:
+    """dcterms:modified of the release, as void.ttl states it (the last commit's date)."""
+    import pyoxigraph
+
+    quads = pyoxigraph.parse(site.release["void.ttl"], format=pyoxigraph.RdfFormat.TURTLE)
+    modified = "http://purl.org/dc/terms/modified"
+    found = sorted(q.object.value for q in quads if q.subject.value == DATASET
+                   and q.predicate.value == modified)  # fmt: skip
+    return found[0] if found else ""

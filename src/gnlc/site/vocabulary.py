@@ -131,11 +131,19 @@ def void_view(site: SiteBuilder) -> View:
 
     store = pyoxigraph.Store()
     store.load(site.release["void.ttl"], format=pyoxigraph.RdfFormat.TURTLE)
+    # The names of the resources void.ttl links to (example resources), so that the dataset
+    # page shows names rather than CURIEs; they are not facts of the dataset's own table.
+    linked = {q.object.value for q in store if isinstance(q.object, pyoxigraph.NamedNode)}
+    names = (SKOS + "prefLabel", RDFS + "label")
+    for iri in sorted(linked):
+        for triple in site.view.triples.get(iri, []):
+            if triple.predicate.value in names:
+                store.add(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object))
     return View(store)
 
 
 def dataset_files(site: SiteBuilder) -> None:
-    """dataset.ttl and dataset.jsonld: the VoID and DCAT description of the release."""
+    """dataset.ttl, .jsonld, .nt, .rdf: the VoID and DCAT description of the release."""
     import pyoxigraph
 
     from gnlc.jsonld import to_jsonld
@@ -147,6 +155,7 @@ def dataset_files(site: SiteBuilder) -> None:
     ]
     site.add("dataset.ttl", site.release["void.ttl"])
     site.add("dataset.jsonld", to_jsonld(canonical(triples), site.root / CONTEXT_FILE))
+    site.describe_more("dataset", canonical(triples))
 
 
 def dataset_page(site: SiteBuilder, lang: str) -> None:
