@@ -40,6 +40,22 @@ def test_city_has_one_english_name_and_a_real_country(city) -> None:
     assert str(city).startswith(f"https://w3id.org/gnlc/city/{code.lower()}-")
 
 
+def test_country_thai_names_are_cldrs_and_cite_it() -> None:
+    """Each country's Thai name is CLDR's Thai territory name (read here through Babel), never an
+    inverted ISO form like "อิหร่าน, สาธารณรัฐอิสลาม", and the country cites CLDR."""
+    import babel
+
+    territories = babel.Locale("th").territories
+    countries = list(GRAPH.subjects(u(GNLC + "countryCode"), None))
+    assert countries
+    for country in countries:
+        code = str(GRAPH.value(country, u(GNLC + "countryCode")))
+        thai = lang_value(GRAPH, country, u(SKOS + "prefLabel"), "th")
+        assert thai == territories[code], code
+        assert "," not in thai
+        assert u("https://cldr.unicode.org/") in set(GRAPH.objects(country, u(DCT + "source")))
+
+
 @pytest.mark.parametrize("city", CITIES, ids=str)
 def test_city_membership_is_dated_by_a_cohort_or_an_attestation(city) -> None:
     current = [m for m in memberships(city) if (m, u(GNLC + "endYear"), None) not in GRAPH]
