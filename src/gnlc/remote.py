@@ -141,8 +141,12 @@ def send(
     timeout: float,
     retries: int,
     auth: tuple[str, str] | None = None,
+    graphs: tuple[str, ...] = (),
 ) -> tuple[bytes, str]:
-    """POST or GET the query; return (body, content type). Retries only on 429/503."""
+    """POST or GET the query; return (body, content type). Retries only on 429/503.
+
+    graphs are sent as `default-graph-uri` (the protocol's dataset: their merge is the
+    default graph)."""
     import http.client
     import urllib.error
 
@@ -160,6 +164,8 @@ def send(
         client.setQuery(query)
         client.setOnlyConneg(True)
         client.addCustomHttpHeader("Accept", accept)
+        for graph in graphs:
+            client.addParameter("default-graph-uri", graph)
         if auth:
             client.setHTTPAuth(BASIC)
             client.setCredentials(auth[0], auth[1])
@@ -226,6 +232,7 @@ def run_remote(
     timeout: float = 30.0,
     retries: int = 2,
     auth: tuple[str, str] | None = None,
+    graphs: tuple[str, ...] = (),
 ):
     """Run a query remotely and return a pyoxigraph result object like a local run."""
     import pyoxigraph
@@ -233,7 +240,7 @@ def run_remote(
     kind = query_kind(text)
     if kind == "construct":
         body, ctype = send(
-            url, text, "application/n-triples, text/turtle;q=0.9", timeout, retries, auth
+            url, text, "application/n-triples, text/turtle;q=0.9", timeout, retries, auth, graphs
         )
         fmt = pyoxigraph.RdfFormat.N_TRIPLES
         if "turtle" in ctype:
@@ -247,5 +254,5 @@ def run_remote(
         store = pyoxigraph.Store()
         store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
         return store.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    body, ctype = send(url, text, "application/sparql-results+json", timeout, retries, auth)
+    body, ctype = send(url, text, "application/sparql-results+json", timeout, retries, auth, graphs)
     return parse_results(url, body, ctype)

@@ -28,6 +28,14 @@ from gnlc.results import FORMATS
     help="table (default for SELECT), csv, tsv, json; turtle or ntriples for CONSTRUCT.",
 )
 @click.option("--endpoint", metavar="URL", help="Run against a SPARQL endpoint instead of locally.")
+@click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="IRI",
+    help="With --endpoint: query this named graph as the default graph (sent as "
+    "default-graph-uri; repeatable), e.g. the --graph given to gnlc publish.",
+)
 @remote_options(default_timeout=30.0)
 @click.option("--list", "list_", is_flag=True, help="List named queries: name, title, params.")
 @click.pass_context
@@ -37,18 +45,24 @@ def command(
     params: tuple[str, ...],
     fmt: str | None,
     endpoint: str | None,
+    graphs: tuple[str, ...],
     timeout: float,
     retries: int,
     list_: bool,
 ) -> None:
     """Run a named query from queries/ or a FILE.rq.
 
+    Parameters are typed (see --list); `*` means "all". Your own FILE.rq may use the
+    project's prefixes (gnlc, city, country, region, cohort, sdg, skos, dcterms, org, geo,
+    xsd, rdfs, ...) without declaring them; updates are not run.
+
     \b
     Examples:
       gnlc query --list
       gnlc query members-by-country --param country=TH
-      gnlc query cities-serving-sdg --param sdg=11 --format csv
+      gnlc query cities-serving-sdg --param goal=11 --format csv
       gnlc query growth-per-year --endpoint http://127.0.0.1:7878
+      gnlc query thai-members --endpoint http://127.0.0.1:7878 --graph https://w3id.org/gnlc/
     """
     from gnlc import queries
 
@@ -60,27 +74,68 @@ def command(
         return
     if not name:
         raise GnlcError("give a query NAME or FILE.rq (see gnlc query --list)")
+    if graphs and not endpoint:
+        raise GnlcError(
+            "--graph needs --endpoint (locally, the whole release is the default graph)"
+        )
     query = queries.resolve(root, name)
-    terms = queries.bindings(query, queries.parse_params(params))
     queries.check_syntax(query)
+    given = queries.parse_params(params)
     if endpoint:
         from gnlc.remote import endpoint_urls, run_remote
 
         url, _ = endpoint_urls(endpoint)
-        result = run_remote(url, queries.with_values(query.text, terms), timeout, retries)
+
+        def remote(text: str):
+            return run_remote(url, text, timeout, retries, graphs=graphs)
+
+        def known(text: str) -> list:
+            return [row[0] for row in remote(text)]
+
+        terms = queries.bindings(query, given, known)
+        result = remote(queries.with_values(queries.prepared_text(query), terms))
     else:
         from gnlc.sources import derived_store
 
         store = derived_store(root)
+
+        def known(text: str) -> list:
+            return [row[0] for row in store.query(text)]
+
+        terms = queries.bindings(query, given, known)
         result = queries.run_local(store, query, terms)
     from gnlc.results import render
 
     chosen = fmt or _default_format(result)
-    sys.stdout.buffer.write(render(result, chosen))
+    output = render(result, chosen)
+    sys.stdout.buffer.write(output)
     sys.stdout.flush()
+    if endpoint and _empty_select(result, chosen, output):
+        where = f"graph(s) {', '.join(graphs)}" if graphs else "the endpoint's default graph"
+        click.echo(
+            f"gnlc: hint: 0 rows from {where}. If the data was loaded into a named graph (gnlc "
+            "publish --graph IRI), add --graph IRI, or serve the store with its default graph "
+            "as the union of all graphs (Oxigraph: serve --union-default-graph).",
+            err=True,
+        )
 
 
 def _default_format(result) -> str:
     import pyoxigraph
 
     return "turtle" if isinstance(result, pyoxigraph.QueryTriples) else "table"
+
+
+def _empty_select(result, fmt: str, output: bytes) -> bool:
+    """True when a SELECT gave no row (judged on the rendered output: the rows are consumed)."""
+    import pyoxigraph
+
+    if not isinstance(result, pyoxigraph.QuerySolutions):
+        return False
+    if fmt == "table":
+        return output.rstrip().endswith(b"(0 rows)")
+    if fmt == "json":
+        import json
+
+        return not json.loads(output).get("results", {}).get("bindings")
+    return len(output.strip().splitlines()) <= 1  # csv / tsv: the header only
