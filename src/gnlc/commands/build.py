@@ -10,7 +10,7 @@ from gnlc.commands.common import root_of, warn
 from gnlc.errors import NONCONFORMING, OK
 
 
-@click.command("build")
+@click.command("build", short_help="Validate, then write the release dumps.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

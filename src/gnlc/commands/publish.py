@@ -16,7 +16,7 @@ from gnlc.errors import NONCONFORMING, OK, GnlcError
 PASSWORD_ENV = "GNLC_PASSWORD"
 
 
-@click.command("publish")
+@click.command("publish", short_help="Load the release into a triple store.")
 @click.option(
     "--endpoint",
     required=True,

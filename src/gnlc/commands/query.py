@@ -11,7 +11,7 @@ from gnlc.errors import GnlcError
 from gnlc.results import FORMATS
 
 
-@click.command("query")
+@click.command("query", short_help="Run a named query or your own FILE.rq.")
 @click.argument("name", required=False)
 @click.option(
     "--param",
@@ -25,7 +25,8 @@ from gnlc.results import FORMATS
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="table (default for SELECT), csv, tsv, json; turtle or ntriples for CONSTRUCT.",
+    help="table (default for SELECT), csv, tsv (plain), json, sparql-tsv (W3C SPARQL TSV); "
+    "turtle or ntriples for CONSTRUCT.",
 )
 @click.option("--endpoint", metavar="URL", help="Run against a SPARQL endpoint instead of locally.")
 @click.option(

@@ -23,7 +23,7 @@ def _raise_stop(signum: int, frame: object) -> None:
     raise _Stop(signum)
 
 
-@click.command("serve")
+@click.command("serve", short_help="Serve a read-only SPARQL endpoint.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option(
     "--port",

@@ -10,7 +10,7 @@ from gnlc.commands.common import root_of, warn
 from gnlc.errors import NONCONFORMING, OK
 
 
-@click.command("site")
+@click.command("site", short_help="Validate, then build the static site.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

@@ -10,7 +10,7 @@ from gnlc.commands.common import root_of, warn
 from gnlc.errors import NONCONFORMING, OK
 
 
-@click.command("validate")
+@click.command("validate", short_help="Check the data against shapes and checks.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--shapes",
