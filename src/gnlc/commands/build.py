@@ -15,7 +15,7 @@ from gnlc.errors import NONCONFORMING, OK
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Release folder (default: dist/ under the root).",
+    help="Release folder (default: dist/ under the root; ./dist outside a checkout).",
 )
 @click.pass_context
 def command(ctx: click.Context, out: Path | None) -> None:
@@ -31,10 +31,11 @@ def command(ctx: click.Context, out: Path | None) -> None:
       gnlc build --out /tmp/release
     """
     from gnlc.export import build
+    from gnlc.paths import output_dir
     from gnlc.reporting import render_report
 
     root = root_of(ctx)
-    out = out or root / "dist"
+    out = out or output_dir(root, "dist")
     report, release = build(root, out)
     if release is None:
         click.echo(render_report(report, "text"), err=True, nl=False)
