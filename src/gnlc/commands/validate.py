@@ -44,11 +44,17 @@ def command(
       gnlc validate data/members/TH.ttl --format json
       gnlc validate dist/gnlc.ttl --strict
     """
-    from gnlc.reporting import render_report
+    from gnlc.errors import GnlcError
+    from gnlc.reporting import render_error, render_report
     from gnlc.validation import validate_sources
 
     root = root_of(ctx)
-    report, warnings = validate_sources(root, paths, shapes)
+    try:
+        report, warnings = validate_sources(root, paths, shapes)
+    except GnlcError as exc:
+        # The machine formats report it too (CI annotations, JSON consumers); exit 2 as ever.
+        click.echo(render_error(exc.message, fmt), nl=False)
+        raise
     warn(warnings)
     click.echo(render_report(report, fmt, strict), nl=False)
     ctx.exit(OK if report.conforms(strict) else NONCONFORMING)
