@@ -67,9 +67,9 @@ def command(
 
     \b
     Examples:
-      gnlc publish --endpoint http://127.0.0.1:7878 --graph https://w3id.org/gnlc/graph
-      GNLC_PASSWORD=... gnlc publish --endpoint https://example.org/sparql \\
-        --store https://example.org/store --graph https://w3id.org/gnlc/graph --user editor
+      gnlc publish --endpoint http://127.0.0.1:7878 --graph https://w3id.org/gnlc/
+      GNLC_PASSWORD=secret gnlc publish --endpoint http://127.0.0.1:3030/ds/query \\
+        --store http://127.0.0.1:3030/ds/data --graph https://w3id.org/gnlc/ --user admin
     """
     from gnlc.publishing import check_graph_iri, publish
     from gnlc.remote import endpoint_urls, redact

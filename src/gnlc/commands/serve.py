@@ -50,8 +50,8 @@ def command(ctx: click.Context, host: str, port: int, data: Path | None) -> None
 
     \b
     Examples:
-      gnlc serve
-      gnlc serve --port 8000 --data dist/
+      gnlc serve                            # runs until Ctrl-C
+      gnlc serve --port 8000 --data dist/   # runs until Ctrl-C
       gnlc query members-by-country --endpoint http://127.0.0.1:7878
     """
     from gnlc import server

@@ -36,7 +36,7 @@ def command(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
 
     \b
     Examples:
-      gnlc site && python -m http.server -d site 8000
+      gnlc site && python -m http.server -d site 8000   # runs until Ctrl-C
       gnlc site --out /tmp/site --base-url https://example.org/gnlc/
     """
     from gnlc.paths import output_dir

@@ -42,7 +42,7 @@ def command(
     Examples:
       gnlc validate
       gnlc validate data/members/TH.ttl --format json
-      gnlc validate dist/gnlc.ttl --strict
+      gnlc validate dist/gnlc.ttl --strict   # exits 1: --strict fails on data-gap warnings
     """
     from gnlc.errors import GnlcError
     from gnlc.reporting import render_error, render_report
