@@ -248,8 +248,9 @@ def check_syntax(query: NamedQuery) -> None:
 
 def syntax_message(query: NamedQuery, text: str, error: str) -> str:
     """pyoxigraph's parser error as one readable line, placed in the user's own file."""
-    if _UPDATE.match(_strip_comments(query.text)):
-        keyword = _UPDATE.match(_strip_comments(query.text)).group(1).upper()
+    update = _UPDATE.match(_strip_comments(query.text))
+    if update:
+        keyword = update.group(1).upper()
         return f"{query.path}: {keyword} is a SPARQL update; updates are not run (gnlc only reads)"
     error = " ".join(error.split())
     match = re.match(r"^error at (\d+):(\d+):\s*(.*)$", error)

@@ -53,9 +53,11 @@ def command(
 ) -> None:
     """Run a named query from queries/ or a FILE.rq.
 
-    Parameters are typed (see --list); `*` means "all". Your own FILE.rq may use the
-    project's prefixes (gnlc, city, country, region, cohort, sdg, skos, dcterms, org, geo,
-    xsd, rdfs, ...) without declaring them; updates are not run.
+    A parameter value is checked against its type (goal: 1-17) and, for country and year,
+    against the data (`th` is read as TH); a value that cannot match exits 2 and says what
+    fits; `*` means "all". Your own FILE.rq may use the project's prefixes (gnlc, city,
+    country, region, cohort, sdg, skos, skosxl, dcterms, org, geo, xsd, rdfs, ...) without
+    declaring them; updates are not run.
 
     \b
     Examples:
