@@ -61,3 +61,25 @@ def test_tests_sentence_comes_from_the_recorded_run() -> None:
     recorded = ROOT / "tests" / "last-full-run.json"
     if recorded.is_file():  # written by GNLC_RECORD_RUN=1 python -m pytest
         assert set(json.loads(recorded.read_text(encoding="utf-8"))) == set(run)
+
+
+def test_only_a_whole_run_is_recorded() -> None:
+    """tests/record_run.py records a run only when no paths, -k or -m narrowed it."""
+    from types import SimpleNamespace
+
+    import record_run
+
+    def config(*args: str, keyword: str = "", markexpr: str = ""):
+        return SimpleNamespace(
+            option=SimpleNamespace(keyword=keyword, markexpr=markexpr),
+            invocation_params=SimpleNamespace(args=args, dir=str(ROOT)),
+            rootpath=str(ROOT),
+            getini=lambda name: ["tests"],
+        )
+
+    assert record_run._whole_suite(config())
+    assert record_run._whole_suite(config("-q"))
+    assert record_run._whole_suite(config("tests"))
+    assert not record_run._whole_suite(config("tests/test_ux.py"))
+    assert not record_run._whole_suite(config(keyword="query"))
+    assert not record_run._whole_suite(config(markexpr="not server"))
