@@ -39,7 +39,7 @@ from gnlc.cli import SUMMARIES, cli
 pytestmark = pytest.mark.server
 
 GRAPH = "https://w3id.org/gnlc/"
-PATIENCE = 300.0  # a safety net against a hung example; never asserted on
+PATIENCE = 180.0  # a safety net against a hung example; never asserted on
 
 
 class Example(NamedTuple):
@@ -260,16 +260,23 @@ def _run(example: Example, project: Path, oxigraph: str, tmp_path: Path) -> None
     if example.serves:
         _serve(command, project, env)
         return
-    done = subprocess.run(
+    process = subprocess.Popen(
         ["bash", "-o", "pipefail", "-c", command],
         cwd=project,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=PATIENCE,
+        start_new_session=True,  # so that a hung example is stopped with all its children
     )
-    assert done.returncode == example.exits, (command, done.stdout[-1500:], done.stderr[-1500:])
-    assert "Traceback" not in done.stderr
+    try:
+        stdout, stderr = process.communicate(timeout=PATIENCE)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"{command}: still running after {PATIENCE:g}s (a server needs a marker)")
+    assert process.returncode == example.exits, (command, stdout[-1500:], stderr[-1500:])
+    assert "Traceback" not in stderr
 
 
 @pytest.mark.parametrize("example", HELP, ids=[f"{e.where}: {e.command[:50]}" for e in HELP])
