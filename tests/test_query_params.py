@@ -211,3 +211,28 @@ def test_updates_are_refused(tmp_path, text: str) -> None:
     path.write_text(text + "\n", encoding="utf-8")
     refused(str(path), fragment="updates are not run")
     assert csv_rows("sdgs")  # the graph is untouched
+
+
+@pytest.mark.parametrize(
+    ("name", "param", "select"),
+    [(q.name, n, sel) for q in queries.list_queries(ROOT) for n, sel in q.values],
+)
+def test_param_values_queries_list_values(name: str, param: str, select: str) -> None:
+    from gnlc.sources import derived_store
+
+    query = queries.resolve(ROOT, name)
+    assert param in {p.name for p in query.params}
+    rows = list(derived_store(ROOT).query(queries.predeclared() + select))
+    assert rows and all(row[0] is not None for row in rows)
+
+
+def test_broken_param_values_query_is_one_line(tmp_path) -> None:
+    path = tmp_path / "mine.rq"
+    path.write_text(
+        "# param: c xsd:string TH  a code\n"
+        "# param-values: c SELECT ?v WHERE { ?s gnlc:countryCode ?v \n"
+        "SELECT ?c WHERE { ?x gnlc:countryCode ?c } ORDER BY ?c\n",
+        encoding="utf-8",
+    )
+    line = refused(str(path), fragment="param-values of c")
+    assert "\\u{" not in line and "SPARQL syntax error" in line

@@ -191,7 +191,15 @@ def bindings(
             continue
         if param.name in listing and known_values is not None:
             make_term(param, value)  # the type first: its message is the more precise
-            value = _one_of(param, value, known_values(predeclared() + listing[param.name]))
+            try:
+                terms = known_values(predeclared() + listing[param.name])
+            except SyntaxError as exc:
+                detail = re.sub(r"^error at [0-9]+:[0-9]+:\s*", "", " ".join(str(exc).split()))
+                raise GnlcError(
+                    f"{query.path}: param-values of {param.name}: SPARQL syntax error: "
+                    + _expected(detail)
+                ) from None
+            value = _one_of(param, value, terms)
         out[param.name] = make_term(param, value)
     return out
 
