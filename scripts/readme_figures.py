@@ -1,14 +1,34 @@
-"""Print the README's "Current figures" table and summary lines from `gnlc stats --format json`.
+"""The README's figures, computed: members and coverage from `gnlc stats --format json`, the
+test count and time from the last recorded full test run.
 
-Usage: gnlc stats --format json | python scripts/readme_figures.py
+Usage:
+  gnlc stats --format json | python scripts/readme_figures.py   # print the figures block
+  python scripts/readme_figures.py --check [README.md]   # exit 1 (with a diff) when it differs
+  python scripts/readme_figures.py --write [README.md]   # rewrite the README's figure blocks
 
-The README's figures are pasted from this output, never typed.
+The README marks each block it takes from here with HTML comments, which Markdown hides:
+  <!-- figures:start --> ... <!-- figures:end -->   the "Current figures" table and lines
+  <!-- tests:start --> ... <!-- tests:end -->       the test count and time
+Text outside the markers is never touched. The test figures come from tests/last-full-run.json,
+written by a full run of the suite with GNLC_RECORD_RUN=1 (tests/record_run.py):
+  GNLC_RECORD_RUN=1 python -m pytest -q && python scripts/readme_figures.py --write
 """
 
 from __future__ import annotations
 
+import argparse
+import difflib
 import json
+import re
+import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RECORDED_RUN = ROOT / "tests" / "last-full-run.json"
+BLOCK = re.compile(
+    r"(<!-- (?P<name>[a-z]+):start -->\n)(?P<body>.*?)(<!-- (?P=name):end -->)", re.S
+)
 
 
 def cell(value: object) -> str:
@@ -55,8 +75,83 @@ def render(stats: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> int:
-    """Read the JSON on standard input, print the markdown."""
+def render_tests(run: dict) -> str:
+    """The sentence giving the size and duration of the last recorded full test run."""
+    minutes = run["seconds"] / 60
+    return (
+        f"{run['tests']:,} tests, {minutes:.1f} minutes on {run['cpus']} cores in the last"
+        f" recorded full run ({run['date']}, Python {run['python']}):\n"
+    )
+
+
+def stats_json(root: Path) -> dict:
+    """`gnlc stats --format json` for root, run as a user would."""
+    done = subprocess.run(
+        [sys.executable, "-m", "gnlc", "--root", str(root), "stats", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def blocks(stats: dict, run: dict | None) -> dict[str, str]:
+    """Block name -> its text."""
+    out = {"figures": render(stats)}
+    if run is not None:
+        out["tests"] = render_tests(run)
+    return out
+
+
+def rewrite(text: str, replacements: dict[str, str]) -> str:
+    """text with each marked block's body replaced (unknown names and missing blocks: as is)."""
+
+    def body(match: re.Match) -> str:
+        name = match.group("name")
+        new = replacements.get(name, match.group("body"))
+        return match.group(1) + new + match.group(4)
+
+    return BLOCK.sub(body, text)
+
+
+def check_or_write(readme: Path, write: bool, root: Path = ROOT) -> int:
+    """Compare (or rewrite) the README's marked blocks with the computed figures."""
+    text = readme.read_text(encoding="utf-8")
+    found = {m.group("name") for m in BLOCK.finditer(text)}
+    run = json.loads(RECORDED_RUN.read_text(encoding="utf-8")) if RECORDED_RUN.is_file() else None
+    wanted = blocks(stats_json(root), run)
+    missing = sorted(set(wanted) - found)
+    if missing:
+        print(f"{readme}: no <!-- {missing[0]}:start --> block", file=sys.stderr)
+        return 2
+    new = rewrite(text, wanted)
+    if new == text:
+        return 0
+    if write:
+        readme.write_text(new, encoding="utf-8")
+        print(f"{readme}: figures rewritten")
+        return 0
+    diff = difflib.unified_diff(
+        text.splitlines(keepends=True), new.splitlines(keepends=True), str(readme), "computed"
+    )
+    sys.stderr.writelines(diff)
+    print(
+        f"{readme}: figures differ from the data (python {Path(__file__).name} --write)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the figures from JSON on standard input, or check/rewrite a README."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="exit 1 when the README differs")
+    mode.add_argument("--write", action="store_true", help="rewrite the README's blocks")
+    parser.add_argument("readme", nargs="?", type=Path, default=ROOT / "README.md")
+    args = parser.parse_args(argv)
+    if args.check or args.write:
+        return check_or_write(args.readme, write=args.write)
     sys.stdout.write(render(json.load(sys.stdin)))
     return 0
 

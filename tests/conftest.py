@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from record_run import pytest_sessionfinish, pytest_sessionstart  # noqa: F401 (hooks)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

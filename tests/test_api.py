@@ -108,6 +108,11 @@ def test_query_with_a_parameter_matches_rdflib(source_graph) -> None:
     assert all(set(row) == set(rows.variables) for row in rows)
 
 
+def test_query_parameters_are_normalised_as_on_the_command_line() -> None:
+    lower = gnlc.query("members-by-country", ROOT, country="th")
+    assert lower == gnlc.query("members-by-country", ROOT, country="TH") and len(lower) > 0
+
+
 def test_query_returns_typed_values() -> None:
     rows = gnlc.query("growth-per-year", ROOT)
     assert all(isinstance(row["new_recorded"], int) for row in rows)
@@ -180,6 +185,8 @@ def test_service_is_refused_unless_allowed(tmp_path: Path) -> None:
         ("../../etc/passwd", {}, "not a query name"),
         ("members-by-country", {"nation": "TH"}, "unknown parameter"),
         ("members-by-cohort", {"year": "twenty"}, "not a valid"),
+        ("members-by-country", {"country": "XX"}, "XX"),
+        ("cities-serving-sdg", {"goal": "18"}, "1..17"),
     ],
 )
 def test_query_refuses_bad_input_with_the_cli_messages(name, params, fragment) -> None:

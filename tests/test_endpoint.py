@@ -450,13 +450,19 @@ def test_endpoint_has_members_to_compare(served: GnlcServe, release: Path) -> No
 
 @pytest.mark.server
 def test_parameter_bound_over_http_matches_local(gnlc_root: Path, served: GnlcServe) -> None:
-    args = ["--root", str(gnlc_root), "query", "members-by-cohort", "--param", "year=2099"]
+    every = run("--root", str(gnlc_root), "query", "members-by-cohort", "--format", "csv")
+    year = list(csv.reader(io.StringIO(every.stdout)))[-1][0]  # a cohort year of this root
+    args = ["--root", str(gnlc_root), "query", "members-by-cohort", "--param", f"year={year}"]
     local = run(*args, "--format", "csv")
     remote = run(*args, "--format", "csv", "--endpoint", served.endpoint)
     assert local.exit_code == remote.exit_code == 0, remote.stderr
     assert sorted(csv.reader(io.StringIO(remote.stdout))) == sorted(
         csv.reader(io.StringIO(local.stdout))
     )
+    assert len(local.stdout.splitlines()) > 1
+    # A year that is no cohort's is refused by the endpoint's own data, as locally.
+    missing = ["--root", str(gnlc_root), "query", "members-by-cohort", "--param", "year=1899"]
+    one_error_line(run(*missing, "--endpoint", served.endpoint), "not in the data")
 
 
 @pytest.mark.server

@@ -128,8 +128,8 @@ def test_members_per_region(store, source_graph) -> None:
     def region_name(city) -> str:
         region = source_graph.value(city, u(GNLC + "region"))
         if region is None:
-            return ""
-        return lang_value(source_graph, region, u(SKOS + "prefLabel"), "en") or ""
+            return "(not recorded)"  # the wording gnlc stats uses
+        return lang_value(source_graph, region, u(SKOS + "prefLabel"), "en") or "(not recorded)"
 
     counts = Counter(region_name(c) for c in current_members(source_graph))
     got = {r[0]: int(r[1]) for r in rows(store, "members-per-region")}
@@ -269,7 +269,9 @@ def test_output_formats(store) -> None:
     table = runner.invoke(cli, [*base]).output
     assert "(17 rows)" in table
     tsv = runner.invoke(cli, [*base, "--format", "tsv"]).output
-    assert tsv.splitlines()[0].split("\t")[0] == "?goal"
+    assert tsv.splitlines()[0].split("\t")[0] == "goal"
+    sparql_tsv = runner.invoke(cli, [*base, "--format", "sparql-tsv"]).output
+    assert sparql_tsv.splitlines()[0].split("\t")[0] == "?goal"
     import json
 
     body = json.loads(runner.invoke(cli, [*base, "--format", "json"]).output)

@@ -156,16 +156,22 @@ def query(
 
     root_path = _root(root)
     named = queries.resolve(root_path, str(name))
-    terms = queries.bindings(named, {key: str(value) for key, value in params.items()})
     queries.check_syntax(named)
+    given = {key: str(value) for key, value in params.items()}
     if endpoint:
         from gnlc.remote import endpoint_urls, run_remote
 
         url, _ = endpoint_urls(endpoint)
-        text = queries.with_values(named.text, terms)
-        result = run_remote(url, text, 30.0 if timeout is None else timeout, retries)
+
+        def remote(text: str):
+            return run_remote(url, text, 30.0 if timeout is None else timeout, retries)
+
+        terms = queries.bindings(named, given, lambda text: [row[0] for row in remote(text)])
+        result = remote(queries.with_values(queries.prepared_text(named), terms))
     else:
-        result = _run_local(root_path, named, terms, timeout, allow_service)
+        store = load(root_path)
+        terms = queries.bindings(named, given, lambda text: [row[0] for row in store.query(text)])
+        result = _run_local(store, named, terms, timeout, allow_service)
     if isinstance(result, pyoxigraph.Store):
         return result
     if isinstance(result, pyoxigraph.QueryBoolean):
@@ -179,7 +185,7 @@ def query(
     return Rows(variables, rows)
 
 
-def _run_local(root: Path, named, terms: dict, timeout: float | None, allow_service: bool):
+def _run_local(store, named, terms: dict, timeout: float | None, allow_service: bool):
     """The query on the local graph: SERVICE only when allowed, a time limit when given."""
     import pyoxigraph
 
@@ -192,7 +198,6 @@ def _run_local(root: Path, named, terms: dict, timeout: float | None, allow_serv
             f"{shown(named.path)}: the query uses SERVICE, which fetches from the servers it"
             " names; pass allow_service=True to run it"
         )
-    store = load(root)
     if timeout is None:
         return queries.run_local(store, named, terms)
     from gnlc.isolation import run_within

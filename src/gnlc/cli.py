@@ -14,21 +14,20 @@ from gnlc.errors import UNUSABLE, debugging
 EXIT_CODES = """Exit codes: 0 success (data conforms); 1 data does not conform; 2 input unusable
 (syntax error, missing path, unknown query or parameter, endpoint failure)."""
 
-# Command name -> first paragraph of its help. A command's module (gnlc/commands/<name>.py) is
-# imported only when that command runs, so `gnlc --help` costs little more than `import click`;
-# tests/test_cli.py checks that `gnlc --help` is what an eagerly built group would print.
+# Command name -> its short help (a whole sentence that fits `gnlc --help` at 60 columns, so
+# click never cuts it). A command's module (gnlc/commands/<name>.py) is imported only when that
+# command runs, so `gnlc --help` costs little more than `import click`; tests/test_cli.py checks
+# that `gnlc --help` is what an eagerly built group would print.
 SUMMARIES = {
-    "build": "Validate, then write the release dumps (nothing is written if the data is invalid).",
-    "diff": "Show what changed between two states: members added and removed, facts changed, "
-    "sources.",
-    "fmt": "Rewrite Turtle files in one canonical form (the graph never changes).",
-    "publish": "Load the release into a triple store (replacing GRAPH), then check the triple "
-    "count.",
-    "query": "Run a named query from queries/ or a FILE.rq.",
-    "serve": "Serve the knowledge graph read-only over SPARQL 1.1 (Oxigraph), with a query UI.",
-    "site": "Validate, then build the static linked-data site in English and Thai.",
-    "stats": "Counts per class, members per cohort, country and region, coverage and enrichment.",
-    "validate": "Check that the data conforms to the shapes and checks.",
+    "build": "Validate, then write the release dumps.",
+    "diff": "Show what changed between two states.",
+    "fmt": "Rewrite Turtle files in canonical form.",
+    "publish": "Load the release into a triple store.",
+    "query": "Run a named query or your own FILE.rq.",
+    "serve": "Serve a read-only SPARQL endpoint.",
+    "site": "Validate, then build the static site.",
+    "stats": "Counts, coverage and enrichment figures.",
+    "validate": "Check the data against shapes and checks.",
 }
 
 
@@ -47,7 +46,7 @@ class LazyGroup(click.Group):
         """click's own listing, from the summaries instead of the imported commands."""
         limit = formatter.width - 6 - max(len(name) for name in SUMMARIES)
         rows = [
-            (name, click.Command(name, help=SUMMARIES[name]).get_short_help_str(limit))
+            (name, click.Command(name, short_help=SUMMARIES[name]).get_short_help_str(limit))
             for name in self.list_commands(ctx)
         ]
         with formatter.section("Commands"):

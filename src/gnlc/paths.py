@@ -70,6 +70,12 @@ def is_bundled(root: Path) -> bool:
     return root.resolve() == (Path(__file__).resolve().parent / "_bundle").resolve()
 
 
+def output_dir(root: Path, name: str) -> Path:
+    """Where a command writes by default: name/ under a checkout's root, but under the working
+    folder when root is an installed wheel's read-only copy (never inside site-packages)."""
+    return Path(name) if is_bundled(root) else root / name
+
+
 def rdf_files(path: Path) -> list[Path]:
     """RDF files at path (a file, or a folder searched recursively), sorted."""
     if not path.exists():

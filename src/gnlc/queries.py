@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -11,8 +12,15 @@ from gnlc.namespaces import PREFIXES, XSD
 from gnlc.paths import QUERIES_DIR
 
 NAME = re.compile(r"^[a-z0-9-]+$")
-_HEADER = re.compile(r"^#\s*([a-z_]+):\s?(.*)$")
-UNBOUND = "*"
+_HEADER = re.compile(r"^#\s*([a-z_-]+):\s?(.*)$")
+UNBOUND = "*"  # as a parameter value: "all" (the parameter stays unbound)
+_RANGE = re.compile(r"^(?P<kind>[^\[]+)\[(?P<low>-?[0-9]+)\.\.(?P<high>-?[0-9]+)\]$")
+# Keywords an update request starts with (SPARQL 1.1 Update); gnlc only reads.
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
 _LEXICAL = {  # compiled on first use (re caches them)
     "xsd:gYear": r"^-?[0-9]{4,}$",
     "xsd:integer": r"^[+-]?[0-9]+$",
@@ -40,6 +48,9 @@ class NamedQuery(NamedTuple):
     title: str = ""
     description: str = ""
     params: tuple[Param, ...] = ()
+    # Parameter name -> a one-line SELECT whose first column lists the values the data has.
+    values: tuple[tuple[str, str], ...] = ()
+    own: bool = False  # the user's own FILE.rq: the project's prefixes are predeclared
 
 
 def read_header(text: str) -> dict[str, str]:
@@ -51,7 +62,7 @@ def read_header(text: str) -> dict[str, str]:
                 break
             continue
         match = _HEADER.match(line)
-        if match and match.group(1) != "param":
+        if match and match.group(1) not in ("param", "param-values"):
             header.setdefault(match.group(1), match.group(2).strip())
     return header
 
@@ -70,7 +81,20 @@ def read_params(text: str, where: str = "") -> list[Param]:
     return params
 
 
-def load_query(path: Path, name: str | None = None) -> NamedQuery:
+def read_values(text: str, where: str = "") -> list[tuple[str, str]]:
+    """`# param-values: NAME SELECT ...`: the query listing a parameter's allowed values."""
+    out = []
+    for line in text.splitlines():
+        match = _HEADER.match(line)
+        if match and match.group(1) == "param-values":
+            name, _, select = match.group(2).strip().partition(" ")
+            if not select.strip():
+                raise GnlcError(f"{where}: bad param-values line (want NAME SELECT ...)")
+            out.append((name, select.strip()))
+    return out
+
+
+def load_query(path: Path, name: str | None = None, own: bool = False) -> NamedQuery:
     """Read a query file and its header."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -86,6 +110,8 @@ def load_query(path: Path, name: str | None = None) -> NamedQuery:
         title=header.get("title", ""),
         description=header.get("description", ""),
         params=tuple(read_params(text, str(path))),
+        values=tuple(read_values(text, str(path))),
+        own=own,
     )
 
 
@@ -97,7 +123,7 @@ def list_queries(root: Path) -> list[NamedQuery]:
 def resolve(root: Path, name_or_file: str) -> NamedQuery:
     """A name under queries/, or the user's own FILE.rq; nothing else is looked up."""
     if name_or_file.endswith(".rq"):
-        return load_query(Path(name_or_file))
+        return load_query(Path(name_or_file), own=True)
     if not NAME.match(name_or_file):
         raise GnlcError(f"{name_or_file!r}: not a query name (letters a-z, digits, hyphens)")
     path = root / QUERIES_DIR / f"{name_or_file}.rq"
@@ -107,11 +133,18 @@ def resolve(root: Path, name_or_file: str) -> NamedQuery:
     return load_query(path, name_or_file)
 
 
+def _describe(param: Param) -> str:
+    return f"; expected: {param.description}" if param.description else ""
+
+
 def make_term(param: Param, value: str):
-    """The RDF term for a parameter value, checked against its declared datatype."""
+    """The RDF term for a parameter value, checked against its declared datatype (and range)."""
     import pyoxigraph
 
     kind = param.datatype
+    bounds = _RANGE.match(kind)
+    if bounds:
+        kind = bounds.group("kind")
     if kind == "iri":
         if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
             raise GnlcError(f"--param {param.name}: {value!r} is not an absolute IRI")
@@ -122,25 +155,70 @@ def make_term(param: Param, value: str):
         return pyoxigraph.Literal(value, language=kind[1:])
     if kind in _LEXICAL:
         if not re.match(_LEXICAL[kind], value):
-            raise GnlcError(f"--param {param.name}: {value!r} is not a valid {kind}")
+            raise GnlcError(
+                f"--param {param.name}: {value!r} is not a valid {kind}{_describe(param)}"
+            )
+        if bounds:
+            low, high = int(bounds.group("low")), int(bounds.group("high"))
+            if not low <= float(value) <= high:
+                raise GnlcError(
+                    f"--param {param.name}: {value} is outside {low}..{high}{_describe(param)}"
+                )
         return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(XSD + kind[4:]))
     raise GnlcError(f"{param.name}: unknown parameter datatype {kind!r} in the query header")
 
 
-def bindings(query: NamedQuery, given: dict[str, str]) -> dict[str, object]:
-    """Parameter name -> RDF term, from --param values over header defaults."""
+def bindings(
+    query: NamedQuery, given: dict[str, str], known_values: Callable[[str], list] | None = None
+) -> dict[str, object]:
+    """Parameter name -> RDF term, from --param values over header defaults.
+
+    `*` leaves a parameter unbound ("all"). A parameter with a `# param-values:` query must
+    name a value that query returns (matched ignoring case, then written as the data writes
+    it); known_values runs such a query (on the local graph or the endpoint) and returns its
+    first column's terms. Without known_values, values are only checked against the datatype.
+    """
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(declared))
     if unknown:
         known = ", ".join(declared) or "none"
         raise GnlcError(f"unknown parameter {unknown[0]!r} for {query.name} (declared: {known})")
+    listing = dict(query.values)
     out = {}
     for param in query.params:
         value = given.get(param.name, param.default)
-        if value == UNBOUND and param.name not in given:
+        if value == UNBOUND:
             continue
+        if param.name in listing and known_values is not None:
+            make_term(param, value)  # the type first: its message is the more precise
+            try:
+                terms = known_values(predeclared() + listing[param.name])
+            except SyntaxError as exc:
+                detail = re.sub(r"^error at [0-9]+:[0-9]+:\s*", "", " ".join(str(exc).split()))
+                raise GnlcError(
+                    f"{query.path}: param-values of {param.name}: SPARQL syntax error: "
+                    + _expected(detail)
+                ) from None
+            value = _one_of(param, value, terms)
         out[param.name] = make_term(param, value)
     return out
+
+
+def _one_of(param: Param, value: str, terms: list) -> str:
+    """The data's own spelling of value among terms, or an error listing the known values."""
+    known = sorted({getattr(t, "value", str(t)) for t in terms if t is not None}, key=_natural)
+    for candidate in known:
+        if candidate.casefold() == value.strip().casefold():
+            return candidate
+    shown = ", ".join(known[:100]) + (f", ... ({len(known)} in all)" if len(known) > 100 else "")
+    raise GnlcError(
+        f"--param {param.name}: {value!r} is not in the data{_describe(param)}; "
+        f"known: {shown or 'none'}; {UNBOUND} means all"
+    )
+
+
+def _natural(text: str) -> tuple:
+    return (0, int(text), "") if text.lstrip("-").isdigit() else (1, 0, text)
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -154,19 +232,89 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def predeclared() -> str:
+    """One line of PREFIX declarations: the project's prefixes, for users' own queries."""
+    return " ".join(f"PREFIX {name}: <{ns}>" for name, ns in sorted(PREFIXES.items())) + "\n"
+
+
+def prepared_text(query: NamedQuery) -> str:
+    """The text to run: a user's own query gets the project's prefixes on one line before it
+    (its own PREFIX lines still win)."""
+    return predeclared() + query.text if query.own else query.text
+
+
 def check_syntax(query: NamedQuery) -> None:
-    """Parse the query so that a broken file reports the parser's line and column."""
+    """Parse the query; a broken file gets one line: path:line:col: what went wrong."""
     import pyoxigraph
 
     from gnlc.federation import without_service
 
+    text = prepared_text(query)
     try:
-        pyoxigraph.Store().query(without_service(query.text))
+        pyoxigraph.Store().query(without_service(text))
     except SyntaxError as exc:
-        text = re.sub(r"^error at ", "", str(exc))
-        match = re.search(r"(\d+):(\d+)", text)
-        place = f"{query.path}:{match.group(1)}:{match.group(2)}" if match else str(query.path)
-        raise GnlcError(f"{place}: SPARQL syntax error: {text}") from None
+        raise GnlcError(syntax_message(query, text, str(exc))) from None
+
+
+def syntax_message(query: NamedQuery, text: str, error: str) -> str:
+    """pyoxigraph's parser error as one readable line, placed in the user's own file."""
+    update = _UPDATE.match(_strip_comments(query.text))
+    if update:
+        keyword = update.group(1).upper()
+        return f"{query.path}: {keyword} is a SPARQL update; updates are not run (gnlc only reads)"
+    error = " ".join(error.split())
+    match = re.match(r"^error at (\d+):(\d+):\s*(.*)$", error)
+    if not match:
+        return f"{query.path}: SPARQL syntax error: {error[:200]}"
+    line, column, detail = int(match.group(1)), int(match.group(2)), match.group(3)
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if query.own:
+        line -= 1  # the predeclared prefixes take the first line
+    undeclared = _undeclared_prefix(text)
+    if undeclared:
+        prefix, at_line, at_column = undeclared
+        return (
+            f"{query.path}:{at_line - query.own}:{at_column}: SPARQL syntax error: prefix "
+            f"{prefix + ':'!r} is not declared (add PREFIX {prefix}: <...>)"
+        )
+    near = source[max(column - 1, 0) :].strip()[:20]
+    return f"{query.path}:{line}:{column}: SPARQL syntax error: {_expected(detail)}" + (
+        f" near {near!r}" if near else " at the end of the query"
+    )
+
+
+# Strings, IRIs and comments, blanked before looking for prefixed names.
+_MASKED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#.*$')
+_PREFIXED = re.compile(r"(?<![\w.:?$-])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|$)")
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+def _undeclared_prefix(text: str) -> tuple[str, int, int] | None:
+    """The first prefixed name whose prefix no PREFIX declares: (prefix, line, column)."""
+    lines = [_MASKED.sub(lambda m: " " * len(m.group()), line) for line in text.splitlines()]
+    declared = {m.group(1) or "" for line in lines for m in _DECLARED.finditer(line)}
+    for number, line in enumerate(lines, start=1):
+        line = _DECLARED.sub(lambda m: " " * len(m.group()), line)
+        for match in _PREFIXED.finditer(line):
+            name = match.group(1) or ""
+            if name not in declared:
+                return name, number, match.start() + 1
+    return None
+
+
+def _expected(detail: str) -> str:
+    """'expected one of ...' without the parser's character classes (Unicode ranges)."""
+    if "IRI parsing failed" in detail:
+        return "invalid IRI"
+    head, sep, options = detail.partition("expected one of ")
+    if not sep:
+        return detail[:120]
+    tokens = re.findall(r'"[^"]*"|\b[A-Z][A-Za-z ]+\b(?![^\[]*\])', options)
+    tokens = [t.strip() for t in tokens if t.strip()]
+    if not tokens:
+        return "unexpected character"
+    return f"{head}expected {', '.join(tokens[:8])}"
 
 
 def run_local(store, query: NamedQuery, terms: dict[str, object]):
@@ -176,23 +324,25 @@ def run_local(store, query: NamedQuery, terms: dict[str, object]):
     check_syntax(query)
     substitutions = {pyoxigraph.Variable(k): v for k, v in terms.items()}
     try:
-        return store.query(query.text, substitutions=substitutions)
+        return store.query(prepared_text(query), substitutions=substitutions)
     except RuntimeError as exc:
         raise GnlcError(f"{query.path}: {exc} (a parameter must be a projected variable)") from None
 
 
 def with_values(text: str, terms: dict[str, object]) -> str:
-    """The query with a VALUES block binding each parameter, inside the outermost WHERE."""
+    """The query with a VALUES block binding each parameter, at the end of the outermost WHERE.
+
+    At the end, so that a BIND earlier in the pattern may compute the parameter's variable
+    (a BIND may not assign a variable already bound by a VALUES before it).
+    """
     if not terms:
         return text
     block = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in sorted(terms.items()))
     body = _strip_comments(text)
-    match = re.search(r"\bWHERE\s*\{", body, flags=re.IGNORECASE)
-    if not match:
-        match = re.search(r"\{", body)
-    if not match:
+    if not re.search(r"\bWHERE\s*\{", body, flags=re.IGNORECASE) and "{" not in body:
         raise GnlcError("cannot bind parameters: the query has no WHERE clause")
-    return body[: match.end()] + " " + block + " " + body[match.end() :]
+    end = body.rfind("}")
+    return body[:end] + " " + block + "\n" + body[end:]
 
 
 def _strip_comments(text: str) -> str:

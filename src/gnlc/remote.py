@@ -116,22 +116,26 @@ def send(
     timeout: float,
     retries: int,
     auth: tuple[str, str] | None = None,
+    graphs: tuple[str, ...] = (),
 ) -> tuple[bytes, str]:
     """POST or GET the query; return (body, content type). Retries only on 429/503.
 
     `timeout` bounds the whole call: every attempt, the waits between attempts, and each
-    answer read to its last byte (a server that sends one byte a second is cut off).
+    answer read to its last byte (a server that sends one byte a second is cut off). graphs
+    are sent as `default-graph-uri` (the protocol's dataset: their merge is the default graph).
     """
     from urllib.parse import urlencode
 
     url, from_url = split_credentials(url)
     headers = {"Accept": accept, "User-Agent": USER_AGENT, **basic_auth(auth or from_url)}
+    dataset = [("default-graph-uri", graph) for graph in graphs]
+    joiner = "&" if urlsplit(url).query else "?"
     if len(query) > LONG_QUERY:
         headers["Content-Type"] = "application/sparql-query"
-        data, target = query.encode("utf-8"), url
+        data = query.encode("utf-8")
+        target = url + joiner + urlencode(dataset) if dataset else url
     else:
-        joiner = "&" if urlsplit(url).query else "?"
-        data, target = None, url + joiner + urlencode({"query": query})
+        data, target = None, url + joiner + urlencode([("query", query), *dataset])
     attempt = 0
     with Deadline(timeout) as deadline:
         while True:
@@ -309,6 +313,7 @@ def run_remote(
     timeout: float = 30.0,
     retries: int = 2,
     auth: tuple[str, str] | None = None,
+    graphs: tuple[str, ...] = (),
 ):
     """Run a query remotely and return a pyoxigraph result object like a local run."""
     import pyoxigraph
@@ -316,7 +321,7 @@ def run_remote(
     kind = query_kind(text)
     if kind == "construct":
         body, ctype = send(
-            url, text, "application/n-triples, text/turtle;q=0.9", timeout, retries, auth
+            url, text, "application/n-triples, text/turtle;q=0.9", timeout, retries, auth, graphs
         )
         fmt = pyoxigraph.RdfFormat.N_TRIPLES
         if "turtle" in ctype:
@@ -330,5 +335,5 @@ def run_remote(
         store = pyoxigraph.Store()
         store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
         return store.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    body, ctype = send(url, text, "application/sparql-results+json", timeout, retries, auth)
+    body, ctype = send(url, text, "application/sparql-results+json", timeout, retries, auth, graphs)
     return parse_results(url, body, ctype)

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 from gnlc.validation import Report
+
+# How many resources a text summary line names before "and N more".
+LISTED = 20
+# `path:line:col: message` (line and column when the parser knows them), as errors.located writes.
+_PLACE = re.compile(r"^(?P<file>.+?):(?P<line>[0-9]+)(?::(?P<column>[0-9]+))?: (?P<text>.*)$")
 
 
 def _line(f) -> str:
@@ -20,11 +26,17 @@ def _text(report: Report, strict: bool, verbose: bool = False) -> str:
     if strict or verbose:
         lines += [_line(f) for f in report.warnings]
     else:
-        counts: dict[str, int] = {}
+        from gnlc.queries import compact
+
+        focuses: dict[str, list[str]] = {}
         for f in report.warnings:
-            counts[f.message_en] = counts.get(f.message_en, 0) + 1
-        for message, count in sorted(counts.items()):
-            lines.append(f"warning: {count} resource(s): {message} (--format json lists them)")
+            focuses.setdefault(f.message_en, []).append(compact(f.focus) if f.focus else "?")
+        for message, names in sorted(focuses.items()):
+            names = sorted(set(names))
+            shown = ", ".join(names[:LISTED])
+            if len(names) > LISTED:
+                shown += f" and {len(names) - LISTED} more (--strict or --format json lists all)"
+            lines.append(f"warning: {len(names)} resource(s): {message}: {shown}")
     violations, warnings = len(report.violations), len(report.warnings)
     verdict = "conforms" if report.conforms(strict) else "does not conform"
     lines.append(
@@ -34,19 +46,26 @@ def _text(report: Report, strict: bool, verbose: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _github(report: Report) -> str:
-    def esc(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def esc(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's toolkit does."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
+
+def _property(text: str) -> str:
+    """A workflow command's property value (also escapes ':' and ',')."""
+    return esc(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _github(report: Report) -> str:
     lines = []
     for f in report.findings:
         level = "error" if f.severity == "Violation" else "warning"
         props = []
         if f.file:
-            props.append(f"file={esc(f.file)}")
+            props.append(f"file={_property(f.file)}")
             if f.line:
                 props.append(f"line={f.line}")
-        props.append(f"title={esc(f.constraint.rsplit('#', 1)[-1])}")
+        props.append(f"title={_property(f.constraint.rsplit('#', 1)[-1])}")
         lines.append(f"::{level} {','.join(props)}::{esc(f'<{f.focus}> {f.message_en}')}")
     return "".join(line + "\n" for line in lines)
 
@@ -120,3 +139,82 @@ def render_report(report: Report, fmt: str, strict: bool = False) -> str:
     if fmt == "github":
         return _github(report)
     return _text(report, strict)
+
+
+def _error_place(message: str) -> dict:
+    """file, line, column and the message proper from a `path:line:col: message` error."""
+    match = _PLACE.match(message)
+    if match:
+        return {
+            "file": match.group("file"),
+            "line": int(match.group("line")),
+            "column": int(match.group("column") or 0),
+            "message_en": match.group("text"),
+        }
+    file, sep, text = message.partition(": ")
+    if sep and " " not in file:
+        return {"file": file, "line": 0, "column": 0, "message_en": text}
+    return {"file": "", "line": 0, "column": 0, "message_en": message}
+
+
+def render_error(message: str, fmt: str) -> str:
+    """An input error (syntax error, unreadable file...) as a report in fmt, for the machine
+    formats; text reports it as the usual one line on stderr, so this gives ""."""
+    place = _error_place(message)
+    if fmt == "json":
+        result = {
+            "severity": "Error",
+            "focus": "",
+            "path": "",
+            "constraint": "input-error",
+            "message_en": place["message_en"],
+            "message_th": "",
+            "file": place["file"],
+            "line": place["line"],
+            "column": place["column"],
+            "value": "",
+            "shape": "",
+        }
+        body = {
+            "conforms": False,
+            "triples": 0,
+            "violations": 0,
+            "warnings": 0,
+            "errors": 1,
+            "results": [result],
+        }
+        return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "github":
+        props = []
+        if place["file"]:
+            props.append(f"file={_property(place['file'])}")
+            if place["line"]:
+                props.append(f"line={place['line']}")
+            if place["column"]:
+                props.append(f"col={place['column']}")
+        props.append("title=input error")
+        return f"::error {','.join(props)}::{esc(place['message_en'])}\n"
+    if fmt == "turtle":
+        return _turtle_error(message)
+    return ""
+
+
+def _turtle_error(message: str) -> str:
+    """A SHACL report that does not conform, its one result carrying the error message."""
+    import pyoxigraph as ox
+
+    from gnlc.turtle import serialize
+
+    sh = "http://www.w3.org/ns/shacl#"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    node, result = ox.BlankNode("report"), ox.BlankNode("error")
+    false = ox.Literal("false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    triples = [
+        ox.Triple(node, rdf_type, ox.NamedNode(sh + "ValidationReport")),
+        ox.Triple(node, ox.NamedNode(sh + "conforms"), false),
+        ox.Triple(node, ox.NamedNode(sh + "result"), result),
+        ox.Triple(result, rdf_type, ox.NamedNode(sh + "ValidationResult")),
+        ox.Triple(result, ox.NamedNode(sh + "resultSeverity"), ox.NamedNode(sh + "Violation")),
+        ox.Triple(result, ox.NamedNode(sh + "resultMessage"), ox.Literal(message, language="en")),
+    ]
+    return serialize(triples)

@@ -8,7 +8,7 @@ from gnlc.errors import GnlcError
 from gnlc.queries import compact
 from gnlc.terminal import visible, visible_rdf
 
-SELECT_FORMATS = ("table", "csv", "tsv", "json")
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "sparql-tsv")
 GRAPH_FORMATS = ("turtle", "ntriples")
 FORMATS = SELECT_FORMATS + GRAPH_FORMATS
 
@@ -62,6 +62,30 @@ def table(variables: list[str], rows: list[list]) -> str:
     return "\n".join(out) + "\n"
 
 
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def plain_tsv(result) -> str:
+    """Tab-separated values as a spreadsheet or `cut` expects them: the variable names as the
+    header, each cell the term's plain value like the W3C CSV (IRIs whole, literals without
+    quotes, language or datatype), with backslash, tab, newline and carriage return escaped as
+    \\\\, \\t, \\n, \\r. The W3C SPARQL TSV (`?name` headers, N-Triples terms) is `sparql-tsv`."""
+    import pyoxigraph
+
+    blank = pyoxigraph.BlankNode
+    variables = [v.value for v in result.variables]
+
+    def cell(term) -> str:
+        if term is None:
+            return ""
+        text = f"_:{term.value}" if type(term) is blank else term.value
+        return text.translate(_TSV_ESCAPES)
+
+    lines = ["\t".join(variables)]
+    lines.extend("\t".join(cell(row[v]) for v in variables) for row in result)
+    return "\n".join(lines) + "\n"
+
+
 def render(result, fmt: str) -> bytes:
     """Bytes for a pyoxigraph query result in the requested format."""
     import pyoxigraph
@@ -81,10 +105,12 @@ def render(result, fmt: str) -> bytes:
 
         return visible_rdf(serialize(triples)).encode("utf-8")
     if fmt in GRAPH_FORMATS:
-        raise GnlcError(f"--format {fmt}: a SELECT query gives table, csv, tsv or json")
+        raise GnlcError(f"--format {fmt}: a SELECT query gives table, csv, tsv, sparql-tsv or json")
     if fmt == "table":
         variables = [v.value for v in result.variables]
         rows = [[row[v] for v in variables] for row in result]
         return table(variables, rows).encode("utf-8")
-    kind = {"csv": "CSV", "tsv": "TSV", "json": "JSON"}[fmt]
+    if fmt == "tsv":
+        return plain_tsv(result).encode("utf-8")
+    kind = {"csv": "CSV", "sparql-tsv": "TSV", "json": "JSON"}[fmt]
     return result.serialize(format=getattr(pyoxigraph.QueryResultsFormat, kind))

@@ -10,12 +10,12 @@ from gnlc.commands.common import root_of, warn
 from gnlc.errors import NONCONFORMING, OK
 
 
-@click.command("build")
+@click.command("build", short_help="Validate, then write the release dumps.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Release folder (default: dist/ under the root).",
+    help="Release folder (default: dist/ under the root; ./dist outside a checkout).",
 )
 @click.pass_context
 def command(ctx: click.Context, out: Path | None) -> None:
@@ -32,10 +32,11 @@ def command(ctx: click.Context, out: Path | None) -> None:
       gnlc build --out /tmp/release
     """
     from gnlc.export import build
+    from gnlc.paths import output_dir
     from gnlc.reporting import render_report
 
     root = root_of(ctx)
-    out = out or root / "dist"
+    out = out or output_dir(root, "dist")
     report, release = build(root, out)
     if release is None:
         click.echo(render_report(report, "text"), err=True, nl=False)

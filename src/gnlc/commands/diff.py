@@ -9,7 +9,7 @@ import click
 from gnlc.commands.common import root_of
 
 
-@click.command("diff")
+@click.command("diff", short_help="Show what changed between two states.")
 @click.argument("old")
 @click.argument("new", required=False)
 @click.option(

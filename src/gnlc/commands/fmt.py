@@ -10,7 +10,7 @@ from gnlc.commands.common import root_of, warn
 from gnlc.errors import NONCONFORMING, OK, UNUSABLE, GnlcError, shown
 
 
-@click.command("fmt")
+@click.command("fmt", short_help="Rewrite Turtle files in canonical form.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Change nothing; list files not in canonical form.")
 @click.pass_context

@@ -16,7 +16,7 @@ from gnlc.errors import NONCONFORMING, OK, GnlcError
 PASSWORD_ENV = "GNLC_PASSWORD"
 
 
-@click.command("publish")
+@click.command("publish", short_help="Load the release into a triple store.")
 @click.option(
     "--endpoint",
     required=True,
@@ -72,12 +72,12 @@ def command(
 
     \b
     Examples:
-      gnlc publish --endpoint http://127.0.0.1:7878 --graph https://w3id.org/gnlc/graph
-      GNLC_PASSWORD=... gnlc publish --endpoint https://example.org/sparql \\
-        --store https://example.org/store --graph https://w3id.org/gnlc/graph --user editor
+      gnlc publish --endpoint http://127.0.0.1:7878 --graph https://w3id.org/gnlc/
+      GNLC_PASSWORD=secret gnlc publish --endpoint http://127.0.0.1:3030/ds/query \\
+        --store http://127.0.0.1:3030/ds/data --graph https://w3id.org/gnlc/ --user admin
       GNLC_PASSWORD=... gnlc publish --endpoint http://127.0.0.1:8890/sparql \\
-        --store http://127.0.0.1:8890/sparql-graph-crud-auth --graph https://w3id.org/gnlc/graph \\
-        --user dba    # Virtuoso: digest authentication
+        --store http://127.0.0.1:8890/sparql-graph-crud-auth --graph https://w3id.org/gnlc/ \\
+        --user dba    # not run by the tests here: Virtuoso, digest auth (tests/test_virtuoso.py)
     """
     from gnlc.publishing import check_graph_iri, publish
     from gnlc.remote import endpoint_urls, redact

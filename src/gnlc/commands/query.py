@@ -11,7 +11,7 @@ from gnlc.errors import GnlcError
 from gnlc.results import FORMATS
 
 
-@click.command("query")
+@click.command("query", short_help="Run a named query or your own FILE.rq.")
 @click.argument("name", required=False)
 @click.option(
     "--param",
@@ -25,9 +25,18 @@ from gnlc.results import FORMATS
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="table (default for SELECT), csv, tsv, json; turtle or ntriples for CONSTRUCT.",
+    help="table (default for SELECT), csv, tsv (plain), json, sparql-tsv (W3C SPARQL TSV); "
+    "turtle or ntriples for CONSTRUCT.",
 )
 @click.option("--endpoint", metavar="URL", help="Run against a SPARQL endpoint instead of locally.")
+@click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="IRI",
+    help="With --endpoint: query this named graph as the default graph (sent as "
+    "default-graph-uri; repeatable), e.g. the --graph given to gnlc publish.",
+)
 @remote_options(
     default_timeout=30.0,
     timeout_help="Seconds for the whole query. Locally the query is stopped then (exit 2);"
@@ -48,6 +57,7 @@ def command(
     params: tuple[str, ...],
     fmt: str | None,
     endpoint: str | None,
+    graphs: tuple[str, ...],
     timeout: float,
     retries: int,
     allow_service: bool,
@@ -55,12 +65,19 @@ def command(
 ) -> None:
     """Run a named query from queries/ or a FILE.rq.
 
+    A parameter value is checked against its type (goal: 1-17) and, for country and year,
+    against the data (`th` is read as TH); a value that cannot match exits 2 and says what
+    fits; `*` means "all". Your own FILE.rq may use the project's prefixes (gnlc, city,
+    country, region, cohort, sdg, skos, skosxl, dcterms, org, geo, xsd, rdfs, ...) without
+    declaring them; updates are not run.
+
     \b
     Examples:
       gnlc query --list
       gnlc query members-by-country --param country=TH
-      gnlc query cities-serving-sdg --param sdg=11 --format csv
+      gnlc query cities-serving-sdg --param goal=11 --format csv
       gnlc query growth-per-year --endpoint http://127.0.0.1:7878
+      gnlc query thai-members --endpoint http://127.0.0.1:7878 --graph https://w3id.org/gnlc/
     """
     from gnlc import queries
 
@@ -72,17 +89,31 @@ def command(
         return
     if not name:
         raise GnlcError("give a query NAME or FILE.rq (see gnlc query --list)")
+    if graphs and not endpoint:
+        raise GnlcError(
+            "--graph needs --endpoint (locally, the whole release is the default graph)"
+        )
     query = queries.resolve(root, name)
-    terms = queries.bindings(query, queries.parse_params(params))
     queries.check_syntax(query)
+    given = queries.parse_params(params)
     from gnlc.results import render
 
+    result, chosen = None, fmt
     if endpoint:
         from gnlc.remote import endpoint_urls, run_remote
 
         url, _ = endpoint_urls(endpoint)
-        result = run_remote(url, queries.with_values(query.text, terms), timeout, retries)
-        output = render(result, fmt or _default_format(result))
+
+        def remote(text: str):
+            return run_remote(url, text, timeout, retries, graphs=graphs)
+
+        def known(text: str) -> list:
+            return [row[0] for row in remote(text)]
+
+        terms = queries.bindings(query, given, known)
+        result = remote(queries.with_values(queries.prepared_text(query), terms))
+        chosen = fmt or _default_format(result)
+        output = render(result, chosen)
     else:
         from gnlc.errors import shown
         from gnlc.federation import uses_service
@@ -96,16 +127,44 @@ def command(
             )
         store = derived_store(root)
 
+        def known(text: str) -> list:
+            return [row[0] for row in store.query(text)]
+
+        terms = queries.bindings(query, given, known)
+
         def work() -> bytes:
-            result = queries.run_local(store, query, terms)
-            return render(result, fmt or _default_format(result))
+            local = queries.run_local(store, query, terms)
+            return render(local, fmt or _default_format(local))
 
         output = run_within(timeout, work, shown(query.path))
     sys.stdout.buffer.write(output)
     sys.stdout.flush()
+    if endpoint and _empty_select(result, chosen, output):
+        where = f"graph(s) {', '.join(graphs)}" if graphs else "the endpoint's default graph"
+        click.echo(
+            f"gnlc: hint: 0 rows from {where}. If the data was loaded into a named graph (gnlc "
+            "publish --graph IRI), add --graph IRI, or serve the store with its default graph "
+            "as the union of all graphs (Oxigraph: serve --union-default-graph).",
+            err=True,
+        )
 
 
 def _default_format(result) -> str:
     import pyoxigraph
 
     return "turtle" if isinstance(result, pyoxigraph.QueryTriples) else "table"
+
+
+def _empty_select(result, fmt: str, output: bytes) -> bool:
+    """True when a SELECT gave no row (judged on the rendered output: the rows are consumed)."""
+    import pyoxigraph
+
+    if not isinstance(result, pyoxigraph.QuerySolutions):
+        return False
+    if fmt == "table":
+        return output.rstrip().endswith(b"(0 rows)")
+    if fmt == "json":
+        import json
+
+        return not json.loads(output).get("results", {}).get("bindings")
+    return len(output.strip().splitlines()) <= 1  # csv / tsv: the header only

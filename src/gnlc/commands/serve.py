@@ -23,7 +23,7 @@ def _raise_stop(signum: int, frame: object) -> None:
     raise _Stop(signum)
 
 
-@click.command("serve")
+@click.command("serve", short_help="Serve a read-only SPARQL endpoint.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option(
     "--port",
@@ -73,8 +73,8 @@ def command(
 
     \b
     Examples:
-      gnlc serve
-      gnlc serve --port 8000 --data dist/ --cors --query-timeout 10
+      gnlc serve                                                     # runs until Ctrl-C
+      gnlc serve --port 8000 --data dist/ --cors --query-timeout 10  # runs until Ctrl-C
       gnlc query members-by-country --endpoint http://127.0.0.1:7878
     """
     from gnlc import gateway, server

@@ -10,7 +10,7 @@ from gnlc.commands.common import root_of, warn
 from gnlc.errors import NONCONFORMING, OK
 
 
-@click.command("site")
+@click.command("site", short_help="Validate, then build the static site.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -39,16 +39,15 @@ def command(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
 
     \b
     Examples:
-      gnlc site && python -m http.server -d site 8000
+      gnlc site && python -m http.server -d site 8000   # runs until Ctrl-C
       gnlc site --out /tmp/site --base-url https://example.org/gnlc/
     """
-    from gnlc.paths import is_bundled
+    from gnlc.paths import output_dir
     from gnlc.reporting import render_report
     from gnlc.site import build_site
 
     root = root_of(ctx)
-    if out is None:  # an installed wheel's own copy is read-only: build into ./site instead
-        out = Path("site") if is_bundled(root) else root / "site"
+    out = out or output_dir(root, "site")
     report, result = build_site(root, out, base_url)
     if result is None:
         click.echo(render_report(report, "text"), err=True, nl=False)

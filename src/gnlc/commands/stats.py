@@ -9,7 +9,7 @@ import click
 from gnlc.commands.common import root_of
 
 
-@click.command("stats")
+@click.command("stats", short_help="Counts, coverage and enrichment figures.")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )

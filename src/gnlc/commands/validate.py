@@ -10,7 +10,7 @@ from gnlc.commands.common import root_of, warn
 from gnlc.errors import NONCONFORMING, OK
 
 
-@click.command("validate")
+@click.command("validate", short_help="Check the data against shapes and checks.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--shapes",
@@ -42,13 +42,19 @@ def command(
     Examples:
       gnlc validate
       gnlc validate data/members/TH.ttl --format json
-      gnlc validate dist/gnlc.ttl --strict
+      gnlc validate dist/gnlc.ttl --strict   # exits 1: --strict fails on data-gap warnings
     """
-    from gnlc.reporting import render_report
+    from gnlc.errors import GnlcError
+    from gnlc.reporting import render_error, render_report
     from gnlc.validation import validate_sources
 
     root = root_of(ctx)
-    report, warnings = validate_sources(root, paths, shapes)
+    try:
+        report, warnings = validate_sources(root, paths, shapes)
+    except GnlcError as exc:
+        # The machine formats report it too (CI annotations, JSON consumers); exit 2 as ever.
+        click.echo(render_error(exc.message, fmt), nl=False)
+        raise
     warn(warnings)
     click.echo(render_report(report, fmt, strict), nl=False)
     ctx.exit(OK if report.conforms(strict) else NONCONFORMING)

@@ -1,0 +1,51 @@
+"""Records the size and duration of a full, passing test run for the README's figures.
+
+Only with GNLC_RECORD_RUN=1, and only when the whole suite ran (no -k, -m or paths) and
+passed: then tests/last-full-run.json is rewritten, and `python scripts/readme_figures.py
+--write` puts its figures into the README. The recording is a fact about that run, never
+asserted on.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+RECORDED_RUN = Path(__file__).resolve().parent / "last-full-run.json"
+_STARTED: list[float] = []
+
+
+def pytest_sessionstart(session) -> None:
+    """Note when the run started."""
+    _STARTED.append(time.monotonic())
+
+
+def _whole_suite(config) -> bool:
+    default = [str(Path(config.rootpath, p)) for p in config.getini("testpaths")]
+    given = [str(Path(config.invocation_params.dir, a)) for a in config.invocation_params.args]
+    paths = [a for a in given if not Path(a).name.startswith("-") and Path(a).exists()]
+    return (
+        not config.option.keyword
+        and not config.option.markexpr
+        and (not paths or sorted(paths) == sorted(default))
+    )
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Write tests/last-full-run.json after a whole, passing run when asked to."""
+    if os.environ.get("GNLC_RECORD_RUN") != "1" or exitstatus != 0 or not _STARTED:
+        return
+    if not _whole_suite(session.config):
+        return
+    record = {
+        "tests": session.testscollected,
+        "seconds": round(time.monotonic() - _STARTED[0], 1),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "date": datetime.datetime.now(datetime.timezone.utc).date().isoformat(),
+    }
+    RECORDED_RUN.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")

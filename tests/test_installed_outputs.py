@@ -1,0 +1,55 @@
+"""Installed outside a checkout, outputs go to the working folder (issue 14, item 4).
+
+The wheel's layout is rebuilt in a temporary folder: the package with its read-only copy of the
+sources in gnlc/_bundle/ (as pyproject's force-include puts them), run from another folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+import gnlc
+
+
+def _installed(tmp_path: Path) -> Path:
+    """A site-packages-like folder holding gnlc with its _bundle, as the wheel installs it."""
+    site = tmp_path / "site-packages"
+    package = site / "gnlc"
+    shutil.copytree(Path(gnlc.__file__).parent, package, ignore=shutil.ignore_patterns("_bundle"))
+    for name in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / name, package / "_bundle" / name)
+    return site
+
+
+def _run(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("GNLC_ROOT", "PYTHONPATH")}
+    env["PYTHONPATH"] = str(site)
+    return subprocess.run(
+        [sys.executable, "-m", "gnlc", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_build_outside_a_checkout_writes_to_the_working_folder(tmp_path: Path) -> None:
+    site = _installed(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    where = _run(site, work, "query", "--list")
+    assert where.returncode == 0, where.stderr  # the bundle is found from an unrelated folder
+    done = _run(site, work, "build")
+    assert done.returncode == 0, done.stderr
+    assert (work / "dist" / "gnlc.ttl").is_file()
+    assert (work / "dist" / "SHA256SUMS").is_file()
+    bundle = site / "gnlc" / "_bundle"
+    assert sorted(p.name for p in bundle.iterdir()) == ["data", "ontology", "queries", "shapes"]
+    assert not list(site.rglob("dist"))

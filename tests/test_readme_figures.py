@@ -1,0 +1,85 @@
+"""The README's figures are computed, never typed (issue 14, item 11).
+
+scripts/readme_figures.py rewrites the README's marked blocks from `gnlc stats --format json`
+and the last recorded full test run; here the README must equal what it would write, and the
+rewriting itself is checked on a copy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import ROOT
+from helpers import current_members, load_script
+
+figures = load_script(ROOT, "readme_figures")
+
+
+def test_readme_figures_match_the_data(capsys) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "<!-- figures:start -->" in text, "README.md has no figures block yet"
+    code = figures.check_or_write(ROOT / "README.md", write=False)
+    assert code == 0, capsys.readouterr().err
+
+
+def test_the_block_states_the_member_count_of_the_data(source_graph) -> None:
+    """A second route for the headline figure: members counted by rdflib."""
+    block = figures.render(figures.stats_json(ROOT))
+    count = len(current_members(source_graph))
+    assert f"**{count} member cities in " in block
+
+
+def test_check_and_write_on_a_copy(tmp_path: Path, capsys) -> None:
+    readme = tmp_path / "README.md"
+    computed = figures.render(figures.stats_json(ROOT))
+    stale = re.sub(r"\*\*[0-9]+ member cities", "**1 member cities", computed)
+    assert stale != computed
+    before, after = "# Title\n\nHand-written text 1,350.\n\n", "\nMore hand-written text.\n"
+    readme.write_text(
+        before + "<!-- figures:start -->\n" + stale + "<!-- figures:end -->\n" + after,
+        encoding="utf-8",
+    )
+    assert figures.check_or_write(readme, write=False) == 1
+    assert "figures differ" in capsys.readouterr().err
+    assert figures.check_or_write(readme, write=True) == 0
+    assert figures.check_or_write(readme, write=False) == 0
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith(before) and text.endswith(after) and computed in text
+
+
+def test_missing_block_is_an_error(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# no blocks\n", encoding="utf-8")
+    assert figures.check_or_write(readme, write=False) == 2
+
+
+def test_tests_sentence_comes_from_the_recorded_run() -> None:
+    run = {"tests": 1467, "seconds": 290.0, "cpus": 2, "python": "3.11.7", "date": "2026-12-01"}
+    assert figures.render_tests(run).startswith("1,467 tests, 4.8 minutes on 2 cores")
+    recorded = ROOT / "tests" / "last-full-run.json"
+    if recorded.is_file():  # written by GNLC_RECORD_RUN=1 python -m pytest
+        assert set(json.loads(recorded.read_text(encoding="utf-8"))) == set(run)
+
+
+def test_only_a_whole_run_is_recorded() -> None:
+    """tests/record_run.py records a run only when no paths, -k or -m narrowed it."""
+    from types import SimpleNamespace
+
+    import record_run
+
+    def config(*args: str, keyword: str = "", markexpr: str = ""):
+        return SimpleNamespace(
+            option=SimpleNamespace(keyword=keyword, markexpr=markexpr),
+            invocation_params=SimpleNamespace(args=args, dir=str(ROOT)),
+            rootpath=str(ROOT),
+            getini=lambda name: ["tests"],
+        )
+
+    assert record_run._whole_suite(config())
+    assert record_run._whole_suite(config("-q"))
+    assert record_run._whole_suite(config("tests"))
+    assert not record_run._whole_suite(config("tests/test_ux.py"))
+    assert not record_run._whole_suite(config(keyword="query"))
+    assert not record_run._whole_suite(config(markexpr="not server"))
