@@ -183,6 +183,23 @@ def project(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("ontology", "data", "shapes", "queries", "scripts"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copytree(release, root / "dist")
+    # A checkout: two commits (the sources, then one edit), so `gnlc diff HEAD~1` has a history.
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            check=True,
+            capture_output=True,
+        )
+
+    (root / ".gitignore").write_text("dist/\nsite/\n", encoding="utf-8")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "sources")
+    git("tag", "v0.1.0")
+    (root / "data/members/SX.ttl").unlink()
+    git("commit", "-qam", "one member file less")
     return root
 
 

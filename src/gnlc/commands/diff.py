@@ -32,7 +32,7 @@ def command(ctx: click.Context, old: str, new: str | None, fmt: str) -> None:
     Examples:
       gnlc diff HEAD~1
       gnlc diff v0.1.0 HEAD --format markdown
-      gnlc diff old-release/ dist/ --format json
+      gnlc diff dist/ --format json
     """
     from gnlc.diffing import compare, load_state, render_markdown, render_text
 

@@ -75,9 +75,6 @@ def command(
       gnlc publish --endpoint http://127.0.0.1:7878 --graph https://w3id.org/gnlc/
       GNLC_PASSWORD=secret gnlc publish --endpoint http://127.0.0.1:3030/ds/query \\
         --store http://127.0.0.1:3030/ds/data --graph https://w3id.org/gnlc/ --user admin
-      GNLC_PASSWORD=... gnlc publish --endpoint http://127.0.0.1:8890/sparql \\
-        --store http://127.0.0.1:8890/sparql-graph-crud-auth --graph https://w3id.org/gnlc/ \\
-        --user dba    # not run by the tests here: Virtuoso, digest auth (tests/test_virtuoso.py)
     """
     from gnlc.publishing import check_graph_iri, publish
     from gnlc.remote import endpoint_urls, redact
