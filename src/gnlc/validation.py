@@ -255,6 +255,17 @@ def redefinition_findings(loaded: Loaded, root: Path | None = None) -> list[Find
     return findings
 
 
+def vocabulary_check(loaded: Loaded, root: Path) -> list[Finding]:
+    """Closed vocabulary and visible IRIs over every file read but the ontology itself."""
+    from gnlc.vocabulary import vocabulary_findings
+
+    ontology = root / ONTOLOGY_FILE
+    if not ontology.is_file():
+        return []
+    files = [p for p in loaded.files if os.path.abspath(p) != os.path.abspath(ontology)]
+    return vocabulary_findings(files, ontology)
+
+
 def _subjects_written(text: str, prefixes: dict[str, tuple[str, int]]):
     """Each IRI that a line, written as a subject at its start, would name.
 
@@ -388,6 +399,7 @@ def validate_loaded(
         with progress.stage("checks"):
             findings += check_findings(loaded.store, root)
             findings += redefinition_findings(loaded, root)
+            findings += vocabulary_check(loaded, root)
     report = Report(findings=sorted(set(findings)), triples=len(loaded.store))
     if not locate_findings:
         return report
