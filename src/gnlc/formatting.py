@@ -355,5 +355,8 @@ def format_file(path: Path, check: bool, warnings: list[str]) -> bool:
             "(please report this as a gnlc bug)"
         )
     if not check:
-        write_atomic(path, text.encode("utf-8"))
+        try:
+            write_atomic(path, text.encode("utf-8"))
+        except OSError as exc:
+            raise GnlcError(f"{shown(path)}: cannot write: {exc.strerror or exc}") from None
     return True

@@ -163,13 +163,19 @@ def check_files(root: Path) -> list[Path]:
 
 def check_findings(store, root: Path) -> list[Finding]:
     """Run each check; every row is a violation whose focus is the row's ?focus (or first value)."""
+    from gnlc.queries import load_query, sparql_syntax_error
+
     findings = []
     for path in check_files(root):
-        header = read_header(path.read_text(encoding="utf-8"))
+        text = load_query(path).text
+        header = read_header(text)
         message_en = header.get("message") or header.get("title") or path.stem
         message_th = header.get("message_th", "")
         severity = header.get("severity", "Violation")
-        result = store.query(path.read_text(encoding="utf-8"))
+        try:
+            result = store.query(text)
+        except SyntaxError as exc:
+            raise sparql_syntax_error(path, exc) from None
         names = [v.value for v in result.variables]
         for row in result:
             values = {name: row[name] for name in names if row[name] is not None}

@@ -13,7 +13,7 @@ from gnlc.errors import NONCONFORMING, OK
 @click.command("build")
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Release folder (default: dist/ under the root).",
 )

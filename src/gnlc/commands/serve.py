@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
-import tempfile
 from pathlib import Path
 
 import click
@@ -62,7 +62,7 @@ def command(ctx: click.Context, host: str, port: int, data: Path | None) -> None
     _check_port(host, port)
     if host not in LOOPBACK:
         warn([f"gnlc: binding {host}: other machines on your network can query this server"])
-    workdir = Path(tempfile.mkdtemp(prefix="gnlc-serve-"))
+    workdir, lock = server.work_folder()
     process = None
     stops = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
     previous = {sig: signal.getsignal(sig) for sig in stops}
@@ -91,6 +91,7 @@ def command(ctx: click.Context, host: str, port: int, data: Path | None) -> None
         if process is not None:
             server.stop_server(process)
         shutil.rmtree(workdir, ignore_errors=True)
+        os.close(lock)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     ctx.exit(OK)
