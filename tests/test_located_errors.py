@@ -136,6 +136,15 @@ def test_a_folder_named_like_a_query_file(tmp_path: Path) -> None:
     one_line(run("query", str(folder)), str(folder), "is a folder")
 
 
+def test_a_folder_named_like_a_query_inside_the_project(project: Path) -> None:
+    for folder in ("queries/x.rq", "queries/checks/x-violation.rq", "ontology/rules/x.rq"):
+        (project / folder).mkdir()
+    listed = run("query", "--list", root=project)
+    assert listed.exit_code == 0 and "\tx\t" not in listed.stdout
+    one_line(run("query", "x", root=project), "unknown query 'x'")
+    assert run("validate", root=project).exit_code == 0
+
+
 @pytest.mark.parametrize("suffix", ["", ".rq"])
 def test_a_5000_character_query_name(suffix: str) -> None:
     name = "a" * 5000 + suffix

@@ -126,3 +126,22 @@ def test_the_repository_data_uses_only_known_terms() -> None:
         for f in report.findings
         if f.constraint in ("check:closed-vocabulary", "check:invisible-character-in-iri")
     ]
+
+
+def test_invisible_character_as_an_xml_reference_in_rdf_xml(tmp_path: Path) -> None:
+    path = tmp_path / "source.rdf"
+    path.write_text(
+        '<?xml version="1.0"?>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
+        '         xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
+        '  <rdf:Description rdf:about="https://example.org/a">\n'
+        '    <rdfs:seeAlso rdf:resource="https://example.org/b&#x202E;c"/>\n'
+        "  </rdf:Description>\n"
+        "</rdf:RDF>\n",
+        encoding="utf-8",
+    )
+    result = run(ROOT, "validate", str(path))
+    assert result.exit_code == 1
+    assert "https://example.org/b%E2%80%AEc" in result.stdout
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in result.stdout
+    assert f"{path}:5: violation" in result.stdout

@@ -104,7 +104,7 @@ def _name(path: object, limit: int = 120) -> str:
 
 def list_queries(root: Path) -> list[NamedQuery]:
     """Every named query under queries/ (not the checks), sorted by name."""
-    return [load_query(p) for p in sorted((root / QUERIES_DIR).glob("*.rq"))]
+    return [load_query(p) for p in sorted((root / QUERIES_DIR).glob("*.rq")) if p.is_file()]
 
 
 def resolve(root: Path, name_or_file: str) -> NamedQuery:

@@ -17,7 +17,7 @@ _CONSTRUCT = re.compile(r"CONSTRUCT(?=(?:\s|#[^\n]*\n)*\{)", re.IGNORECASE)
 
 def rule_files(root: Path) -> list[Path]:
     """The rule files, applied in name order."""
-    return sorted((root / RULES_DIR).glob("*.rq"))
+    return sorted(p for p in (root / RULES_DIR).glob("*.rq") if p.is_file())
 
 
 def as_update(rule: str) -> str | None:

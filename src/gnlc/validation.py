@@ -158,7 +158,7 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
 
 def check_files(root: Path) -> list[Path]:
     """The SPARQL checks that must return no rows."""
-    return sorted((root / CHECKS_DIR).glob("*-violation.rq"))
+    return sorted(p for p in (root / CHECKS_DIR).glob("*-violation.rq") if p.is_file())
 
 
 def check_findings(store, root: Path) -> list[Finding]:

@@ -190,7 +190,8 @@ def _hidden_line(lines: list[str], iri: str) -> int:
     for number, text in enumerate(lines, start=1):
         lowered = text.lower()
         for c in wanted:
-            if c in text or f"\\u{ord(c):04x}" in lowered or f"\\u{ord(c):08x}" in lowered:
+            forms = (f"\\u{ord(c):04x}", f"\\u{ord(c):08x}", f"&#x{ord(c):x};", f"&#{ord(c)};")
+            if c in text or any(form in lowered for form in forms):
                 return number
     return 0
 
@@ -229,52 +230,102 @@ def _hidden_finding(path: Path, line: int, iri: str, where: str) -> Finding:
     )
 
 
-def _file_terms(path: Path):
-    """(prefixes, {term: kind}, [(iri, where)]) of one data file, ontology statements aside."""
+_NOT_VOCABULARY = (
+    # Ontology statements (a release dump repeats them) are judged by the redefinition check.
+    f'(!isIRI(?s) || !(STRSTARTS(STR(?s), "{GNLC}") || STR(?s) = "{GNLC.rstrip("#")}"))'
+)
+_PREDICATES = f"SELECT DISTINCT ?g ?t WHERE {{ GRAPH ?g {{ ?s ?t ?o }} FILTER{_NOT_VOCABULARY} }}"
+_CLASSES = (
+    f"SELECT DISTINCT ?g ?t WHERE {{ GRAPH ?g {{ ?s <{RDF_TYPE}> ?t }} "
+    f"FILTER(isIRI(?t) && {_NOT_VOCABULARY}) }}"
+)
+_HIDDEN_IRIS = r"""SELECT DISTINCT ?g ?x ?where WHERE {
+  { GRAPH ?g { ?x ?p ?o } BIND("subject" AS ?where) }
+  UNION { GRAPH ?g { ?s ?x ?o } BIND("predicate" AS ?where) }
+  UNION { GRAPH ?g { ?s ?p ?x } BIND("object" AS ?where) }
+  UNION { GRAPH ?g { ?s ?p ?l } FILTER(isLiteral(?l)) BIND(DATATYPE(?l) AS ?x)
+          BIND("datatype" AS ?where) }
+  FILTER(isIRI(?x) && REGEX(STR(?x), "[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Zs}]"))
+}"""
+_ROLES = ("subject", "predicate", "object", "datatype")
+
+
+def _suspicious(text: str) -> bool:
+    """True when a text may hide an invisible character in an IRI (or an escape of one)."""
+    if "\\u" in text or "\\U" in text or "&#" in text:
+        return True
+    return any(unicodedata.category(c) in _HIDDEN for c in set(text) - set(" \t\r\n"))
+
+
+def _prefixes(path: Path, raw: bytes) -> dict[str, str]:
+    import pyoxigraph
+
+    from gnlc.loading import _rdf_format
+
+    parser = pyoxigraph.parse(raw, format=_rdf_format(path))
+    for _ in parser:
+        pass
+    return dict(getattr(parser, "prefixes", None) or {})
+
+
+def vocabulary_findings(files: Sequence[Path], ontology: Path) -> list[Finding]:
+    """Unknown classes and predicates, and IRIs with invisible characters, located in files.
+
+    The files are read into one store, a named graph each, so that finding the terms is a few
+    queries rather than a Python loop over every triple.
+    """
     import pyoxigraph
 
     from gnlc.loading import _rdf_format, read_source
 
-    parser = pyoxigraph.parse(read_source(path, []), format=_rdf_format(path))
-    terms: dict[str, str] = {}
-    hidden: dict[str, str] = {}
-    bare = GNLC.rstrip("#")
-    for quad in parser:
-        subject, predicate, obj = quad.subject, quad.predicate, quad.object
-        for term, where in ((subject, "subject"), (predicate, "predicate"), (obj, "object")):
-            if type(term) is pyoxigraph.NamedNode and hidden_characters(term.value):
-                hidden.setdefault(term.value, where)
-            datatype = getattr(term, "datatype", None)
-            if datatype is not None and hidden_characters(datatype.value):
-                hidden.setdefault(datatype.value, "datatype")
-        value = getattr(subject, "value", "")
-        if type(subject) is pyoxigraph.NamedNode and (value.startswith(GNLC) or value == bare):
-            continue  # an ontology statement: the redefinition check judges those
-        terms.setdefault(predicate.value, "predicate")
-        if predicate.value == RDF_TYPE and type(obj) is pyoxigraph.NamedNode:
-            terms.setdefault(obj.value, "class")
-    prefixes = dict(getattr(parser, "prefixes", None) or {})
-    return prefixes, terms, hidden
-
-
-def vocabulary_findings(files: Sequence[Path], ontology: Path) -> list[Finding]:
-    """Unknown classes and predicates, and IRIs with invisible characters, located in files."""
     known = declared_terms(ontology) | allowed_terms()
+    store = pyoxigraph.Store()
+    raws = []
+    for index, path in enumerate(files):
+        raw = read_source(path, [])
+        raws.append(raw)
+        graph = pyoxigraph.NamedNode(f"urn:gnlc:file:{index}")
+        store.load(raw, format=_rdf_format(path), to_graph=graph)
+
+    def file_of(graph) -> int:
+        return int(graph.value.rsplit(":", 1)[1])
+
+    unknown: dict[int, dict[str, str]] = {}
+    for query, kind in ((_PREDICATES, "predicate"), (_CLASSES, "class")):
+        for row in store.query(query):
+            iri = row["t"].value
+            if not _known(iri, known):
+                unknown.setdefault(file_of(row["g"]), {}).setdefault(iri, kind)
+    # Only a text holding an invisible character (or an escape) can hide one in an IRI.
+    texts = [raw.decode("utf-8") for raw in raws]
+    suspects = [index for index, text in enumerate(texts) if _suspicious(text)]
+    hidden: dict[int, dict[str, str]] = {}
+    if suspects:
+        graphs = " ".join(f"<urn:gnlc:file:{index}>" for index in suspects)
+        query = _HIDDEN_IRIS.replace("WHERE {", f"WHERE {{ VALUES ?g {{ {graphs} }}", 1)
+        for row in store.query(query):
+            roles = hidden.setdefault(file_of(row["g"]), {})
+            iri, where = row["x"].value, row["where"].value
+            if iri not in roles or _ROLES.index(where) < _ROLES.index(roles[iri]):
+                roles[iri] = where
     findings = []
-    for path in files:
-        prefixes, terms, hidden = _file_terms(path)
-        unknown = {iri: kind for iri, kind in terms.items() if not _known(iri, known)}
-        bad_prefixes = {n: ns for n, ns in prefixes.items() if hidden_characters(ns)}
-        if not (unknown or hidden or bad_prefixes):
+    for index, path in enumerate(files):
+        text = texts[index]
+        if not (index in unknown or index in hidden or index in suspects):
             continue
-        lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
-        for iri, kind in unknown.items():
+        prefixes = _prefixes(path, raws[index])
+        bad_prefixes = {n: ns for n, ns in prefixes.items() if hidden_characters(ns)}
+        here = hidden.get(index, {})
+        if not (index in unknown or here or bad_prefixes):
+            continue
+        lines = text.splitlines()
+        for iri, kind in sorted(unknown.get(index, {}).items()):
             line = _line_of(lines, _spellings(iri, prefixes))
             findings.append(_unknown_finding(path, line, iri, kind, known))
-        for iri, where in hidden.items():
+        for iri, where in sorted(here.items()):
             findings.append(_hidden_finding(path, _hidden_line(lines, iri), iri, where))
-        for name, namespace in bad_prefixes.items():
-            if not any(iri.startswith(namespace) for iri in hidden):
+        for name, namespace in sorted(bad_prefixes.items()):
+            if not any(iri.startswith(namespace) for iri in here):
                 line = _line_of(lines, [f"{name}:"]) or _hidden_line(lines, namespace)
                 findings.append(_hidden_finding(path, line, namespace, f"prefix {name}:"))
     return findings
