@@ -183,3 +183,23 @@ def test_fmt_refusal_leaves_other_files_formatted(tmp_path: Path) -> None:
     assert "b.ttl:3:15:" in result.stderr
     assert "reformatted" in result.stdout and "a.ttl" in result.stdout
     assert fmt("--check", str(good)).exit_code == 0
+
+
+def test_hashes_inside_strings_and_iris_are_not_comments(tmp_path: Path) -> None:
+    from rdflib.compare import isomorphic
+
+    body = (
+        'ex:a ex:p """one # two ""\n# three \\" x""" ;\n'
+        "    ex:q '''it's # x''' , 'a \\' # b' , \"c \\\" # d\" ;\n"
+        "    ex:r <https://example.org/x#y> .\n"
+    )
+    text = "# header\n\n" + PREFIXES + body
+    path = tmp_path / "strings.ttl"
+    path.write_text(text, encoding="utf-8")
+    result = fmt(str(path))
+    assert result.exit_code == 0, result.output
+    out = path.read_text(encoding="utf-8")
+    assert out.startswith("# header\n\n")
+    assert comment_lines(out.replace("# three", "")) == ["# header"]
+    assert isomorphic(graph(path), graph(text))
+    assert fmt("--check", str(path)).exit_code == 0

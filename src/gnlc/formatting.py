@@ -45,30 +45,28 @@ _DIRECTIVE = re.compile(r"(@prefix|@base|prefix|base)\b", re.IGNORECASE)
 _SUBJECT_TOKEN = re.compile(r"(?:\\.|[^\s;,\[\]()\"'<#])+")
 
 
+# A string literal from its opening quote, as the unrolled loops the regex engine runs in C (a
+# literal may be megabytes long); an unclosed one runs to the end of the line or text.
+_STRINGS = {
+    '"""': re.compile(r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:"""|\Z)', re.DOTALL),
+    "'''": re.compile(r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:'''|\Z)", re.DOTALL),
+    '"': re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*(?:"|\n|\Z)', re.DOTALL),
+    "'": re.compile(r"'[^'\\\n]*(?:\\.[^'\\\n]*)*(?:'|\n|\Z)", re.DOTALL),
+}
+_IRI = re.compile(r"<[^>\s]*>")
+
+
 def _skip_string(text: str, i: int) -> int:
     """The offset just past the string literal starting at i."""
     quote = text[i]
-    long = text.startswith(quote * 3, i)
-    i += 3 if long else 1
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if long and text.startswith(quote * 3, i):
-            return i + 3
-        if not long and (char == quote or char == "\n"):
-            return i + 1
-        i += 1
-    return i
+    opening = quote * 3 if text.startswith(quote * 3, i) else quote
+    return _STRINGS[opening].match(text, i).end()
 
 
 def _skip_iri(text: str, i: int) -> int:
     """Past the IRI reference at i, or i + 1 when `<` does not open one."""
-    j = i + 1
-    while j < len(text) and text[j] not in "> \t\r\n":
-        j += 1
-    return j + 1 if j < len(text) and text[j] == ">" else i + 1
+    match = _IRI.match(text, i)
+    return match.end() if match else i + 1
 
 
 def _scan(text: str):
