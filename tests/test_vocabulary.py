@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -70,8 +71,6 @@ def test_gnlc_namespace_changed_to_http_in_one_member_file_fails(project: Path) 
     path.write_text(text.replace("@prefix gnlc: <https://", "@prefix gnlc: <http://"), "utf-8")
     result = run(project, "validate", "--format", "json")
     assert result.exit_code == 1
-    import json
-
     found = [
         r
         for r in json.loads(result.stdout)["results"]
@@ -145,3 +144,25 @@ def test_invisible_character_as_an_xml_reference_in_rdf_xml(tmp_path: Path) -> N
     assert "https://example.org/b%E2%80%AEc" in result.stdout
     assert "U+202E RIGHT-TO-LEFT OVERRIDE" in result.stdout
     assert f"{path}:5: violation" in result.stdout
+
+
+def test_nearest_term_only_when_close(tmp_path: Path) -> None:
+    path = tmp_path / "terms.ttl"
+    path.write_text(
+        "@prefix ex: <https://example.org/> .\n"
+        "@prefix gnlc: <https://w3id.org/gnlc/ontology#> .\n"
+        "ex:a ex:p ex:b .\n"
+        "ex:c gnlc:startYaer 2020 .\n",
+        encoding="utf-8",
+    )
+    result = run(ROOT, "validate", str(path), "--format", "json")
+    assert result.exit_code == 1
+    nearest = {
+        r["focus"]: (r["line"], r["value"])
+        for r in json.loads(result.stdout)["results"]
+        if r["constraint"] == "check:closed-vocabulary"
+    }
+    assert nearest == {
+        "https://example.org/p": (3, ""),
+        "https://w3id.org/gnlc/ontology#startYaer": (4, "https://w3id.org/gnlc/ontology#startYear"),
+    }

@@ -153,7 +153,7 @@ def _known(iri: str, known: set[str]) -> bool:
 
 
 def _nearest(iri: str, known: set[str]) -> str:
-    match = difflib.get_close_matches(iri, sorted(known), n=1, cutoff=0.6)
+    match = difflib.get_close_matches(iri, sorted(known), n=1, cutoff=0.8)
     return match[0] if match else ""
 
 
