@@ -109,6 +109,16 @@ def test_build_out_on_a_full_disk_leaves_nothing(tmp_path: Path) -> None:
         assert list(full.iterdir()) == []  # no half-written temporary folder
 
 
+def test_fmt_on_a_read_only_file_system(tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "ro", "size=1m") as ro:
+        path = ro / "messy.ttl"
+        text = "@prefix ex: <https://example.org/> .\nex:b ex:p 2 .\nex:a ex:p 1 .\n"
+        path.write_text(text, encoding="utf-8")
+        subprocess.run(["mount", "-o", "remount,ro", str(ro)], check=True)
+        one_line(run("fmt", str(path)), str(path), "Read-only file system")
+        assert path.read_text(encoding="utf-8") == text
+
+
 def test_build_out_on_a_mount_point_is_refused_before_the_work() -> None:
     assert os.path.ismount("/proc")
     one_line(run("build", "--out", "/proc"), "/proc", "mount point")
