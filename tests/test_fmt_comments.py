@@ -203,3 +203,28 @@ def test_hashes_inside_strings_and_iris_are_not_comments(tmp_path: Path) -> None
     assert comment_lines(out.replace("# three", "")) == ["# header"]
     assert isomorphic(graph(path), graph(text))
     assert fmt("--check", str(path)).exit_code == 0
+
+
+def test_sparql_style_prefixes_and_prefixes_named_like_keywords(tmp_path: Path) -> None:
+    from rdflib.compare import isomorphic
+
+    text = (
+        "# header\n"
+        "PREFIX base: <https://example.org/base/>\n"
+        "prefix prefix: <https://example.org/prefix/>\n"
+        "@prefix ex: <https://example.org/> .\n"
+        "# about base:b\n"
+        "base:b ex:p prefix:x .\n"
+        "# about prefix:a\n"
+        "prefix:a ex:p base:y .\n"
+    )
+    path = tmp_path / "keywords.ttl"
+    path.write_text(text, encoding="utf-8")
+    result = fmt(str(path))
+    assert result.exit_code == 0, result.output
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# header"
+    assert lines[lines.index("<https://example.org/base/b>") - 1] == "# about base:b"
+    assert lines[lines.index("<https://example.org/prefix/a>") - 1] == "# about prefix:a"
+    assert isomorphic(graph(path), graph(text))
+    assert fmt("--check", str(path)).exit_code == 0

@@ -41,7 +41,8 @@ class _Unplaceable(Exception):
         self.offset = offset
 
 
-_DIRECTIVE = re.compile(r"(@prefix|@base|prefix|base)\b", re.IGNORECASE)
+# `@prefix`/`@base`, or SPARQL's PREFIX/BASE (a space follows; `base:x` is a prefixed name).
+_DIRECTIVE = re.compile(r"(@prefix|@base)\b|(prefix|base)(?=\s)", re.IGNORECASE)
 _SUBJECT_TOKEN = re.compile(r"(?:\\.|[^\s;,\[\]()\"'<#])+")
 
 
@@ -93,7 +94,7 @@ def _scan(text: str):
         if start is None:
             start = i
             match = _DIRECTIVE.match(text, i)
-            sparql_directive = bool(match) and not match.group(1).startswith("@")
+            sparql_directive = bool(match and match.group(2))
         if char in "\"'":
             i = _skip_string(text, i)
         elif char == "<":
