@@ -269,7 +269,7 @@ def vocabulary_check(loaded: Loaded, root: Path) -> list[Finding]:
     if not ontology.is_file():
         return []
     files = [p for p in loaded.files if os.path.abspath(p) != os.path.abspath(ontology)]
-    return vocabulary_findings(files, ontology)
+    return vocabulary_findings(files, ontology, loaded.store)
 
 
 def _subjects_written(text: str, prefixes: dict[str, tuple[str, int]]):

@@ -268,24 +268,56 @@ def _prefixes(path: Path, raw: bytes) -> dict[str, str]:
     return dict(getattr(parser, "prefixes", None) or {})
 
 
-def vocabulary_findings(files: Sequence[Path], ontology: Path) -> list[Finding]:
+def _counts(store, query: str) -> dict[str, int]:
+    return {row["t"].value: int(row["n"].value) for row in store.query(query)}
+
+
+_PREDICATE_COUNTS = "SELECT ?t (COUNT(*) AS ?n) WHERE { ?s ?t ?o } GROUP BY ?t"
+_CLASS_COUNTS = f"SELECT ?t (COUNT(*) AS ?n) WHERE {{ ?s <{RDF_TYPE}> ?t }} GROUP BY ?t"
+
+
+def _all_known(graph, ontology: Path, known: set[str]) -> bool:
+    """True when every class and predicate of the whole graph is known or the ontology's own.
+
+    A term the ontology uses (vann:, say) is the ontology's own when the graph holds no more
+    triples with it than the ontology does: then no data file uses it.
+    """
+    import pyoxigraph
+
+    from gnlc.loading import parse_file
+
+    mine = pyoxigraph.Store()
+    mine.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in parse_file(ontology, []))
+    for query in (_PREDICATE_COUNTS, _CLASS_COUNTS):
+        own = _counts(mine, query)
+        for iri, count in _counts(graph, query).items():
+            if not _known(iri, known) and count > own.get(iri, 0):
+                return False
+    return True
+
+
+def vocabulary_findings(files: Sequence[Path], ontology: Path, graph=None) -> list[Finding]:
     """Unknown classes and predicates, and IRIs with invisible characters, located in files.
 
-    The files are read into one store, a named graph each, so that finding the terms is a few
-    queries rather than a Python loop over every triple.
+    graph, the store the files were loaded into (with the ontology), lets clean data pass
+    with a few queries. Otherwise the files are read into one store, a named graph each, so
+    that finding the terms is a few queries rather than a Python loop over every triple.
     """
     import pyoxigraph
 
     from gnlc.loading import _rdf_format, read_source
 
     known = declared_terms(ontology) | allowed_terms()
+    raws = [read_source(path, []) for path in files]
+    # Only a text holding an invisible character (or an escape) can hide one in an IRI.
+    texts = [raw.decode("utf-8") for raw in raws]
+    suspects = [index for index, text in enumerate(texts) if _suspicious(text)]
+    if graph is not None and not suspects and _all_known(graph, ontology, known):
+        return []
     store = pyoxigraph.Store()
-    raws = []
     for index, path in enumerate(files):
-        raw = read_source(path, [])
-        raws.append(raw)
-        graph = pyoxigraph.NamedNode(f"urn:gnlc:file:{index}")
-        store.load(raw, format=_rdf_format(path), to_graph=graph)
+        graph_name = pyoxigraph.NamedNode(f"urn:gnlc:file:{index}")
+        store.load(raws[index], format=_rdf_format(path), to_graph=graph_name)
 
     def file_of(graph) -> int:
         return int(graph.value.rsplit(":", 1)[1])
@@ -296,9 +328,6 @@ def vocabulary_findings(files: Sequence[Path], ontology: Path) -> list[Finding]:
             iri = row["t"].value
             if not _known(iri, known):
                 unknown.setdefault(file_of(row["g"]), {}).setdefault(iri, kind)
-    # Only a text holding an invisible character (or an escape) can hide one in an IRI.
-    texts = [raw.decode("utf-8") for raw in raws]
-    suspects = [index for index, text in enumerate(texts) if _suspicious(text)]
     hidden: dict[int, dict[str, str]] = {}
     if suspects:
         graphs = " ".join(f"<urn:gnlc:file:{index}>" for index in suspects)
