@@ -233,12 +233,6 @@ def comment_texts(text: str) -> list[str]:
     return [text[s:e].rstrip() for kind, s, e in _scan(text) if kind == "comment"]
 
 
-def leading_comments(text: str) -> str:
-    """The comment block at the top of a file, which canonical form keeps (e.g. 'generated')."""
-    header = collect_comments(text).header
-    return "\n".join(header) + "\n" if header else ""
-
-
 def _block_subject(block: str) -> str | None:
     """The IRI a canonical block (as turtle.serialize writes it) describes."""
     from gnlc.namespaces import PREFIXES
