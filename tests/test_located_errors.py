@@ -264,7 +264,8 @@ def test_internal_errors_exit_2_with_or_without_debug(monkeypatch, capsys, debug
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(gnlc.validation, "validate_sources", broken)
-    monkeypatch.delenv("GNLC_DEBUG", raising=False)
+    # main() sets GNLC_DEBUG for --debug; setenv here makes monkeypatch restore it afterwards.
+    monkeypatch.setenv("GNLC_DEBUG", "0")
     monkeypatch.setattr(sys, "argv", ["gnlc", *(["--debug"] if debug else []), "validate"])
     with pytest.raises(SystemExit) as exit_:
         main()
