@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from gnlc.errors import GnlcError, shown
+
 
 def exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
@@ -85,6 +87,22 @@ def swap_in(tmp: Path, out: Path, check: Callable[[Path], None] | None = None) -
         os.close(lock)
 
 
+def refuse_unswappable(out: Path) -> None:
+    """Refuse an out that cannot be swapped by renaming: a mount point, the file-system root."""
+    if out.parent == out or os.path.ismount(out):
+        raise GnlcError(
+            f"{shown(out)}: is a mount point; the output folder is replaced by renaming, "
+            "so give a folder inside it"
+        )
+
+
+def cannot_write(out: Path, exc: OSError) -> str:
+    """One line: the output folder, the system's reason and the file it was writing."""
+    reason = exc.strerror or type(exc).__name__
+    where = f" ({shown(exc.filename)})" if exc.filename and str(exc.filename) != str(out) else ""
+    return f"{shown(out)}: cannot write the output folder: {reason}{where}"
+
+
 def replace_folder(
     out: Path,
     fill: Callable[[Path], object],
@@ -93,15 +111,20 @@ def replace_folder(
 ):
     """fill(tmp) writes the new content; then it replaces out in one step. Returns fill's value.
 
-    On any failure (or a refusal by check) out is left as it was and tmp is removed.
+    On any failure (or a refusal by check) out is left as it was and tmp is removed; a
+    failure of the file system (read-only, full, no such place) is one line naming out.
     """
     out = out.resolve()
-    tmp: Path | None = temporary_beside(out)
+    refuse_unswappable(out)
+    tmp: Path | None = None
     try:
+        tmp = temporary_beside(out)
         value = fill(tmp)
         if before_swap is not None:
             before_swap()
         tmp = swap_in(tmp, out, check)
+    except OSError as exc:
+        raise GnlcError(cannot_write(out, exc)) from None
     finally:
         if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

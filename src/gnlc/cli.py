@@ -87,7 +87,10 @@ def main() -> None:
         cli.main(prog_name="gnlc")
     except Exception as exc:
         if debugging():
-            raise
+            import traceback
+
+            traceback.print_exc()
+            sys.exit(UNUSABLE)
         click.echo(
             f"gnlc: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True
         )

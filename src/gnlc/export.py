@@ -510,16 +510,30 @@ def write_rendered(root: Path, store, out: Path, progress=None) -> Release:
 
 
 def _refuse_non_folder(out: Path) -> None:
+    """Refuse to replace (and so delete) anything but an earlier release or an empty folder."""
     if out.exists() and not out.is_dir():
         raise GnlcError(f"{out}: exists and is not a folder")
+    try:
+        foreign = out.is_dir() and any(out.iterdir()) and not (out / "SHA256SUMS").is_file()
+    except OSError as exc:
+        raise GnlcError(f"{out}: cannot read the folder: {exc.strerror}") from None
+    if foreign:
+        raise GnlcError(
+            f"{out}: folder is not empty and holds no gnlc release (no SHA256SUMS); "
+            "it would be replaced, so choose another --out"
+        )
 
 
 def build(root: Path, out: Path, shapes=()) -> tuple[object, Release | None]:
     """Validate, and only if the data conforms, write the release to out."""
+    from gnlc.atomic import refuse_unswappable
     from gnlc.progress import for_files
     from gnlc.sources import graph_files, load_graph, shapes_files
     from gnlc.validation import located, validate_loaded
 
+    # Refused before the work, and again under the lock just before the swap.
+    refuse_unswappable(out.resolve())
+    _refuse_non_folder(out)
     progress = for_files([p for group in graph_files(root) for p in group])
     loaded = load_graph(root, progress=progress)
     pause_for_tests("loaded")

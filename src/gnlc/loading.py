@@ -86,6 +86,41 @@ def _rdf_format(path: Path):
     return getattr(pyoxigraph.RdfFormat, _FORMATS[kind])
 
 
+# Oxigraph's parsers hold one token (a literal, an IRI) in a buffer of at most 16 MiB.
+TOKEN_LIMIT = 16 * 1024 * 1024
+
+
+def _too_large(path: Path, raw: bytes, exc: MemoryError) -> GnlcError:
+    """A token over the parser's buffer limit, at the first line longer than the limit."""
+    line = 0
+    start = 0
+    for number, end in enumerate(_line_ends(raw), start=1):
+        if end - start > TOKEN_LIMIT:
+            line = number
+            break
+        start = end + 1
+    return GnlcError(
+        located(
+            path,
+            line or None,
+            None,
+            f"a literal or IRI longer than {TOKEN_LIMIT // (1024 * 1024)} MiB cannot be read "
+            f"({exc})",
+        )
+    )
+
+
+def _line_ends(raw: bytes):
+    start = 0
+    while True:
+        end = raw.find(b"\n", start)
+        if end == -1:
+            yield len(raw)
+            return
+        yield end
+        start = end + 1
+
+
 def parse_file(path: Path, warnings: list[str]) -> list:
     """All triples of one RDF file (format by extension), or a GnlcError saying where it broke."""
     import pyoxigraph
@@ -96,6 +131,8 @@ def parse_file(path: Path, warnings: list[str]) -> list:
         return [q.triple for q in pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)]
     except SyntaxError as exc:
         raise GnlcError(_syntax_message(path, exc)) from None
+    except MemoryError as exc:
+        raise _too_large(path, raw, exc) from None
     except (ValueError, OSError) as exc:
         raise GnlcError(located(path, None, None, str(exc))) from None
 
@@ -156,6 +193,8 @@ def load_files(
                 loaded.store.load(raw, format=fmt)
         except SyntaxError as exc:
             raise GnlcError(_syntax_message(path, exc)) from None
+        except MemoryError as exc:
+            raise _too_large(path, raw, exc) from None
         except (ValueError, OSError) as exc:
             raise GnlcError(located(path, None, None, str(exc))) from None
         loaded.files.append(path)

@@ -21,6 +21,7 @@ _UPDATE = re.compile(
     r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
     re.IGNORECASE,
 )
+MAX_NAME = 255  # the longest file name most file systems allow
 _LEXICAL = {  # compiled on first use (re caches them)
     "xsd:gYear": r"^-?[0-9]{4,}$",
     "xsd:integer": r"^[+-]?[0-9]+$",
@@ -99,9 +100,13 @@ def load_query(path: Path, name: str | None = None, own: bool = False) -> NamedQ
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise GnlcError(f"{path}: no such query file") from None
+        raise GnlcError(f"{_name(path)}: no such query file") from None
+    except IsADirectoryError:
+        raise GnlcError(f"{_name(path)}: is a folder, not a query file") from None
     except UnicodeDecodeError:
         raise GnlcError(f"{path}: not valid UTF-8") from None
+    except OSError as exc:
+        raise GnlcError(f"{_name(path)}: cannot read: {exc.strerror or exc}") from None
     header = read_header(text)
     return NamedQuery(
         name=name or path.stem,
@@ -115,9 +120,17 @@ def load_query(path: Path, name: str | None = None, own: bool = False) -> NamedQ
     )
 
 
+def _name(path: object, limit: int = 120) -> str:
+    """A path or name for a one-line message, shortened in the middle when very long."""
+    text = str(path)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}…{text[-limit // 2 :]} ({len(text)} characters)"
+
+
 def list_queries(root: Path) -> list[NamedQuery]:
     """Every named query under queries/ (not the checks), sorted by name."""
-    return [load_query(p) for p in sorted((root / QUERIES_DIR).glob("*.rq"))]
+    return [load_query(p) for p in sorted((root / QUERIES_DIR).glob("*.rq")) if p.is_file()]
 
 
 def resolve(root: Path, name_or_file: str) -> NamedQuery:
@@ -125,11 +138,11 @@ def resolve(root: Path, name_or_file: str) -> NamedQuery:
     if name_or_file.endswith(".rq"):
         return load_query(Path(name_or_file), own=True)
     if not NAME.match(name_or_file):
-        raise GnlcError(f"{name_or_file!r}: not a query name (letters a-z, digits, hyphens)")
+        raise GnlcError(f"{_name(name_or_file)!r}: not a query name (a-z, digits, hyphens)")
     path = root / QUERIES_DIR / f"{name_or_file}.rq"
-    if not path.is_file():
+    if len(path.name) > MAX_NAME or not path.is_file():
         names = ", ".join(q.name for q in list_queries(root))
-        raise GnlcError(f"unknown query {name_or_file!r}; known: {names}")
+        raise GnlcError(f"unknown query {_name(name_or_file)!r}; known: {names}")
     return load_query(path, name_or_file)
 
 
@@ -315,6 +328,17 @@ def _expected(detail: str) -> str:
     if not tokens:
         return "unexpected character"
     return f"{head}expected {', '.join(tokens[:8])}"
+
+
+def sparql_syntax_error(path: Path, exc: SyntaxError) -> GnlcError:
+    """`path:line:col: SPARQL syntax error: ...` on one line, the parser's long lists cut."""
+    text = " ".join(str(exc).split())
+    match = re.match(r"^error at (\d+):(\d+): ?", text)
+    place = f"{path}:{match.group(1)}:{match.group(2)}" if match else str(path)
+    detail = text[match.end() :] if match else text
+    if len(detail) > 160:
+        detail = detail[:157] + "..."
+    return GnlcError(f"{place}: SPARQL syntax error: {detail}")
 
 
 def run_local(store, query: NamedQuery, terms: dict[str, object]):

@@ -19,6 +19,7 @@ from gnlc.terminal import visible
 
 USER_AGENT = f"gnlc/{__version__} (UNESCO GNLC knowledge graph; +https://w3id.org/gnlc/)"
 RETRY_STATUSES = (429, 503)
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 LONG_QUERY = 1500
 MAX_DELAY = 8.0
 
@@ -76,8 +77,10 @@ def retry_delay(attempt: int, retry_after: str | None) -> float:
 
 def http_error(url: str, code: int | None, body: bytes, reason: str = "") -> GnlcError:
     """`URL: HTTP code: the server's message` (credentials left out)."""
-    message = server_message(body) or reason or "no message"
-    return GnlcError(f"{redact(url)}: HTTP {code}: {message}")
+    if code in REDIRECT_STATUSES:
+        return GnlcError(f"{redact(url)}: HTTP {code}: too many redirects (a redirect loop?)")
+    message = server_message(body) or " ".join(reason.split()) or "no message"
+    return GnlcError(f"{redact(url)}: HTTP {code}: {message}"[:300])
 
 
 def _is_timeout(exc: BaseException | None) -> bool:
@@ -300,8 +303,16 @@ def parse_results(url: str, body: bytes, ctype: str):
 
     if "json" not in ctype.lower():
         raise _not_results(url, ctype, body, "SPARQL results")
+    fmt = pyoxigraph.QueryResultsFormat.JSON
     try:
-        return pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
+        result = pyoxigraph.parse_query_results(body, format=fmt)
+        if isinstance(result, pyoxigraph.QuerySolutions):
+            # Rows are parsed lazily: read them all here, so that a truncated body or an
+            # unknown term type is this one error, not a failure halfway through the output.
+            for _ in result:
+                pass
+            result = pyoxigraph.parse_query_results(body, format=fmt)
+        return result
     except (SyntaxError, ValueError) as exc:
         detail = " ".join(str(exc).split())
         raise GnlcError(f"{redact(url)}: malformed SPARQL results: {detail}"[:300]) from None

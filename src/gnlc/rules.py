@@ -17,7 +17,7 @@ _CONSTRUCT = re.compile(r"CONSTRUCT(?=(?:\s|#[^\n]*\n)*\{)", re.IGNORECASE)
 
 def rule_files(root: Path) -> list[Path]:
     """The rule files, applied in name order."""
-    return sorted((root / RULES_DIR).glob("*.rq"))
+    return sorted(p for p in (root / RULES_DIR).glob("*.rq") if p.is_file())
 
 
 def as_update(rule: str) -> str | None:
@@ -29,11 +29,29 @@ def as_update(rule: str) -> str | None:
     return rule[:start] + "INSERT" + rule[keyword.end() :]
 
 
+def read_rule(path: Path) -> str:
+    """A rule's text, refused with one located line unless it parses as a CONSTRUCT query."""
+    import pyoxigraph
+
+    from gnlc.errors import GnlcError
+    from gnlc.queries import load_query, sparql_syntax_error
+
+    text = load_query(path).text
+    try:
+        result = pyoxigraph.Store().query(text)
+    except SyntaxError as exc:
+        raise sparql_syntax_error(path, exc) from None
+    if not isinstance(result, pyoxigraph.QueryTriples):
+        raise GnlcError(f"{path}: a rule must be a CONSTRUCT query")
+    return text
+
+
 def materialise(store, root: Path) -> int:
     """Add every derived triple to store until nothing new appears; return how many were added."""
     import pyoxigraph
 
-    rules = [path.read_text(encoding="utf-8") for path in rule_files(root)]
+    paths = rule_files(root)
+    rules = [read_rule(path) for path in paths]
     # An INSERT runs inside Oxigraph, without a Python object per derived triple; a rule that
     # cannot be rewritten (or whose rewrite the parser refuses) runs as a CONSTRUCT.
     updates: list[str | None] = [as_update(rule) for rule in rules]

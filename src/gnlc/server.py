@@ -184,3 +184,46 @@ def stop_server(process: subprocess.Popen, grace: float = STOP_GRACE) -> int:
             process.kill()
             process.wait()
     return int(process.returncode)
+
+
+WORK_PREFIX = "gnlc-serve-"
+_LOCK = ".lock"
+
+
+def work_folder() -> tuple[Path, int]:
+    """(a new temporary folder for serve, the descriptor of the lock held while it is in use).
+
+    Folders of serve processes that died without cleaning up (killed) are removed first: a
+    folder is stale when nobody holds its lock, which the system releases when a process
+    dies, whatever its process id or namespace.
+    """
+    import fcntl
+    import tempfile
+
+    base = Path(tempfile.gettempdir())
+    for old in base.glob(WORK_PREFIX + "*"):
+        remove_if_stale(old)
+    folder = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
+    lock = os.open(folder / _LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return folder, lock
+
+
+def remove_if_stale(folder: Path) -> bool:
+    """Remove a serve folder whose lock nobody holds; True if it was removed."""
+    import fcntl
+
+    try:
+        if folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != os.getuid():
+            return False
+        lock = os.open(folder / _LOCK, os.O_RDWR)
+    except OSError:
+        return False  # no lock file: not ours to judge (or just being made)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # held: that serve is running
+    finally:
+        os.close(lock)
+    shutil.rmtree(folder, ignore_errors=True)
+    return True

@@ -158,18 +158,24 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
 
 def check_files(root: Path) -> list[Path]:
     """The SPARQL checks that must return no rows."""
-    return sorted((root / CHECKS_DIR).glob("*-violation.rq"))
+    return sorted(p for p in (root / CHECKS_DIR).glob("*-violation.rq") if p.is_file())
 
 
 def check_findings(store, root: Path) -> list[Finding]:
     """Run each check; every row is a violation whose focus is the row's ?focus (or first value)."""
+    from gnlc.queries import load_query, sparql_syntax_error
+
     findings = []
     for path in check_files(root):
-        header = read_header(path.read_text(encoding="utf-8"))
+        text = load_query(path).text
+        header = read_header(text)
         message_en = header.get("message") or header.get("title") or path.stem
         message_th = header.get("message_th", "")
         severity = header.get("severity", "Violation")
-        result = store.query(path.read_text(encoding="utf-8"))
+        try:
+            result = store.query(text)
+        except SyntaxError as exc:
+            raise sparql_syntax_error(path, exc) from None
         names = [v.value for v in result.variables]
         for row in result:
             values = {name: row[name] for name in names if row[name] is not None}
@@ -253,6 +259,17 @@ def redefinition_findings(loaded: Loaded, root: Path | None = None) -> list[Find
         if hit is not None:
             findings.append(_redefinition(path, *hit))
     return findings
+
+
+def vocabulary_check(loaded: Loaded, root: Path) -> list[Finding]:
+    """Closed vocabulary and visible IRIs over every file read but the ontology itself."""
+    from gnlc.vocabulary import vocabulary_findings
+
+    ontology = root / ONTOLOGY_FILE
+    if not ontology.is_file():
+        return []
+    files = [p for p in loaded.files if os.path.abspath(p) != os.path.abspath(ontology)]
+    return vocabulary_findings(files, ontology, loaded.store)
 
 
 def _subjects_written(text: str, prefixes: dict[str, tuple[str, int]]):
@@ -431,6 +448,7 @@ def validate_loaded(
         with progress.stage("checks"):
             findings += check_findings(loaded.store, root)
             findings += redefinition_findings(loaded, root)
+            findings += vocabulary_check(loaded, root)
     report = Report(findings=sorted(set(findings)), triples=len(loaded.store))
     if not locate_findings:
         return report

@@ -13,7 +13,7 @@ from gnlc.errors import NONCONFORMING, OK
 @click.command("build", short_help="Validate, then write the release dumps.")
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Release folder (default: dist/ under the root; ./dist outside a checkout).",
 )

@@ -33,10 +33,20 @@ def command(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
             UNUSABLE,
         )
     warnings: list[str] = []
-    changed = [p for p in source_files(root, paths) if format_file(p, check, warnings)]
+    changed, refused = [], 0
+    for path in source_files(root, paths):
+        # One file's refusal (e.g. a comment fmt cannot place) leaves the others formatted.
+        try:
+            if format_file(path, check, warnings):
+                changed.append(path)
+        except GnlcError as exc:
+            click.echo(f"gnlc: {exc.message}", err=True)
+            refused += 1
     warn(warnings)
     for path in changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {shown(path)}")
+    if refused:
+        ctx.exit(UNUSABLE)
     if check and changed:
         click.echo(f"{len(changed)} file(s) not in canonical form; run: gnlc fmt", err=True)
         ctx.exit(NONCONFORMING)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
-import tempfile
 from pathlib import Path
 
 import click
@@ -85,7 +85,7 @@ def command(
     front = _listen(host, port)
     if host not in LOOPBACK:
         warn([f"gnlc: binding {host}: other machines on your network can query this server"])
-    workdir = Path(tempfile.mkdtemp(prefix="gnlc-serve-"))
+    workdir, lock = server.work_folder()
     pool = None
     stops = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
     previous = {sig: signal.getsignal(sig) for sig in stops}
@@ -112,6 +112,7 @@ def command(
         if pool is not None:
             pool.close()
         shutil.rmtree(workdir, ignore_errors=True)
+        os.close(lock)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     ctx.exit(OK)
