@@ -77,6 +77,64 @@ def _syntax_message(path: Path, exc: SyntaxError) -> str:
     return located(path, line, column, text)
 
 
+class _Refused(Exception):
+    """A DOCTYPE met while checking an RDF/XML file (at a byte offset)."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
+
+
+_DTD_MESSAGE = (
+    "DOCTYPE (DTD) in RDF/XML is refused: its entities can expand without bound; "
+    "write the values out in full"
+)
+_DTD_MARK = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
+
+
+def _place(raw: bytes, offset: int) -> tuple[int, int]:
+    """(line, column) of a byte offset, both from 1."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+def refuse_dtd(path: Path, raw: bytes) -> None:
+    """Refuse RDF/XML that has a DOCTYPE (entity bombs) or is not well-formed XML.
+
+    Expat reads the whole file first, with no handler that could expand or fetch an entity,
+    and stops at a DOCTYPE. The RDF/XML parser underneath honours a DOCTYPE anywhere (even
+    after the root element, or spelt in lower case), so a file expat finds not well-formed is
+    refused too: a well-formed document has a DOCTYPE only where expat reports it.
+    """
+    import xml.parsers.expat
+    from xml.parsers.expat import errors
+
+    parser = xml.parsers.expat.ParserCreate()
+
+    def doctype(*_args) -> None:
+        # Reported after the name; the declaration starts at the last "<!" before it.
+        raise _Refused(raw.rfind(b"<!", 0, parser.CurrentByteIndex + 1))
+
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(raw, True)
+    except _Refused as refused:
+        place = _place(raw, max(refused.offset, 0))
+        raise GnlcError(located(path, *place, _DTD_MESSAGE)) from None
+    except xml.parsers.expat.ExpatError as exc:
+        if exc.code == errors.codes[errors.XML_ERROR_NO_ELEMENTS] and not raw.strip():
+            return  # an empty file is zero triples
+        line_start = sum(len(x) for x in raw.splitlines(keepends=True)[: exc.lineno - 1])
+        text = raw[line_start:].decode("utf-8", "replace")
+        offset = line_start + len(text[: exc.offset].encode())
+        if _DTD_MARK.search(raw, max(offset - 2, 0), offset + 16):
+            message = _DTD_MESSAGE
+        else:
+            message = f"not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}"
+        raise GnlcError(located(path, exc.lineno, exc.offset + 1, message)) from None
+
+
 def _rdf_format(path: Path):
     import pyoxigraph
 
@@ -92,6 +150,8 @@ def parse_file(path: Path, warnings: list[str]) -> list:
 
     fmt = _rdf_format(path)
     raw = read_source(path, warnings)
+    if RDF_SUFFIXES[path.suffix] == "rdfxml":
+        refuse_dtd(path, raw)
     try:
         return [q.triple for q in pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)]
     except SyntaxError as exc:
@@ -145,6 +205,8 @@ def load_files(
     for path in files:
         fmt = _rdf_format(path)
         raw = read_source(path, loaded.warnings)
+        if RDF_SUFFIXES[path.suffix] == "rdfxml":
+            refuse_dtd(path, raw)
         try:
             if path in watched:
                 found: list = []

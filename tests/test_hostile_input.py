@@ -1,0 +1,98 @@
+"""Hostile twins of parser input: entity bombs and deep nesting are refused, never hang."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from gnlc.cli import cli
+from gnlc.errors import GnlcError
+
+RDF_NS = 'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="https://example.org/e#"'
+
+
+def run(*args: str, root: Path = ROOT):
+    """Invoke gnlc in-process; stderr kept apart from stdout."""
+    return CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
+
+
+def _bomb(levels: int, doctype: str = "DOCTYPE") -> str:
+    """An RDF/XML file whose one literal expands to 10 ** (levels + 1) characters."""
+    entities = ['<!ENTITY a0 "xxxxxxxxxx">']
+    for i in range(1, levels + 1):
+        entities.append(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">')
+    return (
+        '<?xml version="1.0"?>\n'
+        f"<!{doctype} rdf:RDF [\n" + "\n".join(entities) + "\n]>\n"
+        f"<rdf:RDF {RDF_NS}>\n"
+        f'  <rdf:Description rdf:about="https://example.org/e#s"><e:p>&a{levels};</e:p>'
+        "</rdf:Description>\n</rdf:RDF>\n"
+    )
+
+
+def test_the_bomb_expands_without_the_guard() -> None:
+    """Second route: the parser underneath really expands the entities (so refusal matters)."""
+    import pyoxigraph
+
+    quads = list(pyoxigraph.parse(_bomb(3).encode(), format=pyoxigraph.RdfFormat.RDF_XML))
+    assert len(quads[0].object.value) == 10**4
+
+
+@pytest.mark.parametrize("doctype", ["DOCTYPE", "doctype"])
+def test_rdfxml_entity_bomb_is_refused_at_its_doctype(tmp_path: Path, doctype: str) -> None:
+    bomb = tmp_path / "bomb.rdf"
+    bomb.write_text(_bomb(4, doctype), encoding="utf-8")  # a 100,000-character literal
+    result = run("validate", str(bomb))
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert re.match(rf"^gnlc: {re.escape(str(bomb))}:2:\d+: .*DOCTYPE", lines[0]), lines[0]
+
+
+def test_rdfxml_doctype_inside_the_document_is_refused(tmp_path: Path) -> None:
+    """The parser underneath also honours a DOCTYPE after the root element starts."""
+    from gnlc.loading import load_files, parse_file
+
+    late = tmp_path / "late.rdf"
+    late.write_text(
+        f'<?xml version="1.0"?>\n<rdf:RDF {RDF_NS}>\n'
+        '<!DOCTYPE rdf:RDF [ <!ENTITY a0 "xxxxxxxxxx"> ]>\n'
+        '<rdf:Description rdf:about="https://example.org/e#s"><e:p>&a0;</e:p>'
+        "</rdf:Description>\n</rdf:RDF>\n",
+        encoding="utf-8",
+    )
+    for read in (lambda: parse_file(late, []), lambda: load_files([late])):
+        with pytest.raises(GnlcError) as caught:
+            read()
+        assert caught.value.message.startswith(f"{late}:3:"), caught.value.message
+
+
+def test_rdfxml_without_doctype_still_loads(tmp_path: Path) -> None:
+    from gnlc.loading import parse_file
+
+    plain = tmp_path / "plain.rdf"
+    plain.write_text(
+        f'<?xml version="1.0"?>\n<!-- <!DOCTYPE x> in a comment is text -->\n<rdf:RDF {RDF_NS}>\n'
+        '<rdf:Description rdf:about="https://example.org/e#s"><e:p>&amp;&#13;</e:p>'
+        "</rdf:Description>\n</rdf:RDF>\n",
+        encoding="utf-8",
+    )
+    (triple,) = parse_file(plain, [])
+    assert triple.object.value == "&\r"
+
+
+def test_rdfxml_that_is_not_well_formed_is_refused_with_its_place(tmp_path: Path) -> None:
+    """Well-formedness is what makes the DOCTYPE check complete; a '<' in a value breaks it."""
+    broken = tmp_path / "broken.rdf"
+    broken.write_text(
+        f'<?xml version="1.0"?>\n<rdf:RDF {RDF_NS}>\n'
+        '<rdf:Description rdf:about="https://example.org/e#s" e:p="<!DOCTYPE"/>\n</rdf:RDF>\n',
+        encoding="utf-8",
+    )
+    result = run("validate", str(broken))
+    assert result.exit_code == 2
+    assert re.match(rf"^gnlc: {re.escape(str(broken))}:3:\d+: ", result.stderr), result.stderr
