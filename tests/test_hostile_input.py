@@ -96,3 +96,113 @@ def test_rdfxml_that_is_not_well_formed_is_refused_with_its_place(tmp_path: Path
     result = run("validate", str(broken))
     assert result.exit_code == 2
     assert re.match(rf"^gnlc: {re.escape(str(broken))}:3:\d+: ", result.stderr), result.stderr
+
+
+X = "https://example.org/x#"
+
+
+def _nested_turtle(depth: int) -> str:
+    """x:s x:p [ x:p [ ... "end" ] ]: depth blank nodes, each inside the one before."""
+    return f"@prefix x: <{X}> .\nx:s x:p " + "[ x:p " * depth + '"end"' + " ]" * depth + " .\n"
+
+
+def _chain_depth(data: bytes, fmt) -> int:
+    """Second route: follow x:p from x:s through blank nodes to "end"; the number of hops."""
+    import pyoxigraph
+
+    objects: dict[str, list] = {}
+    for quad in pyoxigraph.parse(data, format=fmt):
+        if quad.predicate.value == X + "p":
+            objects.setdefault(str(quad.subject), []).append(quad.object)
+    node, hops = f"<{X}s>", 0
+    while True:
+        (obj,) = objects[node]
+        if isinstance(obj, pyoxigraph.Literal):
+            assert obj.value == "end"
+            return hops
+        node, hops = str(obj), hops + 1
+
+
+def _copy_root(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "root"
+    for name in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+@pytest.mark.parametrize("depth", [400, 5000])
+def test_deep_blank_node_nesting_formats_validates_and_builds(tmp_path: Path, depth: int) -> None:
+    """Every stage is linear in nesting depth: no RecursionError, no minutes of canonicalising."""
+    import pyoxigraph
+
+    root = _copy_root(tmp_path)
+    nest = root / "data" / "nest.ttl"
+    nest.write_text(_nested_turtle(depth), encoding="utf-8")
+    turtle = pyoxigraph.RdfFormat.TURTLE
+
+    result = run("validate", str(nest), root=root)
+    assert result.exit_code == 0, result.output
+    result = run("fmt", str(nest), root=root)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert run("fmt", "--check", str(nest), root=root).exit_code == 0
+    assert _chain_depth(nest.read_bytes(), turtle) == depth
+
+    out = tmp_path / "dist"
+    result = run("build", "--out", str(out), root=root)
+    assert result.exit_code == 0, result.output
+    formats = {
+        "gnlc.ttl": turtle,
+        "gnlc.nt": pyoxigraph.RdfFormat.N_TRIPLES,
+        "gnlc.jsonld": pyoxigraph.RdfFormat.JSON_LD,
+        "gnlc.rdf": pyoxigraph.RdfFormat.RDF_XML,
+    }
+    for name, fmt in formats.items():
+        assert _chain_depth((out / name).read_bytes(), fmt) == depth, name
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".rdf", ".jsonld"])
+def test_deep_nesting_in_every_input_syntax_exits_cleanly(tmp_path: Path, suffix: str) -> None:
+    """Run as a subprocess: the JSON-LD parser underneath crashes the process past ~4000 levels."""
+    import subprocess
+    import sys
+
+    depth = 5000
+    texts = {
+        ".ttl": _nested_turtle(depth),
+        ".rdf": '<?xml version="1.0"?>\n<rdf:RDF '
+        + RDF_NS.replace("e#", "x#").replace("xmlns:e=", "xmlns:x=")
+        + f'>\n<rdf:Description rdf:about="{X}s">'
+        + '<x:p rdf:parseType="Resource">' * depth
+        + "<x:p>end</x:p>"
+        + "</x:p>" * depth
+        + "</rdf:Description>\n</rdf:RDF>\n",
+        ".jsonld": f'{{"@id": "{X}s",\n'
+        + f'"{X}p": {{' * depth
+        + '"@value": "end"'
+        + "}" * depth
+        + "}\n",
+    }
+    path = tmp_path / f"nest{suffix}"
+    path.write_text(texts[suffix], encoding="utf-8")
+    gnlc = Path(sys.executable).with_name("gnlc")
+    done = subprocess.run(
+        [str(gnlc), "--root", str(ROOT), "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,  # a safety net only
+        check=False,
+    )
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert done.returncode == (2 if suffix == ".jsonld" else 0), done.stderr
+    if suffix == ".jsonld":
+        from gnlc.loading import MAX_JSON_DEPTH
+
+        # Line 1 opens level 1; the brace closing each '"x:p": {' on line 2 opens one more.
+        column = len(f'"{X}p": {{') * MAX_JSON_DEPTH
+        assert done.stderr.strip() == (
+            f"gnlc: {path}:2:{column}: JSON nested more than {MAX_JSON_DEPTH} levels deep "
+            "is refused"
+        )

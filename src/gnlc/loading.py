@@ -135,6 +135,36 @@ def refuse_dtd(path: Path, raw: bytes) -> None:
         raise GnlcError(located(path, exc.lineno, exc.offset + 1, message)) from None
 
 
+MAX_JSON_DEPTH = 256
+"""JSON-LD input may nest objects and arrays this deep; the parser underneath would overflow
+its stack (a crash, not an error) a few thousand levels down."""
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+def refuse_deep_json(path: Path, raw: bytes) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH, at the bracket that goes past it."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(raw):
+        char = raw[token.start()]
+        if char in b"[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                place = _place(raw, token.start())
+                message = f"JSON nested more than {MAX_JSON_DEPTH} levels deep is refused"
+                raise GnlcError(located(path, *place, message))
+        elif char in b"]}":
+            depth -= 1
+
+
+def _check_syntax(path: Path, raw: bytes) -> None:
+    """Refuse what would make the parser underneath expand without bound or crash."""
+    kind = RDF_SUFFIXES[path.suffix]
+    if kind == "rdfxml":
+        refuse_dtd(path, raw)
+    elif kind == "jsonld":
+        refuse_deep_json(path, raw)
+
+
 def _rdf_format(path: Path):
     import pyoxigraph
 
@@ -150,8 +180,7 @@ def parse_file(path: Path, warnings: list[str]) -> list:
 
     fmt = _rdf_format(path)
     raw = read_source(path, warnings)
-    if RDF_SUFFIXES[path.suffix] == "rdfxml":
-        refuse_dtd(path, raw)
+    _check_syntax(path, raw)
     try:
         return [q.triple for q in pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)]
     except SyntaxError as exc:
@@ -205,8 +234,7 @@ def load_files(
     for path in files:
         fmt = _rdf_format(path)
         raw = read_source(path, loaded.warnings)
-        if RDF_SUFFIXES[path.suffix] == "rdfxml":
-            refuse_dtd(path, raw)
+        _check_syntax(path, raw)
         try:
             if path in watched:
                 found: list = []
