@@ -122,6 +122,7 @@ class _Writer:
         self.inlined: set[str] = set()
         self.lists: set[str] = set()
         self.roots: list[str] = []
+        self.planned: set[str] = set()
 
     def iri(self, value: str, predicate: bool = False) -> str:
         if predicate and value == RDF_TYPE:
@@ -166,7 +167,9 @@ class _Writer:
         cells: list[str] = []
         seen = set()
         while node.startswith("_:"):
-            if node in seen or self.refs.get(node, 0) != 1:
+            if node in seen or node in self.planned or node in self.inlined:
+                return None
+            if self.refs.get(node, 0) != 1:
                 return None
             seen.add(node)
             pairs = self.by_subject.get(node, [])
@@ -180,7 +183,7 @@ class _Writer:
         """Decide which blank nodes are written inline and which as blocks; named subjects."""
         named = sorted(s[1:-1] for s in self.by_subject if is_iri(s))
         blank = [s for s in self.by_subject if s.startswith("_:")]
-        planned: set[str] = set()
+        planned = self.planned
         # (objects, their depth): objects deeper than MAX_INLINE_DEPTH become blocks.
         work = [(self.objects(f"<{value}>"), 1) for value in named]
         roots = sorted((s for s in blank if self.refs.get(s, 0) != 1), key=self.block_order)
