@@ -206,3 +206,53 @@ def test_deep_nesting_in_every_input_syntax_exits_cleanly(tmp_path: Path, suffix
             f"gnlc: {path}:2:{column}: JSON nested more than {MAX_JSON_DEPTH} levels deep "
             "is refused"
         )
+
+
+def _cycle(size: int) -> str:
+    """size labelled blank nodes in one cycle (RDFC-1.0 time grows with about size ** 3)."""
+    lines = [f"_:n{i} x:p _:n{(i + 1) % size} .\n" for i in range(size)]
+    return f"@prefix x: <{X}> .\n" + "".join(lines)
+
+
+def test_many_blank_nodes_in_cycles_are_refused_at_their_first_label(tmp_path: Path) -> None:
+    from gnlc.canonical import MAX_ENTANGLED_BLANK_NODES
+
+    size = MAX_ENTANGLED_BLANK_NODES + 100
+    path = tmp_path / "cycle.ttl"
+    path.write_text(_cycle(size), encoding="utf-8")
+    for command in ("validate", "fmt"):
+        result = run(command, str(path))
+        assert result.exit_code == 2, (command, result.output)
+        assert result.stderr == (
+            f"gnlc: {path}:2:1: {size} blank nodes are shared, in cycles or hold such nodes, "
+            f"more than {MAX_ENTANGLED_BLANK_NODES}: give them IRIs\n"
+        )
+
+
+def test_a_blank_node_cycle_under_the_limit_is_formatted_losslessly(tmp_path: Path) -> None:
+    import pyoxigraph
+
+    path = tmp_path / "cycle.ttl"
+    path.write_text(_cycle(60), encoding="utf-8")
+    assert run("fmt", str(path)).exit_code == 0
+    assert run("fmt", "--check", str(path)).exit_code == 0
+    quads = list(pyoxigraph.parse(path.read_bytes(), format=pyoxigraph.RdfFormat.TURTLE))
+    following = {str(q.subject): str(q.object) for q in quads}
+    node, seen = next(iter(following)), set()
+    while node not in seen:  # second route: one cycle through all 60 nodes
+        seen.add(node)
+        node = following[node]
+    assert len(quads) == len(seen) == 60
+
+
+def test_other_routes_to_the_writer_refuse_too_many_entangled_blank_nodes() -> None:
+    """CONSTRUCT results (say from an endpoint) reach the Turtle writer without a file."""
+    import pyoxigraph
+
+    from gnlc.turtle import serialize
+
+    triples = [
+        q.triple for q in pyoxigraph.parse(_cycle(300).encode(), format=pyoxigraph.RdfFormat.TURTLE)
+    ]
+    with pytest.raises(GnlcError, match="300 blank nodes are shared"):
+        serialize(triples)

@@ -20,6 +20,8 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from gnlc.errors import GnlcError
+
 # Triples that need more than the dump: a blank node (relabelled) or a triple term (fallback).
 _SPECIAL = """CONSTRUCT { ?s ?p ?o } WHERE {
   ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o) || isTRIPLE(?s) || isTRIPLE(?o))
@@ -43,45 +45,78 @@ def _tree_label(parent: str, predicate: str, content: str, index: int) -> str:
     return "_:t" + _digest(parent, predicate, content, str(index))[:32]
 
 
+MAX_ENTANGLED_BLANK_NODES = 200
+"""Blank nodes that are shared or in cycles (only `_:` labels make them) go through RDFC-1.0,
+whose time grows with about the cube of their number (a 400-node cycle takes ~10 s): more are
+refused."""
+
+
+class _Blank:
+    """The blank-node structure of triples: edges, uses, and a content hash for each tree."""
+
+    def __init__(self, triples: set[tuple[str, str, str]]) -> None:
+        self.plain: set[tuple[str, str, str]] = set()
+        self.edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.refs: dict[str, int] = defaultdict(int)
+        parents: dict[str, list[str]] = defaultdict(list)
+        for s, p, o in triples:
+            blank_object = o.startswith("_:")
+            if blank_object:
+                self.refs[o] += 1
+            if s.startswith("_:"):
+                self.edges[s].append((p, o))
+                if blank_object:
+                    parents[o].append(s)
+            elif not blank_object:
+                self.plain.add((s, p, o))
+        self.nodes = set(self.edges) | set(self.refs)
+        edges, refs = self.edges, self.refs
+        # Bottom up: a node is a tree once all its blank objects are, if it is used at most once.
+        pending = {n: sum(1 for _, o in edges.get(n, ()) if o.startswith("_:")) for n in self.nodes}
+        ready = [n for n in self.nodes if pending[n] == 0 and refs.get(n, 0) <= 1]
+        self.content: dict[str, str] = {}
+        while ready:
+            node = ready.pop()
+            entries = sorted(
+                f"{p} [{self.content[o]}]" if o.startswith("_:") else f"{p} {o}"
+                for p, o in edges.get(node, ())
+            )
+            self.content[node] = _digest(*entries)
+            for parent in parents.get(node, ()):
+                pending[parent] -= 1
+                if pending[parent] == 0 and refs.get(parent, 0) <= 1:
+                    ready.append(parent)
+        self.entangled = self.nodes - self.content.keys()
+
+
+def entangled_blank_nodes(triples: Iterable[tuple[str, str, str]]) -> set[str]:
+    """The blank nodes (N-Triples text) that are shared, in a cycle, or hold such a node."""
+    return _Blank(set(triples)).entangled
+
+
 def canonical_blank_nodes(triples: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
     """The triples (terms as N-Triples text) with canonical blank node labels.
 
     Isomorphic graphs give the same set. Tree-shaped blank nodes are labelled in linear time,
-    without recursion; the rest through RDFC-1.0 (see the module docstring).
+    without recursion; the rest through RDFC-1.0 (see the module docstring), at most
+    MAX_ENTANGLED_BLANK_NODES of them.
     """
     triples = set(triples)
-    out: set[tuple[str, str, str]] = set()
-    edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    refs: dict[str, int] = defaultdict(int)
-    parents: dict[str, list[str]] = defaultdict(list)
-    for s, p, o in triples:
-        blank_object = o.startswith("_:")
-        if blank_object:
-            refs[o] += 1
-        if s.startswith("_:"):
-            edges[s].append((p, o))
-            if blank_object:
-                parents[o].append(s)
-        elif not blank_object:
-            out.add((s, p, o))
-    nodes = set(edges) | set(refs)
+    blank = _Blank(triples)
+    out, edges, refs, nodes, content = (
+        blank.plain,
+        blank.edges,
+        blank.refs,
+        blank.nodes,
+        blank.content,
+    )
     if not nodes:
         return out
-    # Bottom up: a node is a tree once all its blank objects are, if it is used at most once.
-    pending = {n: sum(1 for _, o in edges.get(n, ()) if o.startswith("_:")) for n in nodes}
-    ready = [n for n in nodes if pending[n] == 0 and refs.get(n, 0) <= 1]
-    content: dict[str, str] = {}
-    while ready:
-        node = ready.pop()
-        entries = sorted(
-            f"{p} [{content[o]}]" if o.startswith("_:") else f"{p} {o}"
-            for p, o in edges.get(node, ())
+    if len(blank.entangled) > MAX_ENTANGLED_BLANK_NODES:
+        raise GnlcError(
+            f"{len(blank.entangled)} blank nodes are shared, in cycles or hold such nodes, "
+            f"more than {MAX_ENTANGLED_BLANK_NODES}: give them IRIs"
         )
-        content[node] = _digest(*entries)
-        for parent in parents.get(node, ()):
-            pending[parent] -= 1
-            if pending[parent] == 0 and refs.get(parent, 0) <= 1:
-                ready.append(parent)
     sample = {hash_: node for node, hash_ in content.items()}
 
     def emit(node: str, label: str) -> None:

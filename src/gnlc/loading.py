@@ -165,6 +165,39 @@ def _check_syntax(path: Path, raw: bytes) -> None:
         refuse_deep_json(path, raw)
 
 
+_LABEL = re.compile(
+    rb"_:([A-Za-z0-9_\x80-\xff][A-Za-z0-9_.\-\x80-\xff]*)|nodeID\s*=\s*[\"']([^\"']+)"
+)
+
+
+def refuse_entangled(path: Path, raw: bytes, fmt) -> None:
+    """Refuse a file with more blank nodes shared or in cycles than canonical labelling takes
+    (see gnlc.canonical.MAX_ENTANGLED_BLANK_NODES), at the first label of one of them.
+
+    Only a labelled blank node (`_:x`, rdf:nodeID) can be shared or in a cycle, so files
+    without labels are not read again.
+    """
+    if b"_:" not in raw and b"nodeID" not in raw:
+        return
+    import pyoxigraph
+
+    from gnlc.canonical import MAX_ENTANGLED_BLANK_NODES, entangled_blank_nodes
+
+    quads = pyoxigraph.parse(raw, format=fmt)
+    found = entangled_blank_nodes((str(q.subject), str(q.predicate), str(q.object)) for q in quads)
+    if len(found) <= MAX_ENTANGLED_BLANK_NODES:
+        return
+    message = (
+        f"{len(found)} blank nodes are shared, in cycles or hold such nodes, more than "
+        f"{MAX_ENTANGLED_BLANK_NODES}: give them IRIs"
+    )
+    for match in _LABEL.finditer(raw):
+        label = (match.group(1) or match.group(2)).rstrip(b".").decode("utf-8", "replace")
+        if "_:" + label in found:
+            raise GnlcError(located(path, *_place(raw, match.start()), message))
+    raise GnlcError(located(path, None, None, message))
+
+
 def _rdf_format(path: Path):
     import pyoxigraph
 
@@ -182,11 +215,13 @@ def parse_file(path: Path, warnings: list[str]) -> list:
     raw = read_source(path, warnings)
     _check_syntax(path, raw)
     try:
-        return [q.triple for q in pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)]
+        triples = [q.triple for q in pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)]
     except SyntaxError as exc:
         raise GnlcError(_syntax_message(path, exc)) from None
     except (ValueError, OSError) as exc:
         raise GnlcError(located(path, None, None, str(exc))) from None
+    refuse_entangled(path, raw, fmt)
+    return triples
 
 
 def expand_inputs(paths: Iterable[Path]) -> list[Path]:
@@ -248,5 +283,6 @@ def load_files(
             raise GnlcError(_syntax_message(path, exc)) from None
         except (ValueError, OSError) as exc:
             raise GnlcError(located(path, None, None, str(exc))) from None
+        refuse_entangled(path, raw, fmt)
         loaded.files.append(path)
     return loaded
