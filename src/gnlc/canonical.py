@@ -206,7 +206,8 @@ class CanonicalGraph:
 
     A mapping subject -> [(predicate, object)], terms as N-Triples text (what the writers in
     gnlc.turtle and gnlc.jsonld take), plus `refs` (blank node -> uses as an object), `count`
-    (triples) and `ntriples()` (the sorted text in chunks).
+    (triples), `holders` (subjects with a blank node object) and `ntriples()` (the sorted text
+    in chunks).
     """
 
     def __init__(self, dump: bytes, spans: dict, extra: dict, count: int, blank: bool) -> None:
@@ -216,11 +217,14 @@ class CanonicalGraph:
         self.count = count
         self.blank = blank
         self.refs: dict[str, int] = {}
-        for lines in extra.values():
+        # Subjects with a blank node object: the Turtle writer looks for nesting only there.
+        self.holders: set[str] = set()
+        for subject, lines in extra.items():
             for line in lines:
                 obj = line.split(" ", 2)[2][:-2]
                 if obj.startswith("_:"):
                     self.refs[obj] = self.refs.get(obj, 0) + 1
+                    self.holders.add(subject)
 
     @classmethod
     def from_store(cls, store) -> CanonicalGraph | None:

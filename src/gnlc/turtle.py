@@ -185,7 +185,10 @@ class _Writer:
         blank = [s for s in self.by_subject if s.startswith("_:")]
         planned = self.planned
         # (objects, their depth): objects deeper than MAX_INLINE_DEPTH become blocks.
-        work = [(self.objects(f"<{value}>"), 1) for value in named]
+        holders = getattr(self.by_subject, "holders", None)
+        if holders is None:
+            holders = {s for s in self.by_subject if any(o[0] == "_" for o in self.objects(s))}
+        work = [(self.objects(s), 1) for s in (f"<{v}>" for v in named) if s in holders]
         roots = sorted((s for s in blank if self.refs.get(s, 0) != 1), key=self.block_order)
         # Blank nodes used once but never reached (cycles) start blocks in a stable order.
         later = sorted((s for s in blank if self.refs.get(s, 0) == 1), key=self.block_order)
