@@ -138,7 +138,9 @@ def refuse_dtd(path: Path, raw: bytes) -> None:
 MAX_JSON_DEPTH = 256
 """JSON-LD input may nest objects and arrays this deep; the parser underneath would overflow
 its stack (a crash, not an error) a few thousand levels down."""
-_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+# A string runs to its closing quote or to the end (so an unclosed one is one match, not a
+# scan from every later quote), else a bracket.
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
 
 
 def refuse_deep_json(path: Path, raw: bytes) -> None:
