@@ -1,7 +1,12 @@
-"""The release graph as sorted N-Triples with RDFC-1.0 blank node labels, read by subject.
+"""Canonical blank node labels, and the release graph as sorted N-Triples read by subject.
 
-`gnlc.nt` is every triple's N-Triples text, sorted, with blank nodes relabelled by RDFC-1.0.
-Here that text comes from Oxigraph's own dump (one Rust call) instead of a Python object per
+`gnlc.nt` is every triple's N-Triples text, sorted, with blank nodes given canonical labels by
+`canonical_blank_nodes`: isomorphic graphs get the same text. Blank nodes that form trees (each
+used as an object at most once, no cycle, only such nodes below: what `[ ]` and `( )` in Turtle
+make) are labelled from a hash of their content and of their place under their parent, in time
+linear in their number, however deep they nest. The others (shared, in cycles) go through
+RDFC-1.0, whose cost grows steeply with their number, with each tree below them stood for by its
+hash. Here the text comes from Oxigraph's own dump (one Rust call) instead of a Python object per
 triple: only the few triples with a blank node go through canonicalisation (the labels depend on
 those alone), and the dump is kept as one bytes object, indexed by subject, that the Turtle and
 JSON-LD writers read one subject at a time.
@@ -9,14 +14,187 @@ JSON-LD writers read one subject at a time.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import tempfile
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from gnlc.errors import GnlcError
 
 # Triples that need more than the dump: a blank node (relabelled) or a triple term (fallback).
 _SPECIAL = """CONSTRUCT { ?s ?p ?o } WHERE {
   ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o) || isTRIPLE(?s) || isTRIPLE(?o))
 }"""
+
+
+_PLACEHOLDER = "urn:x-gnlc-tree:"
+
+
+def _digest(*parts: str) -> str:
+    """SHA-256 (hex) of the parts, each length-prefixed so that no two lists hash alike."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode()
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _tree_label(parent: str, predicate: str, content: str, index: int) -> str:
+    return "_:t" + _digest(parent, predicate, content, str(index))[:32]
+
+
+MAX_ENTANGLED_BLANK_NODES = 200
+"""Blank nodes that are shared or in cycles (only `_:` labels make them) go through RDFC-1.0,
+whose time grows with about the cube of their number (a 400-node cycle takes ~10 s): more are
+refused."""
+
+
+class _Blank:
+    """The blank-node structure of triples: edges, uses, and a content hash for each tree."""
+
+    def __init__(self, triples: set[tuple[str, str, str]]) -> None:
+        self.plain: set[tuple[str, str, str]] = set()
+        self.edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.refs: dict[str, int] = defaultdict(int)
+        parents: dict[str, list[str]] = defaultdict(list)
+        for s, p, o in triples:
+            blank_object = o.startswith("_:")
+            if blank_object:
+                self.refs[o] += 1
+            if s.startswith("_:"):
+                self.edges[s].append((p, o))
+                if blank_object:
+                    parents[o].append(s)
+            elif not blank_object:
+                self.plain.add((s, p, o))
+        self.nodes = set(self.edges) | set(self.refs)
+        edges, refs = self.edges, self.refs
+        # Bottom up: a node is a tree once all its blank objects are, if it is used at most once.
+        pending = {n: sum(1 for _, o in edges.get(n, ()) if o.startswith("_:")) for n in self.nodes}
+        ready = [n for n in self.nodes if pending[n] == 0 and refs.get(n, 0) <= 1]
+        self.content: dict[str, str] = {}
+        while ready:
+            node = ready.pop()
+            entries = sorted(
+                f"{p} [{self.content[o]}]" if o.startswith("_:") else f"{p} {o}"
+                for p, o in edges.get(node, ())
+            )
+            self.content[node] = _digest(*entries)
+            for parent in parents.get(node, ()):
+                pending[parent] -= 1
+                if pending[parent] == 0 and refs.get(parent, 0) <= 1:
+                    ready.append(parent)
+        self.entangled = self.nodes - self.content.keys()
+
+
+def entangled_blank_nodes(triples: Iterable[tuple[str, str, str]]) -> set[str]:
+    """The blank nodes (N-Triples text) that are shared, in a cycle, or hold such a node."""
+    return _Blank(set(triples)).entangled
+
+
+def canonical_blank_nodes(triples: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    """The triples (terms as N-Triples text) with canonical blank node labels.
+
+    Isomorphic graphs give the same set. Tree-shaped blank nodes are labelled in linear time,
+    without recursion; the rest through RDFC-1.0 (see the module docstring), at most
+    MAX_ENTANGLED_BLANK_NODES of them.
+    """
+    triples = set(triples)
+    blank = _Blank(triples)
+    out, edges, refs, nodes, content = (
+        blank.plain,
+        blank.edges,
+        blank.refs,
+        blank.nodes,
+        blank.content,
+    )
+    if not nodes:
+        return out
+    if len(blank.entangled) > MAX_ENTANGLED_BLANK_NODES:
+        raise GnlcError(
+            f"{len(blank.entangled)} blank nodes are shared, in cycles or hold such nodes, "
+            f"more than {MAX_ENTANGLED_BLANK_NODES}: give them IRIs"
+        )
+    sample = {hash_: node for node, hash_ in content.items()}
+
+    def emit(node: str, label: str) -> None:
+        stack = [(node, label)]
+        while stack:
+            node, label = stack.pop()
+            seen: dict[tuple[str, str], int] = defaultdict(int)
+            for p, o in edges.get(node, ()):
+                if o.startswith("_:"):
+                    key = (p, content[o])
+                    child = _tree_label(label, p, key[1], seen[key])
+                    seen[key] += 1
+                    out.add((label, p, child))
+                    stack.append((o, child))
+                else:
+                    out.add((label, p, o))
+
+    # Trees under IRI subjects, and trees that are used nowhere (roots of their own).
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    rest: list[tuple[str, str, str]] = []
+    groups: dict[tuple[str, str, str], int] = defaultdict(int)
+    for s, p, o in triples:
+        if s.startswith("_:"):
+            if s in content:
+                continue
+            if o in content:
+                groups[(s, p, content[o])] += 1  # one stand-in for identical siblings
+            else:
+                rest.append((s, p, o))
+        elif o.startswith("_:"):
+            if o in content:
+                key = (s, p, content[o])
+                label = _tree_label(s, p, key[2], seen[key])
+                seen[key] += 1
+                out.add((s, p, label))
+                emit(o, label)
+            else:
+                rest.append((s, p, o))
+    for node in nodes:
+        if node in content and refs.get(node, 0) == 0:
+            key = ("", "", content[node])
+            emit(node, _tree_label("", "", key[2], seen[key]))
+            seen[key] += 1
+    if not rest and not groups:
+        return out
+    import pyoxigraph
+
+    lines = [f"{s} {p} {o} .\n" for s, p, o in rest]
+    lines += [f"{s} {p} <{_PLACEHOLDER}{h}:{n}> .\n" for (s, p, h), n in groups.items()]
+    dataset = pyoxigraph.Dataset(
+        pyoxigraph.parse("".join(lines).encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    )
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    for quad in dataset:
+        s, p, o = str(quad.subject), str(quad.predicate), str(quad.object)
+        if o.startswith("<" + _PLACEHOLDER):
+            hash_, count = o[len(_PLACEHOLDER) + 1 : -1].split(":")
+            for index in range(int(count)):
+                label = _tree_label(s, p, hash_, index)
+                out.add((s, p, label))
+                emit(sample[hash_], label)
+        else:
+            out.add((s, p, o))
+    return out
+
+
+def canonical_triples(triples: Iterable) -> list:
+    """pyoxigraph triples with canonical blank node labels, sorted by their N-Triples text."""
+    import pyoxigraph
+
+    texts = canonical_blank_nodes(
+        (str(t.subject), str(t.predicate), str(t.object)) for t in triples
+    )
+    lines = sorted(f"{s} {p} {o} .\n" for s, p, o in texts)
+    return [
+        q.triple
+        for q in pyoxigraph.parse("".join(lines).encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    ]
 
 
 def _blank_object(line: str) -> bool:
@@ -28,7 +206,8 @@ class CanonicalGraph:
 
     A mapping subject -> [(predicate, object)], terms as N-Triples text (what the writers in
     gnlc.turtle and gnlc.jsonld take), plus `refs` (blank node -> uses as an object), `count`
-    (triples) and `ntriples()` (the sorted text in chunks).
+    (triples), `holders` (subjects with a blank node object) and `ntriples()` (the sorted text
+    in chunks).
     """
 
     def __init__(self, dump: bytes, spans: dict, extra: dict, count: int, blank: bool) -> None:
@@ -38,11 +217,14 @@ class CanonicalGraph:
         self.count = count
         self.blank = blank
         self.refs: dict[str, int] = {}
-        for lines in extra.values():
+        # Subjects with a blank node object: the Turtle writer looks for nesting only there.
+        self.holders: set[str] = set()
+        for subject, lines in extra.items():
             for line in lines:
                 obj = line.split(" ", 2)[2][:-2]
                 if obj.startswith("_:"):
                     self.refs[obj] = self.refs.get(obj, 0) + 1
+                    self.holders.add(subject)
 
     @classmethod
     def from_store(cls, store) -> CanonicalGraph | None:
@@ -85,13 +267,9 @@ class CanonicalGraph:
             spans.setdefault(subject, []).append((start, position))
         extra: dict[str, list[str]] = {}
         if special:
-            dataset = pyoxigraph.Dataset(
-                pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in special
-            )
-            dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
-            for quad in dataset:
-                text = f"{pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)} ."
-                extra.setdefault(str(quad.subject), []).append(text)
+            texts = ((str(t.subject), str(t.predicate), str(t.object)) for t in special)
+            for s, p, o in canonical_blank_nodes(texts):
+                extra.setdefault(s, []).append(f"{s} {p} {o} .")
         count = lines - left_out + sum(len(v) for v in extra.values())
         return cls(dump, spans, extra, count, bool(special))
 

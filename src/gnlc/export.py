@@ -78,9 +78,15 @@ def release_date(root: Path) -> str:
 
 
 def canonical_triples(store) -> list:
-    """All triples, blank nodes relabelled by RDFC-1.0, sorted by their N-Triples text."""
+    """All triples, blank nodes given canonical labels, sorted by their N-Triples text."""
     import pyoxigraph
 
+    from gnlc import canonical
+
+    triple = pyoxigraph.Triple
+    if not any(isinstance(q.subject, triple) or isinstance(q.object, triple) for q in store):
+        return canonical.canonical_triples(store)
+    # Triple terms (RDF 1.2) hold blank nodes of their own: RDFC-1.0 relabels those too.
     dataset = pyoxigraph.Dataset(store)
     dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
     triples = {pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in dataset}

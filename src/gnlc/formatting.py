@@ -290,15 +290,13 @@ def canonical_text(path: Path, warnings: list[str] | None = None) -> tuple[str, 
 
 
 def same_graph(a: list, b: list) -> bool:
-    """Graph isomorphism through RDFC-1.0 canonical blank node labels."""
-    import pyoxigraph
+    """Graph isomorphism, through canonical blank node labels (gnlc.canonical)."""
+    from gnlc.canonical import canonical_blank_nodes
 
     def canon(triples: list) -> set:
-        dataset = pyoxigraph.Dataset(
-            pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples
+        return canonical_blank_nodes(
+            (str(t.subject), str(t.predicate), str(t.object)) for t in triples
         )
-        dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
-        return {str(q) for q in dataset}
 
     if len(set(a)) != len(set(b)):
         return False

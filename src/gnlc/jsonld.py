@@ -134,11 +134,37 @@ class Compactor:
     def _iri_ref(self, value: str) -> str:
         compacted = self.compact_iri(value)
         relative = value[len(self.base) :]
-        # Relative to @base, unless the remainder could be read as a compact IRI or scheme.
+        # Relative to @base, unless the remainder could be read as a compact IRI or scheme, or
+        # resolving it against @base would not give the IRI back (`//x`, `../x`, `a//b`).
         under_base = bool(self.base) and value.startswith(self.base)
-        if compacted == value and under_base and relative and ":" not in relative.split("/")[0]:
+        if (
+            compacted == value
+            and under_base
+            and relative
+            and ":" not in relative.split("/")[0]
+            and resolves_to(self.base, relative, value)
+        ):
             return relative
         return compacted
+
+
+def resolves_to(base: str, relative: str, iri: str) -> bool:
+    """True when both RFC 3986 resolution (Oxigraph, as JSON-LD processors resolve) and
+    Python's urljoin (as rdflib resolves; it drops empty segments) turn relative into iri."""
+    from urllib.parse import urljoin
+
+    import pyoxigraph
+
+    if urljoin(base, relative) != iri:
+        return False
+    if any(char in relative for char in '<>"{}|^`\\ '):
+        return False
+    document = f"<{relative}> <{relative}> <{relative}> .".encode()
+    try:
+        (quad,) = pyoxigraph.parse(document, format=pyoxigraph.RdfFormat.TURTLE, base_iri=base)
+    except (SyntaxError, ValueError):
+        return False
+    return quad.subject.value == iri
 
 
 def _sort_key(value: object) -> str:

@@ -77,6 +77,129 @@ def _syntax_message(path: Path, exc: SyntaxError) -> str:
     return located(path, line, column, text)
 
 
+class _Refused(Exception):
+    """A DOCTYPE met while checking an RDF/XML file (at a byte offset)."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
+
+
+_DTD_MESSAGE = (
+    "DOCTYPE (DTD) in RDF/XML is refused: its entities can expand without bound; "
+    "write the values out in full"
+)
+_DTD_MARK = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
+
+
+def _place(raw: bytes, offset: int) -> tuple[int, int]:
+    """(line, column) of a byte offset, both from 1."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+def refuse_dtd(path: Path, raw: bytes) -> None:
+    """Refuse RDF/XML that has a DOCTYPE (entity bombs) or is not well-formed XML.
+
+    Expat reads the whole file first, with no handler that could expand or fetch an entity,
+    and stops at a DOCTYPE. The RDF/XML parser underneath honours a DOCTYPE anywhere (even
+    after the root element, or spelt in lower case), so a file expat finds not well-formed is
+    refused too: a well-formed document has a DOCTYPE only where expat reports it.
+    """
+    import xml.parsers.expat
+    from xml.parsers.expat import errors
+
+    parser = xml.parsers.expat.ParserCreate()
+
+    def doctype(*_args) -> None:
+        # Reported after the name; the declaration starts at the last "<!" before it.
+        raise _Refused(raw.rfind(b"<!", 0, parser.CurrentByteIndex + 1))
+
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(raw, True)
+    except _Refused as refused:
+        place = _place(raw, max(refused.offset, 0))
+        raise GnlcError(located(path, *place, _DTD_MESSAGE)) from None
+    except xml.parsers.expat.ExpatError as exc:
+        if exc.code == errors.codes[errors.XML_ERROR_NO_ELEMENTS] and not raw.strip():
+            return  # an empty file is zero triples
+        line_start = sum(len(x) for x in raw.splitlines(keepends=True)[: exc.lineno - 1])
+        text = raw[line_start:].decode("utf-8", "replace")
+        offset = line_start + len(text[: exc.offset].encode())
+        if _DTD_MARK.search(raw, max(offset - 2, 0), offset + 16):
+            message = _DTD_MESSAGE
+        else:
+            message = f"not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}"
+        raise GnlcError(located(path, exc.lineno, exc.offset + 1, message)) from None
+
+
+MAX_JSON_DEPTH = 256
+"""JSON-LD input may nest objects and arrays this deep; the parser underneath would overflow
+its stack (a crash, not an error) a few thousand levels down."""
+# A string runs to its closing quote or to the end (so an unclosed one is one match, not a
+# scan from every later quote), else a bracket.
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
+
+
+def refuse_deep_json(path: Path, raw: bytes) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH, at the bracket that goes past it."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(raw):
+        char = raw[token.start()]
+        if char in b"[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                place = _place(raw, token.start())
+                message = f"JSON nested more than {MAX_JSON_DEPTH} levels deep is refused"
+                raise GnlcError(located(path, *place, message))
+        elif char in b"]}":
+            depth -= 1
+
+
+def _check_syntax(path: Path, raw: bytes) -> None:
+    """Refuse what would make the parser underneath expand without bound or crash."""
+    kind = RDF_SUFFIXES[path.suffix]
+    if kind == "rdfxml":
+        refuse_dtd(path, raw)
+    elif kind == "jsonld":
+        refuse_deep_json(path, raw)
+
+
+_LABEL = re.compile(
+    rb"_:([A-Za-z0-9_\x80-\xff][A-Za-z0-9_.\-\x80-\xff]*)|nodeID\s*=\s*[\"']([^\"']+)"
+)
+
+
+def refuse_entangled(path: Path, raw: bytes, fmt) -> None:
+    """Refuse a file with more blank nodes shared or in cycles than canonical labelling takes
+    (see gnlc.canonical.MAX_ENTANGLED_BLANK_NODES), at the first label of one of them.
+
+    Only a labelled blank node (`_:x`, rdf:nodeID) can be shared or in a cycle, so files
+    without labels are not read again.
+    """
+    if b"_:" not in raw and b"nodeID" not in raw:
+        return
+    import pyoxigraph
+
+    from gnlc.canonical import MAX_ENTANGLED_BLANK_NODES, entangled_blank_nodes
+
+    quads = pyoxigraph.parse(raw, format=fmt)
+    found = entangled_blank_nodes((str(q.subject), str(q.predicate), str(q.object)) for q in quads)
+    if len(found) <= MAX_ENTANGLED_BLANK_NODES:
+        return
+    message = (
+        f"{len(found)} blank nodes are shared, in cycles or hold such nodes, more than "
+        f"{MAX_ENTANGLED_BLANK_NODES}: give them IRIs"
+    )
+    for match in _LABEL.finditer(raw):
+        label = (match.group(1) or match.group(2)).rstrip(b".").decode("utf-8", "replace")
+        if "_:" + label in found:
+            raise GnlcError(located(path, *_place(raw, match.start()), message))
+    raise GnlcError(located(path, None, None, message))
+
+
 def _rdf_format(path: Path):
     import pyoxigraph
 
@@ -127,14 +250,17 @@ def parse_file(path: Path, warnings: list[str]) -> list:
 
     fmt = _rdf_format(path)
     raw = read_source(path, warnings)
+    _check_syntax(path, raw)
     try:
-        return [q.triple for q in pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)]
+        triples = [q.triple for q in pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)]
     except SyntaxError as exc:
         raise GnlcError(_syntax_message(path, exc)) from None
     except MemoryError as exc:
         raise _too_large(path, raw, exc) from None
     except (ValueError, OSError) as exc:
         raise GnlcError(located(path, None, None, str(exc))) from None
+    refuse_entangled(path, raw, fmt)
+    return triples
 
 
 def expand_inputs(paths: Iterable[Path]) -> list[Path]:
@@ -182,6 +308,7 @@ def load_files(
     for path in files:
         fmt = _rdf_format(path)
         raw = read_source(path, loaded.warnings)
+        _check_syntax(path, raw)
         try:
             if path in watched:
                 found: list = []
@@ -197,5 +324,6 @@ def load_files(
             raise _too_large(path, raw, exc) from None
         except (ValueError, OSError) as exc:
             raise GnlcError(located(path, None, None, str(exc))) from None
+        refuse_entangled(path, raw, fmt)
         loaded.files.append(path)
     return loaded

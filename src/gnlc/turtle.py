@@ -83,15 +83,26 @@ def literal_parts(term: str) -> tuple[str, str | None, str]:
     return lexical, None, rest[3:-1]
 
 
+MAX_INLINE_DEPTH = 16
+"""Blank nodes nest as `[ ]` this many levels deep at most; deeper ones get a label of their own."""
+
+
 def group(triples: Iterable) -> tuple[dict, dict]:
-    """(subject -> [(predicate, object)], blank node -> uses as an object), terms as text."""
+    """(subject -> [(predicate, object)], blank node -> uses as an object), terms as text.
+
+    Blank nodes are given canonical labels first, so the text does not depend on their ids.
+    """
+    from gnlc.canonical import canonical_blank_nodes
+
+    texts = {(str(t.subject), str(t.predicate), str(t.object)) for t in triples}
+    if any(s.startswith("_:") or o.startswith("_:") for s, _, o in texts):
+        texts = canonical_blank_nodes(texts)
     by_subject: dict = defaultdict(list)
     refs: dict = defaultdict(int)
-    for t in set(triples):
-        obj = str(t.object)
-        by_subject[str(t.subject)].append((str(t.predicate), obj))
-        if obj.startswith("_:"):
-            refs[obj] += 1
+    for s, p, o in texts:
+        by_subject[s].append((p, o))
+        if o.startswith("_:"):
+            refs[o] += 1
     return by_subject, refs
 
 
@@ -100,12 +111,18 @@ class _Writer:
         self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
         self.used: set[str] = set()
         # Any mapping works (the release passes a lazy one): [] for subjects, get and `in`.
+        # Blank node ids must be canonical (as group() and gnlc.canonical give them).
         self.by_subject = by_subject
         self.refs = refs
-        self.inlined: set = set()
         self.labels: dict = {}
         self.names: dict[str, tuple[str, str | None]] = {}
         self.predicates: dict[str, str] = {}
+        # Blank nodes written inside their one parent ([ ] or a list's cells), and blank nodes
+        # written as blocks of their own; planned before writing, without recursion.
+        self.inlined: set[str] = set()
+        self.lists: set[str] = set()
+        self.roots: list[str] = []
+        self.planned: set[str] = set()
 
     def iri(self, value: str, predicate: bool = False) -> str:
         if predicate and value == RDF_TYPE:
@@ -145,30 +162,87 @@ class _Writer:
             return lex
         return f'"{lex}"^^{self.iri(dt)}'
 
-    def is_list(self, node: str) -> bool:
+    def list_cells(self, node: str) -> list[str] | None:
+        """The cells of a well-formed list that can be written as ( ), else None."""
+        cells: list[str] = []
         seen = set()
         while node.startswith("_:"):
-            if node in seen or self.refs.get(node, 0) != 1:
-                return False
+            if node in seen or node in self.planned or node in self.inlined:
+                return None
+            if self.refs.get(node, 0) != 1:
+                return None
             seen.add(node)
             pairs = self.by_subject.get(node, [])
-            preds = sorted(p[1:-1] for p, _ in pairs)
-            if preds != [_FIRST, _REST]:
-                return False
+            if sorted(p[1:-1] for p, _ in pairs) != [_FIRST, _REST]:
+                return None
+            cells.append(node)
             node = next(o for p, o in pairs if p[1:-1] == _REST)
-        return node == _NIL_TERM
+        return cells if node == _NIL_TERM else None
 
-    def term(self, node: str, depth: int, path: frozenset) -> str:
+    def plan(self) -> list[str]:
+        """Decide which blank nodes are written inline and which as blocks; named subjects."""
+        named = sorted(s[1:-1] for s in self.by_subject if is_iri(s))
+        blank = [s for s in self.by_subject if s.startswith("_:")]
+        planned = self.planned
+        # (objects, their depth): objects deeper than MAX_INLINE_DEPTH become blocks.
+        holders = getattr(self.by_subject, "holders", None)
+        if holders is None:
+            holders = {s for s in self.by_subject if any(o[0] == "_" for o in self.objects(s))}
+        work = [(self.objects(s), 1) for s in (f"<{v}>" for v in named) if s in holders]
+        roots = sorted((s for s in blank if self.refs.get(s, 0) != 1), key=self.block_order)
+        # Blank nodes used once but never reached (cycles) start blocks in a stable order.
+        later = sorted((s for s in blank if self.refs.get(s, 0) == 1), key=self.block_order)
+        for start in [None, *roots, *later]:
+            if start is not None:
+                if start in self.inlined or start in planned:
+                    continue
+                planned.add(start)
+                self.roots.append(start)
+                work.append((self.objects(start), 1))
+            while work:
+                objects, depth = work.pop()
+                for obj in objects:
+                    if not (
+                        obj.startswith("_:")
+                        and self.refs.get(obj, 0) == 1
+                        and obj in self.by_subject
+                        and obj not in self.inlined
+                        and obj not in planned
+                    ):
+                        continue
+                    if depth > MAX_INLINE_DEPTH:
+                        planned.add(obj)
+                        self.roots.append(obj)
+                        work.append((self.objects(obj), 1))
+                        continue
+                    cells = self.list_cells(obj)
+                    if cells is None:
+                        self.inlined.add(obj)
+                        work.append((self.objects(obj), depth + 1))
+                        continue
+                    self.inlined.update(cells)
+                    self.lists.add(obj)
+                    items = [self.first(cell) for cell in cells]
+                    work.append((items, depth + 1))  # the items sit one level below the list
+        self.roots.sort(key=self.block_order)
+        return named
+
+    def objects(self, subject: str) -> list[str]:
+        return [o for _, o in self.by_subject.get(subject, ())]
+
+    def first(self, cell: str) -> str:
+        return next(o for p, o in self.by_subject[cell] if p[1:-1] == _FIRST)
+
+    def term(self, node: str, depth: int) -> str:
         first = node[0]
         if first == '"':
             return self.literal(node)
         if first == "<" and not node.startswith("<<"):
             return self.iri(node[1:-1])
-        if self.refs.get(node, 0) == 1 and node not in path and node in self.by_subject:
-            self.inlined.add(node)
-            if self.is_list(node):
-                return self.list_items(node, depth, path)
-            inner = self.body(node, depth + 1, path | {node})
+        if node in self.lists:
+            return self.list_items(node, depth)
+        if node in self.inlined:
+            inner = self.body(node, depth + 1)
             if "\n" not in inner and len(inner.strip()) <= 60:
                 return "[ " + inner.strip() + " ]"
             return "[\n" + inner + "\n" + INDENT * depth + "]"
@@ -176,12 +250,11 @@ class _Writer:
             return "[]"
         return self.labels.setdefault(node, f"_:b{len(self.labels)}")
 
-    def list_items(self, node: str, depth: int, path: frozenset) -> str:
+    def list_items(self, node: str, depth: int) -> str:
         items = []
         while node.startswith("_:"):
-            self.inlined.add(node)
             pairs = {p[1:-1]: o for p, o in self.by_subject[node]}
-            items.append(self.term(pairs[_FIRST], depth + 1, path | {node}))
+            items.append(self.term(pairs[_FIRST], depth + 1))
             node = pairs[_REST]
         if not items:
             return "()"
@@ -190,7 +263,7 @@ class _Writer:
         inner = "".join(INDENT * (depth + 1) + item + "\n" for item in items)
         return "(\n" + inner + INDENT * depth + ")"
 
-    def body(self, subject: str, depth: int, path: frozenset) -> str:
+    def body(self, subject: str, depth: int) -> str:
         grouped: dict[str, list] = {}
         predicates = self.predicates
         for predicate, obj in self.by_subject[subject]:
@@ -207,46 +280,47 @@ class _Writer:
         lines = []
         for name in names:
             raw = grouped[name]
-            if len(raw) > 1:
-                raw = sorted(raw, key=self.order)
             if len(raw) == 1:
-                lines.append(f"{pad}{name} {self.term(raw[0], depth, path)}")
+                lines.append(f"{pad}{name} {self.term(raw[0], depth)}")
             else:
-                objects = [self.term(o, depth + 1, path) for o in raw]
+                # Written in a fixed order (labels are numbered as they are written), then
+                # blank nodes sorted by their text.
+                written = [(o, self.term(o, depth + 1)) for o in sorted(raw, key=self.order)]
+                written.sort(key=lambda pair: self.order(pair[0], pair[1]))
+                objects = [text for _, text in written]
                 inner = f" ,\n{pad}{INDENT}".join(objects)
                 lines.append(f"{pad}{name}\n{pad}{INDENT}{inner}")
         return " ;\n".join(lines)
 
-    def order(self, node: str) -> tuple:
-        """IRIs first (by IRI), then literals by language, datatype and text, then blank nodes."""
+    def order(self, node: str, text: str = "") -> tuple:
+        """IRIs first (by IRI), then literals by language, datatype and text, then blank nodes
+        (by their text once written, else by their canonical id: never by chance)."""
         if node[0] == "<" and not node.startswith("<<"):
             return (0, node[1:-1], "", "")
         if node[0] == '"':
             lex, language, dt = literal_parts(node)
             return (1, language or "", dt, unescape_string(lex))
-        # Blank nodes: order by their rendered content, computed without marking them inlined.
-        return (2, self.preview(node), "", "")
+        return (2, text, node, "")
+
+    def block_order(self, node: str) -> tuple:
+        return (self.preview(node), node)
 
     def preview(self, node: str) -> str:
-        pairs = sorted((p[1:-1], o) for p, o in self.by_subject.get(node, []))
-        return repr(pairs)
+        return repr(sorted((p[1:-1], o) for p, o in self.by_subject.get(node, [])))
 
     def blocks(self) -> Iterator[str]:
         """Each subject's block of text, in order (prefixes are known once all are made)."""
-        named = sorted(s[1:-1] for s in self.by_subject if is_iri(s))
+        named = self.plan()
         for value in named:
-            yield self.iri(value) + "\n" + self.body(f"<{value}>", 1, frozenset()) + " ."
-        # Blank-node subjects not inlined elsewhere: sorted by their own text for stability.
-        rest = [s for s in self.by_subject if s.startswith("_:") and self.refs.get(s, 0) != 1]
-        rendered = []
-        for subject in rest:
-            text = self.body(subject, 1, frozenset({subject}))
-            rendered.append((text, subject))
-        for text, subject in sorted(rendered, key=lambda pair: pair[0]):
+            yield self.iri(value) + "\n" + self.body(f"<{value}>", 1) + " ."
+        # Blank nodes not written inside another: used by none, by several, in a cycle, or
+        # nested too deep; in a stable order.
+        for subject in self.roots:
+            text = self.body(subject, 1)
             if self.refs.get(subject, 0) == 0:
                 yield "[]\n" + text + " ."
             else:
-                yield self.term(subject, 0, frozenset({subject})) + "\n" + text + " ."
+                yield self.term(subject, 0) + "\n" + text + " ."
 
     def head(self, header: str) -> list[str]:
         """The header comment and the prefixes used (after all blocks are made)."""

@@ -166,6 +166,6 @@ def canonical(triples: list) -> list:
         for t in triples
     ):
         return sorted(triples, key=str)
-    dataset = pyoxigraph.Dataset(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
-    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted({pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in dataset}, key=str)
+    from gnlc.canonical import canonical_triples
+
+    return canonical_triples(triples)
