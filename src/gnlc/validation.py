@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from gnlc.errors import shown
+from gnlc.errors import GnlcError, debugging, shown
 from gnlc.loading import Loaded, parse_file
 from gnlc.namespaces import GNLC
 from gnlc.paths import CHECKS_DIR, ONTOLOGY_FILE
@@ -117,16 +117,23 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
     import pyshacl
     import rdflib
 
-    _, report, _ = pyshacl.validate(
-        data_graph,
-        shacl_graph=shapes_graph,
-        inference="none",
-        allow_warnings=True,
-        allow_infos=True,
-    )
+    try:
+        _, report, _ = pyshacl.validate(
+            data_graph,
+            shacl_graph=shapes_graph,
+            inference="none",
+            allow_warnings=True,
+            allow_infos=True,
+        )
+    except Exception as exc:  # pySHACL signals unusable shapes with many exception types
+        if debugging():
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise GnlcError(f"pySHACL cannot validate with these shapes: {first}") from exc
     ns = rdflib.Namespace(SH)
     findings = []
-    for result in report.subjects(rdflib.RDF.type, ns.ValidationResult):
+    # Only the report's own results: those under sh:detail explain another result.
+    for result in report.objects(None, ns.result):
         severity = str(report.value(result, ns.resultSeverity)).rsplit("#", 1)[-1]
         source_shape = report.value(result, ns.sourceShape)
         # SPARQL-based constraints are named nodes of their own: report those, not the node shape.
@@ -315,20 +322,89 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
     return out
 
 
+def _shapes_store(shapes: Sequence[Path], warnings: list[str]):
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    for path in shapes:
+        triples = parse_file(Path(path), warnings)
+        store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return store
+
+
+def _canonical_literals(shapes: Sequence[Path], store) -> bool:
+    """True if the store kept every literal of the shapes as written.
+
+    Oxigraph stores "1"^^xsd:boolean as "true" and 4.0 as 4; SHACL tells them apart (sh:uniqueLang
+    "1" is not true; sh:targetNode 4.0 is not 4), so such shapes go to pySHACL.
+    """
+    import pyoxigraph
+
+    def forms(objects) -> set:
+        return {
+            (o.value, o.datatype.value, o.language)
+            for o in objects
+            if isinstance(o, pyoxigraph.Literal)
+        }
+
+    written = forms(t.object for path in shapes for t in parse_file(Path(path), []))
+    return written <= forms(q.object for q in store)
+
+
+def refuse_forbidden_sparql(shapes_store, shapes: Sequence[Path]) -> None:
+    """Exit 2 on SPARQL that SHACL forbids with pre-bound variables, whatever the engine."""
+    from gnlc.compiled_shapes import Refused, forbidden_sparql
+
+    try:
+        forbidden_sparql(shapes_store)
+    except Refused as exc:
+        names = ", ".join(shown(p) for p in shapes[1:]) or shown(shapes[0])
+        raise GnlcError(f"{names}: unusable SHACL shapes: {exc}") from exc
+
+
 def compiled_findings(store, shapes: Sequence[Path], warnings: list[str]) -> list[Finding] | None:
     """SHACL through shapes compiled to SPARQL on Oxigraph; None if a shape is unsupported."""
     import pyoxigraph
 
-    from gnlc.compiled_shapes import Unsupported, compile_shapes, run_checks
+    from gnlc.compiled_shapes import (
+        SHAPES_GRAPH,
+        Refused,
+        Unsupported,
+        compile_shapes,
+        fill,
+        run_checks,
+    )
 
-    shapes_store = pyoxigraph.Store()
-    for path in shapes:
-        triples = parse_file(Path(path), warnings)
-        shapes_store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+    shapes_store = _shapes_store(shapes, warnings)
+    refuse_forbidden_sparql(shapes_store, shapes)
     try:
-        checks = compile_shapes(shapes_store, data=store)
-    except Unsupported:
+        if not _canonical_literals(shapes, shapes_store):
+            raise Unsupported("a literal in the shapes that Oxigraph stores in canonical form")
+        checks = compile_shapes(shapes_store, data=store, shapes_graph=True)
+    except Unsupported as exc:
+        if debugging():
+            warnings.append(
+                f"gnlc: the compiled SHACL engine does not implement {exc}; using pySHACL"
+            )
         return None
+    except Refused as exc:
+        names = ", ".join(shown(p) for p in shapes[1:]) or shown(shapes[0])
+        raise GnlcError(f"{names}: unusable SHACL shapes: {exc}") from exc
+    graph = pyoxigraph.NamedNode(SHAPES_GRAPH)
+    needs_shapes = any("shapesGraph" in c.substitutions for c in checks)
+    if needs_shapes:
+        store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in shapes_store)
+    try:
+        results = run_checks(store, checks)
+    except Unsupported as exc:
+        if debugging():
+            warnings.append(
+                f"gnlc: the compiled SHACL engine does not implement {exc}; using pySHACL"
+            )
+        return None
+    finally:
+        if needs_shapes:
+            store.remove_graph(graph)
     messages = {
         id(check): _message_pairs(
             (getattr(m, "language", None) or None, m.value) for m in check.messages
@@ -336,18 +412,18 @@ def compiled_findings(store, shapes: Sequence[Path], warnings: list[str]) -> lis
         for check in checks
     }
     findings = []
-    for check, focus, value, path in run_checks(store, checks):
+    for result in results:
+        check, focus, value = result.check, result.focus, result.value
         en, th = messages[id(check)]
-        if value is not None and "{$value}" in en + th:
-            en, th = en.replace("{$value}", value.value), th.replace("{$value}", value.value)
+        bindings = {**check.params, **result.bindings, "path": result.path}
         findings.append(
             Finding(
                 severity=check.severity,
                 focus=focus.value if hasattr(focus, "value") else str(focus),
-                path=path.value if path is not None else check.path,
+                path=result.path,
                 constraint=check.component,
-                message_en=en,
-                message_th=th,
+                message_en=fill(en, bindings),
+                message_th=fill(th, bindings),
                 value=value.value if value is not None else "",
                 shape=check.shape,
             )
@@ -380,6 +456,8 @@ def validate_loaded(
     with progress.stage("shapes"):
         if engine() != "pyshacl":
             findings = compiled_findings(loaded.store, shapes, loaded.warnings)
+        else:
+            refuse_forbidden_sparql(_shapes_store(shapes, []), shapes)
         if findings is None:
             data_graph = _to_rdflib(loaded.store)
             shapes_graph = _shapes_graph(shapes, loaded.warnings)
