@@ -45,6 +45,7 @@ _DESCRIPTIVE = {
     "prefixes",
     "property",
     "sparql",
+    "select",  # read only through sh:sparql (a shape may be its own SPARQL constraint)
     "ignoredProperties",
 }
 _CONSTRAINTS = {
@@ -427,11 +428,7 @@ def _or_of_datatypes(ctx: _Context, alternatives) -> Check:
         ):
             raise Unsupported("sh:or other than a list of sh:datatype")
         tests.append((quads[0].object.value, _well_formed(quads[0].object.value)))
-    types = ", ".join(f"<{t}>" for t, _ in tests)
-    query = (
-        f"SELECT DISTINCT ?this ?v WHERE {{ {ctx.values} "
-        f"FILTER (!isLiteral(?v) || !(datatype(?v) IN ({types})) || true) }}"
-    )
+    query = f"SELECT DISTINCT ?this ?v WHERE {{ {ctx.values} }}"
 
     def keep(value) -> bool:
         if not isinstance(value, ox.Literal):
@@ -829,7 +826,8 @@ def _sparql_checks(ctx: _Context, shapes_graph: bool) -> list[Check]:
     for constraint in _objects(store, shape, SH + "sparql"):
         if _true(_one(store, constraint, SH + "deactivated")):
             continue
-        for quad in store.quads_for_pattern(constraint, None, None):
+        own = [] if constraint == shape else store.quads_for_pattern(constraint, None, None)
+        for quad in own:
             p = quad.predicate.value
             if p.startswith(SH) and p[len(SH) :] not in (
                 "select",
@@ -841,7 +839,7 @@ def _sparql_checks(ctx: _Context, shapes_graph: bool) -> list[Check]:
                 "description",
             ):
                 raise Unsupported(f"sh:{p[len(SH) :]} on a SPARQL constraint")
-        if _objects(store, constraint, SH + "severity"):
+        if constraint != shape and _objects(store, constraint, SH + "severity"):
             raise Unsupported("sh:severity on a SPARQL constraint")
         select = _one(store, constraint, SH + "select")
         if not isinstance(select, ox.Literal):
@@ -1109,6 +1107,9 @@ def _solutions(data, query: str) -> list[dict]:
 def fill(template: str, bindings: dict) -> str:
     """A message with each {$name} / {?name} replaced by the lexical form of that binding."""
     for name, term in bindings.items():
-        text = getattr(term, "value", str(term))
+        # pyoxigraph terms give their lexical form as .value; rdflib's str() does.
+        text = (
+            term.value if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)) else str(term)
+        )
         template = template.replace("{$" + name + "}", text).replace("{?" + name + "}", text)
     return template

@@ -86,15 +86,40 @@ def _term_text(term) -> str:
     return str(term)
 
 
-def _path_text(graph, node) -> str:
+def _path_text(graph, node, top: bool = True) -> str:
+    """A result path in the compiled engine's notation: SPARQL path syntax, a bare IRI alone."""
     import rdflib
+    from rdflib.collection import Collection
 
-    if isinstance(node, rdflib.BNode):
-        inverse = graph.value(node, rdflib.URIRef(SH + "inversePath"))
-        if inverse is not None:
-            return f"^{inverse}"
-        return "(complex path)"
-    return _term_text(node)
+    if node is None:
+        return ""
+    if isinstance(node, rdflib.URIRef):
+        return str(node) if top else f"<{node}>"
+    sh = rdflib.Namespace(SH)
+
+    def part(n) -> str:
+        return _path_text(graph, n, top=False)
+
+    def unary(n) -> str:
+        text = part(n)
+        return text if isinstance(n, rdflib.URIRef) or text.startswith("(") else f"({text})"
+
+    def group(text: str) -> str:
+        return text if top else f"({text})"
+
+    if graph.value(node, rdflib.RDF.first) is not None:
+        return group("/".join(part(i) for i in Collection(graph, node)))
+    alternatives = graph.value(node, sh.alternativePath)
+    if alternatives is not None:
+        return group("|".join(part(i) for i in Collection(graph, alternatives)))
+    inverse = graph.value(node, sh.inversePath)
+    if inverse is not None:
+        return "^" + unary(inverse)
+    for name, mark in (("zeroOrMorePath", "*"), ("oneOrMorePath", "+"), ("zeroOrOnePath", "?")):
+        target = graph.value(node, sh[name])
+        if target is not None:
+            return unary(target) + mark
+    return "(complex path)"
 
 
 def _messages(values) -> tuple[str, str]:
@@ -116,6 +141,8 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
     """Run pySHACL (no inference: derived links are already materialised) and collect results."""
     import pyshacl
     import rdflib
+
+    from gnlc.compiled_shapes import fill
 
     try:
         _, report, _ = pyshacl.validate(
@@ -146,13 +173,15 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
             en2, th2 = _messages(report.objects(result, ns.resultMessage))
             en, th = en or en2, th or th2
         value = report.value(result, ns.value)
-        if value is not None and "{$value}" in en + th:
-            en, th = en.replace("{$value}", str(value)), th.replace("{$value}", str(value))
+        focus = report.value(result, ns.focusNode)
+        path = _path_text(report, report.value(result, ns.resultPath))
+        bindings = {"this": focus, "path": path, **({"value": value} if value is not None else {})}
+        en, th = fill(en, bindings), fill(th, bindings)
         findings.append(
             Finding(
                 severity=severity,
-                focus=_term_text(report.value(result, ns.focusNode)),
-                path=_path_text(report, report.value(result, ns.resultPath)),
+                focus=_term_text(focus),
+                path=path,
                 constraint=_term_text(report.value(result, ns.sourceConstraintComponent)),
                 message_en=en,
                 message_th=th,
