@@ -873,6 +873,7 @@ def _sparql_checks(ctx: _Context, shapes_graph: bool) -> list[Check]:
                 ctx.path_text,
                 sparql=True,
                 focus_query=f"SELECT DISTINCT ?this WHERE {{ {ctx.focus} }}",
+                params={"currentShape": ctx.shape},
                 substitutions=constants,
                 batch=_batchable(algebra),
             )
