@@ -83,6 +83,28 @@ _NODE_KINDS = {
     SH + "BlankNodeOrLiteral": "(isBlank(?v) || isLiteral(?v))",
     SH + "IRIOrLiteral": "(isIRI(?v) || isLiteral(?v))",
 }
+# Parameters SHACL allows once per shape (shacl-shacl: sh:maxCount 1); pySHACL refuses more.
+_SINGLE = (
+    "datatype",
+    "nodeKind",
+    "minCount",
+    "maxCount",
+    "minExclusive",
+    "minInclusive",
+    "maxExclusive",
+    "maxInclusive",
+    "minLength",
+    "maxLength",
+    "flags",
+    "languageIn",
+    "uniqueLang",
+    "in",
+    "closed",
+    "qualifiedMinCount",
+    "path",
+    "severity",
+    "deactivated",
+)
 _TYPE = f"<{RDF}type>"
 _REGEX_PROBE = ox.Store()  # empty: only asked whether Oxigraph accepts a regular expression
 _PATH_KINDS = ("alternativePath", "inversePath", "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath")
@@ -247,6 +269,25 @@ def path_text(store, node, top: bool = True, depth: int = 0) -> str:
     return unary(target) + mark[kind[len(SH) :]]
 
 
+def _nullable(store, node) -> bool:
+    """Whether the path reaches its start node by a zero-length match."""
+    if isinstance(node, ox.NamedNode):
+        return False
+    if next(iter(_objects(store, node, RDF + "first")), None) is not None:
+        return all(_nullable(store, n) for n in _list(store, node))
+    for kind in ("zeroOrMorePath", "zeroOrOnePath"):
+        if _objects(store, node, SH + kind):
+            return True
+    alternatives = _one(store, node, SH + "alternativePath")
+    if alternatives is not None:
+        return any(_nullable(store, n) for n in _list(store, alternatives))
+    for kind in ("inversePath", "oneOrMorePath"):
+        inner = _one(store, node, SH + kind)
+        if inner is not None:
+            return _nullable(store, inner)
+    return False
+
+
 def _sparql_path(store, node) -> str:
     text = path_text(store, node, top=False)
     return f"({text})" if not text.startswith(("<", "(")) else text
@@ -284,13 +325,35 @@ class _Context:
     severity: str
     messages: list
     leaves: frozenset
+    # The path can match zero steps: the focus node is then one of its own values. Said
+    # explicitly, because Oxigraph finds zero-length matches only for nodes in the data.
+    nullable: bool = False
 
     @property
     def values(self) -> str:
         """A pattern binding ?v to each value node of ?this."""
-        if self.path:
-            return f"{self.focus} ?this {self.path} ?v ."
-        return f"{self.focus} BIND (?this AS ?v)"
+        if not self.path:
+            return f"{self.focus} BIND (?this AS ?v)"
+        if self.nullable:
+            return (
+                f"{{ {self.focus} BIND (?this AS ?v) }} UNION "
+                f"{{ {self.focus} ?this {self.path} ?v . }}"
+            )
+        return f"{self.focus} ?this {self.path} ?v ."
+
+    def counted(self, filter_: str = "") -> str:
+        """A pattern giving each focus node once with no ?v, and once per value node ?v."""
+        optional = f"{self.focus} OPTIONAL {{ ?this {self.path} ?v {filter_} }}"
+        if self.nullable:
+            return f"{{ {self.focus} BIND (?this AS ?v) {filter_} }} UNION {{ {optional} }}"
+        return optional
+
+    def reaches(self, value: str) -> str:
+        """A filter expression: the term `value` is a value node of ?this."""
+        if not self.path:
+            return f"sameTerm(?this, {value})"
+        test = f"EXISTS {{ ?this {self.path} {value} }}"
+        return f"(sameTerm(?this, {value}) || {test})" if self.nullable else test
 
     def check(self, component: str, query: str, **extra) -> Check:
         return Check(
@@ -445,7 +508,7 @@ def _pair_checks(ctx: _Context) -> list[Check]:
         query = (
             f"SELECT DISTINCT ?this ?v WHERE {{ {{ {ctx.values} FILTER NOT EXISTS "
             f"{{ ?this {other} ?v }} }} UNION {{ {ctx.focus} ?this {other} ?v "
-            f"FILTER NOT EXISTS {{ {_values_of('?this', ctx)} }} }} }}"
+            f"FILTER (!{ctx.reaches('?v')}) }} }}"
         )
         out.append(ctx.check("EqualsConstraintComponent", query, params={"equals": other}))
     for other in _objects(store, shape, SH + "disjoint"):
@@ -464,20 +527,12 @@ def _pair_checks(ctx: _Context) -> list[Check]:
     return out
 
 
-def _values_of(var: str, ctx: _Context) -> str:
-    """A pattern: ?v is a value node of var (for node shapes, var itself)."""
-    return f"{var} {ctx.path} ?v" if ctx.path else f"FILTER (sameTerm({var}, ?v))"
-
-
 def _count_checks(ctx: _Context) -> list[Check]:
     store, shape = ctx.store, ctx.shape
     out = []
 
     def grouped(component: str, having: str, filter_: str = "", params=None) -> None:
-        query = (
-            f"SELECT ?this WHERE {{ {ctx.focus} OPTIONAL {{ ?this {ctx.path} ?v {filter_} }} }} "
-            f"GROUP BY ?this HAVING ({having})"
-        )
+        query = f"SELECT ?this WHERE {{ {ctx.counted(filter_)} }} GROUP BY ?this HAVING ({having})"
         out.append(ctx.check(component, query, params=params or {}))
 
     for name, op in (("minCount", "<"), ("maxCount", ">")):
@@ -520,7 +575,7 @@ def _count_checks(ctx: _Context) -> list[Check]:
             raise Unsupported("sh:uniqueLang that is not a boolean")
         if _true(unique):
             query = (
-                f'SELECT ?this WHERE {{ {ctx.focus} ?this {ctx.path} ?v FILTER (lang(?v) != "") }} '
+                f'SELECT ?this WHERE {{ {ctx.values} FILTER (lang(?v) != "") }} '
                 "GROUP BY ?this (LCASE(lang(?v))) HAVING (COUNT(DISTINCT ?v) > 1)"
             )
             out.append(ctx.check("UniqueLangConstraintComponent", query))
@@ -532,11 +587,7 @@ def _has_value_checks(ctx: _Context) -> list[Check]:
     for value in _objects(ctx.store, ctx.shape, SH + "hasValue"):
         if isinstance(value, ox.BlankNode):
             raise Unsupported("sh:hasValue with a blank node")
-        if ctx.path:
-            where = f"{ctx.focus} FILTER NOT EXISTS {{ ?this {ctx.path} {value} }}"
-        else:
-            where = f"{ctx.focus} FILTER (!sameTerm(?this, {value}))"
-        query = f"SELECT ?this WHERE {{ {where} }}"
+        query = f"SELECT ?this WHERE {{ {ctx.focus} FILTER (!{ctx.reaches(str(value))}) }}"
         out.append(ctx.check("HasValueConstraintComponent", query, params={"hasValue": value}))
     return out
 
@@ -975,6 +1026,9 @@ def _shape_checks(
         p = quad.predicate.value
         if p.startswith(SH) and p[len(SH) :] not in _DESCRIPTIVE | _CONSTRAINTS:
             raise Unsupported(f"sh:{p[len(SH) :]}")
+    for name in _SINGLE:
+        if len(_objects(store, shape, SH + name)) > 1:
+            raise Unsupported(f"several values of sh:{name} on one shape")
     path_node = _one(store, shape, SH + "path")
     path = _sparql_path(store, path_node) if path_node is not None else ""
     shown = path_text(store, path_node) if path_node is not None else ""
@@ -987,6 +1041,7 @@ def _shape_checks(
         _severity(store, shape),
         _objects(store, shape, SH + "message"),
         leaves,
+        path_node is not None and _nullable(store, path_node),
     )
     checks = _value_checks(ctx) + _has_value_checks(ctx) + _sparql_checks(ctx, shapes_graph)
     if path:
@@ -1005,8 +1060,9 @@ def _shape_checks(
         if path:
             # The value nodes of this property shape are the focus nodes of the nested one.
             inner = (
-                f"{{ SELECT DISTINCT ?this WHERE {{ {{ SELECT (?this AS ?outer) WHERE {focus} }} "
-                f"?outer {path} ?this }} }}"
+                f"{{ SELECT DISTINCT ?this WHERE {{ "
+                f"{{ SELECT DISTINCT ?v WHERE {{ {ctx.values} }} }} "
+                "BIND (?v AS ?this) } }"
             )
         checks += _shape_checks(store, prop, inner, leaves, shapes_graph, depth + 1)
     return checks
