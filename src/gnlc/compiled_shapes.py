@@ -865,6 +865,8 @@ def _binds(node, var) -> bool:
 def _batchable(algebra) -> bool:
     from rdflib.term import Variable
 
+    if Variable("this") not in _top_project(algebra).PV:
+        return False  # rows would not say their focus node: one run per focus node
     try:
         return _binds(algebra.p, Variable("this"))
     except _Unsafe:
