@@ -283,7 +283,8 @@ def run_case(case: Case, root: Path, in_process: bool, debug: bool, project: boo
         if project and focus == BLANK and r["focus"].startswith(("http:", "https:")):
             continue  # a result of the project's own shapes on its own reference data
         found[(focus, r["path"], r["severity"], r["constraint"], r.get("value", ""))] += 1
-    conforms = code == 0
+    # In the project's root its own reference data is validated too: judge by the kept results.
+    conforms = not found if project else code == 0
     # The manifest leaves sh:value out where it does not matter: compare it only where given.
     expected = Counter()
     for (focus, path, severity, component, value), n in case.results.items():
