@@ -131,7 +131,6 @@ class Check:
     severity: str
     messages: list = field(default_factory=list)
     path: str = ""
-    focus_shape: str = ""
     params: dict = field(default_factory=dict)
     # datatype: keeps only rows whose value is not a well-formed literal of that datatype.
     keep: Callable | None = None
@@ -139,7 +138,7 @@ class Check:
     # and $shapesGraph, and whether one run with ?this free gives every focus node's rows.
     sparql: bool = False
     focus_query: str = ""
-    substitutions: dict = field(default_factory=dict)
+    constants: dict = field(default_factory=dict)
     batch: bool = True
 
 
@@ -405,8 +404,8 @@ def _value_checks(ctx: _Context) -> list[Check]:
             raise Unsupported("unknown sh:nodeKind")
         add("NodeKindConstraintComponent", f"!{_NODE_KINDS[kind.value]}", {"nodeKind": kind})
     for cls in _objects(store, shape, SH + "class"):
-        if isinstance(cls, ox.Literal):
-            raise Unsupported("sh:class with a literal")
+        if not isinstance(cls, ox.NamedNode):
+            raise Unsupported("sh:class that is not an IRI")
         query = (
             f"SELECT DISTINCT ?this ?v WHERE {{ {ctx.values} "
             f"FILTER NOT EXISTS {{ {_instance_of('?v', cls, ctx.leaves)} }} }}"
@@ -504,6 +503,9 @@ def _or_of_datatypes(ctx: _Context, alternatives) -> Check:
 def _pair_checks(ctx: _Context) -> list[Check]:
     store, shape = ctx.store, ctx.shape
     out = []
+    for name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
+        if not all(isinstance(o, ox.NamedNode) for o in _objects(store, shape, SH + name)):
+            raise Unsupported(f"sh:{name} that is not an IRI")
     for other in _objects(store, shape, SH + "equals"):
         query = (
             f"SELECT DISTINCT ?this ?v WHERE {{ {{ {ctx.values} FILTER NOT EXISTS "
@@ -927,7 +929,7 @@ def _sparql_checks(ctx: _Context, shapes_graph: bool) -> list[Check]:
                 sparql=True,
                 focus_query=f"SELECT DISTINCT ?this WHERE {{ {ctx.focus} }}",
                 params={"currentShape": ctx.shape},
-                substitutions=constants,
+                constants=constants,
                 batch=_batchable(algebra),
             )
         )
@@ -992,6 +994,9 @@ def _target_focus(store, shape, leaves: frozenset, implicit: bool) -> str | None
         raise Unsupported("sh:targetNode with a blank node")
     if nodes:
         parts.append(f"VALUES ?this {{ {' '.join(str(n) for n in nodes)} }}")
+    for name in ("targetSubjectsOf", "targetObjectsOf"):
+        if not all(isinstance(p, ox.NamedNode) for p in _objects(store, shape, SH + name)):
+            raise Unsupported(f"sh:{name} that is not an IRI")
     for p in _objects(store, shape, SH + "targetSubjectsOf"):
         parts.append(f"?this {p} ?target_o")
     for p in _objects(store, shape, SH + "targetObjectsOf"):

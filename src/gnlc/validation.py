@@ -420,7 +420,7 @@ def compiled_findings(store, shapes: Sequence[Path], warnings: list[str]) -> lis
         names = ", ".join(shown(p) for p in shapes[1:]) or shown(shapes[0])
         raise GnlcError(f"{names}: unusable SHACL shapes: {exc}") from exc
     graph = pyoxigraph.NamedNode(SHAPES_GRAPH)
-    needs_shapes = any("shapesGraph" in c.substitutions for c in checks)
+    needs_shapes = any("shapesGraph" in c.constants for c in checks)
     if needs_shapes:
         store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in shapes_store)
     try:
