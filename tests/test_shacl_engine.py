@@ -24,6 +24,7 @@ SHACL = FIXTURES / "shacl"
 CASES = sorted(SHACL.glob("*.ttl"))
 EX = "http://example.org/ns#"
 SH = "http://www.w3.org/ns/shacl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 FALLBACK = "using pySHACL"
 
 
@@ -188,3 +189,52 @@ def test_project_shapes_stay_on_the_compiled_engine_with_a_users_shapes(monkeypa
     assert not [w for w in warnings if FALLBACK in w]
     ours = {(f.focus, f.constraint, f.path, f.value) for f in report.findings if EX in f.focus}
     assert ours == expected(SHACL / "paths.ttl")
+
+
+def test_a_damaged_query_analysis_cache_only_costs_time(tmp_path: Path, bare: Path, monkeypatch):
+    # SPARQL analyses are kept between runs; a damaged file is ignored and then rewritten.
+    import gnlc.compiled_shapes as compiled
+
+    monkeypatch.setenv("GNLC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(compiled, "_ANALYSES", None)
+    (tmp_path / "sparql-analyses.json").write_text("{not json", encoding="utf-8")
+    fixture = SHACL / "sparql-prebound.ttl"
+    results, _ = run(fixture, bare, "compiled", monkeypatch)
+    assert results == expected(fixture)
+    import json
+
+    kept = json.loads((tmp_path / "sparql-analyses.json").read_text(encoding="utf-8"))
+    assert len(kept) == 2 and all("batch" in v for v in kept.values())
+    monkeypatch.setattr(compiled, "_ANALYSES", None)  # a new run reads them back
+    assert run(fixture, bare, "compiled", monkeypatch)[0] == expected(fixture)
+
+
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+def test_a_datatype_the_store_rewrites_is_refused_not_misreported(
+    engine: str, tmp_path: Path, bare: Path, monkeypatch
+) -> None:
+    # Oxigraph keeps "12"^^xsd:int as xsd:integer: sh:datatype xsd:int cannot be checked, so
+    # gnlc says so (exit 2) rather than calling a valid value wrong.
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", engine)
+    shapes = tmp_path / "int.ttl"
+    shapes.write_text(
+        "@prefix ex: <http://example.org/ns#> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:n ; "
+        "sh:datatype xsd:int ] .\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.ttl"
+    data.write_text(
+        f'@prefix ex: <{EX}> .\nex:a ex:n "12"^^<{XSD}int> .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(GnlcError, match=r"sh:datatype .*int> cannot be checked"):
+        validate_sources(bare, [data], [shapes])
+    # An ill-formed xsd:int keeps its datatype in the store: that is checked as usual.
+    data.write_text(
+        f'@prefix ex: <{EX}> .\nex:a ex:n "x"^^<{XSD}int> .\n',
+        encoding="utf-8",
+    )
+    report, _ = validate_sources(bare, [data], [shapes])
+    assert [(f.focus, f.value) for f in report.findings] == [(EX + "a", "x")]

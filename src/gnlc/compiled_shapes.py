@@ -12,6 +12,8 @@ drops $this, `AS ?this`) raises `Refused`: the shapes themselves are unusable.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +26,17 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 SHAPES_GRAPH = "urn:gnlc:shapes-graph"
+
+
+def _source_tag() -> str:
+    """This module's bytes, hashed: a cached query analysis is only reused by the same code."""
+    from gnlc.cache import _hasher
+
+    with open(__file__, "rb") as handle:
+        return _hasher()(handle.read()).hexdigest()
+
+
+_SOURCE_TAG = _source_tag()
 
 # sh: properties that only describe a shape (no validation meaning), and those this compiler
 # validates; any other sh: property on a shape makes it unsupported.
@@ -295,14 +308,80 @@ def _sparql_path(store, node) -> str:
 # --- datatypes -----------------------------------------------------------------------------
 
 
-def _well_formed(datatype: str) -> Callable | None:
-    """A test that a lexical form is valid for the datatype (None: every form is)."""
-    if not datatype.startswith(XSD) or datatype == XSD + "string":
-        return None
+# Datatypes whose valid literals Oxigraph stores under another datatype ("1"^^xsd:int becomes
+# "1"^^xsd:integer): a store cannot say which values had them.
+REWRITTEN = {
+    **{
+        XSD + name: XSD + "integer"
+        for name in (
+            "int",
+            "long",
+            "short",
+            "byte",
+            "nonNegativeInteger",
+            "positiveInteger",
+            "negativeInteger",
+            "nonPositiveInteger",
+            "unsignedLong",
+            "unsignedInt",
+            "unsignedShort",
+            "unsignedByte",
+        )
+    },
+    XSD + "dateTimeStamp": XSD + "dateTime",
+}
 
-    def valid(value: ox.Literal) -> bool:
+
+def rewritten_datatypes(store) -> set[str]:
+    """The datatypes named by sh:datatype in the shapes that Oxigraph stores as another one."""
+    named = {
+        q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(SH + "datatype"), None)
+    }
+    return named & REWRITTEN.keys()
+
+
+# XSD datatypes Oxigraph casts to: a cast of the lexical form fails exactly when it is ill-formed.
+_CASTABLE = {
+    XSD + name
+    for name in (
+        "integer",
+        "decimal",
+        "boolean",
+        "double",
+        "float",
+        "date",
+        "time",
+        "dateTime",
+        "duration",
+        "gYear",
+        "gYearMonth",
+        "gMonthDay",
+        "gMonth",
+        "gDay",
+    )
+}
+
+
+def _datatype_test(datatype: str) -> str | None:
+    """SPARQL: ?v is a well-formed literal of datatype; None if only rdflib can tell (xsd:int)."""
+    base = f"isLiteral(?v) && datatype(?v) = <{datatype}>"
+    if datatype in _CASTABLE:
+        return (
+            f"({base} && COALESCE(sameTerm(datatype(<{datatype}>(STR(?v))), <{datatype}>), false))"
+        )
+    if datatype.startswith(XSD) and datatype != XSD + "string":
+        return None
+    return f"({base})"
+
+
+def _rdflib_well_formed(datatype: str) -> Callable:
+    """rdflib's judgement (pySHACL's) of a literal of an XSD datatype Oxigraph does not cast."""
+
+    def valid(value) -> bool:
         import rdflib
 
+        if not isinstance(value, ox.Literal) or value.datatype.value != datatype:
+            return False
         term = rdflib.Literal(value.value, datatype=rdflib.URIRef(datatype))
         return term.ill_typed is not True
 
@@ -387,16 +466,13 @@ def _value_checks(ctx: _Context) -> list[Check]:
             RDFS + "Datatype",
         ):
             raise Unsupported("sh:datatype rdfs:Literal / rdfs:Datatype")
-        valid = _well_formed(datatype.value)
-        condition = f"!isLiteral(?v) || datatype(?v) != {datatype}"
-        keep = None
-        if valid is not None:
-            condition = "true"
+        test = _datatype_test(datatype.value)
+        condition, keep = f"!{test}" if test else "true", None
+        if test is None:
+            valid = _rdflib_well_formed(datatype.value)
 
-            def keep(value, dt=datatype.value, ok=valid) -> bool:
-                return not (
-                    isinstance(value, ox.Literal) and value.datatype.value == dt and ok(value)
-                )
+            def keep(value, ok=valid) -> bool:
+                return not ok(value)
 
         add("DatatypeConstraintComponent", condition, {"datatype": datatype}, keep=keep)
     for kind in _objects(store, shape, SH + "nodeKind"):
@@ -489,15 +565,13 @@ def _or_of_datatypes(ctx: _Context, alternatives) -> Check:
             or quads[0].object.value in (RDFS + "Literal", RDFS + "Datatype")
         ):
             raise Unsupported("sh:or other than a list of sh:datatype")
-        tests.append((quads[0].object.value, _well_formed(quads[0].object.value)))
-    query = f"SELECT DISTINCT ?this ?v WHERE {{ {ctx.values} }}"
-
-    def keep(value) -> bool:
-        if not isinstance(value, ox.Literal):
-            return True
-        return not any(value.datatype.value == dt and (ok is None or ok(value)) for dt, ok in tests)
-
-    return ctx.check("OrConstraintComponent", query, keep=keep)
+        tests.append(quads[0].object.value)
+    sparql = [_datatype_test(t) for t in tests]
+    if not all(sparql):
+        raise Unsupported("sh:or of a datatype only rdflib can check")
+    either = " || ".join(sparql)
+    query = f"SELECT DISTINCT ?this ?v WHERE {{ {ctx.values} FILTER (!({either})) }}"
+    return ctx.check("OrConstraintComponent", query)
 
 
 def _pair_checks(ctx: _Context) -> list[Check]:
@@ -734,10 +808,7 @@ def forbidden_sparql(store) -> None:
             if kind == "ask" or quad.subject in validators:
                 prebound = (*_PREBOUND, "value")
             text = quad.object.value.replace("$PATH", "<urn:gnlc:path>")
-            try:
-                parse_sparql(_prefixes(store, quad.subject) + "\n" + text, prebound)
-            except Unsupported:
-                continue
+            analyse(_prefixes(store, quad.subject) + "\n" + text, prebound)
 
 
 _TOKENS = re.compile(
@@ -816,6 +887,83 @@ def _var(name: str):
     from rdflib.term import Variable
 
     return Variable(name)
+
+
+_ANALYSES: dict | None = None
+_NEW_ANALYSES: dict = {}
+
+
+def analyse(text: str, prebound: tuple[str, ...]) -> dict:
+    """What compiling a SHACL SPARQL query needs to know: refused?, variables, batch or per node.
+
+    rdflib's SPARQL parser takes some 10 ms a query; the answers are kept between runs in
+    gnlc's cache folder, named by a hash of this module, the query and its pre-bound variables.
+    Raises Refused or Unsupported as parse_sparql does.
+    """
+    key = _analysis_key(text, prebound)
+    known = _analyses().get(key)
+    if known is None:
+        try:
+            algebra = parse_sparql(text, prebound)
+            known = {
+                "variables": sorted({str(v) for v in _variables(algebra)}),
+                "projected": sorted(str(v) for v in _top_project(algebra).PV),
+                "batch": _batchable(algebra),
+            }
+        except Refused as exc:
+            known = {"refused": str(exc)}
+        except Unsupported as exc:
+            known = {"unsupported": str(exc)}
+        _analyses()[key] = _NEW_ANALYSES[key] = known
+    if "refused" in known:
+        raise Refused(known["refused"])
+    if "unsupported" in known:
+        raise Unsupported(known["unsupported"])
+    return known
+
+
+def _analysis_key(text: str, prebound: tuple[str, ...]) -> str:
+    from gnlc.cache import _hasher
+
+    digest = _hasher()(_SOURCE_TAG.encode())
+    digest.update(f"{','.join(prebound)}\0{text}".encode())
+    return digest.hexdigest()
+
+
+def _analysis_file():
+    from gnlc.cache import cache_dir
+
+    folder = cache_dir()
+    return folder / "sparql-analyses.json" if folder is not None else None
+
+
+def _analyses() -> dict:
+    global _ANALYSES
+    if _ANALYSES is None:
+        _ANALYSES = {}
+        path = _analysis_file()
+        try:
+            if path is not None and path.is_file():
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                _ANALYSES = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            _ANALYSES = {}
+    return _ANALYSES
+
+
+def save_analyses() -> None:
+    """Keep this run's new query analyses for the next run (a failure only costs time)."""
+    path = _analysis_file()
+    if path is None or not _NEW_ANALYSES:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(_analyses()), encoding="utf-8")
+        os.replace(temporary, path)
+        _NEW_ANALYSES.clear()
+    except OSError:
+        pass
 
 
 class _Unsafe(Exception):
@@ -903,9 +1051,9 @@ def _sparql_checks(ctx: _Context, shapes_graph: bool) -> list[Check]:
         if ctx.path:
             body = body.replace("$PATH", ctx.path)
         query = _prefixes(store, constraint) + "\n" + body
-        algebra = parse_sparql(query, _PREBOUND)
-        used = {str(v) for v in _variables(algebra)}
-        if "failure" in {str(v) for v in _top_project(algebra).PV}:
+        facts = analyse(query, _PREBOUND)
+        used = facts["variables"]
+        if "failure" in facts["projected"]:
             raise Unsupported("?failure in a SPARQL constraint")
         constants = {}
         if "currentShape" in used:
@@ -930,7 +1078,7 @@ def _sparql_checks(ctx: _Context, shapes_graph: bool) -> list[Check]:
                 focus_query=f"SELECT DISTINCT ?this WHERE {{ {ctx.focus} }}",
                 params={"currentShape": ctx.shape},
                 constants=constants,
-                batch=_batchable(algebra),
+                batch=facts["batch"],
             )
         )
     return out

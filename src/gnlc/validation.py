@@ -352,32 +352,26 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
 
 
 def _shapes_store(shapes: Sequence[Path], warnings: list[str]):
-    import pyoxigraph
-
-    store = pyoxigraph.Store()
-    for path in shapes:
-        triples = parse_file(Path(path), warnings)
-        store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return store
-
-
-def _canonical_literals(shapes: Sequence[Path], store) -> bool:
-    """True if the store kept every literal of the shapes as written.
+    """The shapes in an Oxigraph store, and whether it kept every literal as written.
 
     Oxigraph stores "1"^^xsd:boolean as "true" and 4.0 as 4; SHACL tells them apart (sh:uniqueLang
-    "1" is not true; sh:targetNode 4.0 is not 4), so such shapes go to pySHACL.
+    "1" is not true; sh:targetNode 4.0 is not 4), so the compiled engine leaves such shapes to
+    pySHACL.
     """
     import pyoxigraph
 
-    def forms(objects) -> set:
-        return {
-            (o.value, o.datatype.value, o.language)
-            for o in objects
-            if isinstance(o, pyoxigraph.Literal)
-        }
+    store = pyoxigraph.Store()
+    written = set()
+    for path in shapes:
+        triples = parse_file(Path(path), warnings)
+        store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+        written |= {t.object for t in triples if isinstance(t.object, pyoxigraph.Literal)}
 
-    written = forms(t.object for path in shapes for t in parse_file(Path(path), []))
-    return written <= forms(q.object for q in store)
+    def forms(objects) -> set:
+        return {(o.value, o.datatype.value, o.language) for o in objects}
+
+    stored = forms(q.object for q in store if isinstance(q.object, pyoxigraph.Literal))
+    return store, forms(written) <= stored
 
 
 def refuse_forbidden_sparql(shapes_store, shapes: Sequence[Path]) -> None:
@@ -391,8 +385,53 @@ def refuse_forbidden_sparql(shapes_store, shapes: Sequence[Path]) -> None:
         raise GnlcError(f"{names}: unusable SHACL shapes: {exc}") from exc
 
 
-def compiled_findings(store, shapes: Sequence[Path], warnings: list[str]) -> list[Finding] | None:
-    """SHACL through shapes compiled to SPARQL on Oxigraph; None if a shape is unsupported."""
+def _well_formed(literal) -> bool:
+    """rdflib's (pySHACL's) view: is the literal in its datatype's lexical space?"""
+    import rdflib
+
+    term = rdflib.Literal(literal.value, datatype=rdflib.URIRef(literal.datatype.value))
+    return term.ill_typed is not True
+
+
+def refuse_rewritten_datatypes(shapes_store, shapes: Sequence[Path], files: Sequence[Path]) -> None:
+    """Exit 2 when a shape checks a datatype whose values the store has rewritten.
+
+    Oxigraph keeps "12"^^xsd:int as "12"^^xsd:integer, so sh:datatype xsd:int would call every
+    valid value wrong, with either engine (pySHACL reads the same store). Checked only when the
+    shapes name such a datatype and the data holds a valid literal of it ("300"^^xsd:byte, also
+    stored as xsd:integer, is ill-formed and still fails as it should).
+    """
+    import pyoxigraph
+
+    from gnlc.compiled_shapes import rewritten_datatypes
+
+    named = rewritten_datatypes(shapes_store)
+    if not named:
+        return
+    probe = pyoxigraph.Store()
+    for path in files:
+        for t in parse_file(Path(path), []):
+            literal = t.object
+            if isinstance(literal, pyoxigraph.Literal) and literal.datatype.value in named:
+                probe.add(pyoxigraph.Quad(t.subject, t.predicate, literal))
+                rewritten = next(iter(probe)).object.datatype.value != literal.datatype.value
+                if rewritten and _well_formed(literal):
+                    names = ", ".join(shown(p) for p in shapes[1:]) or shown(shapes[0])
+                    raise GnlcError(
+                        f"{names}: sh:datatype <{literal.datatype.value}> cannot be checked: "
+                        f"gnlc's store keeps such values (e.g. {shown(path)}) as "
+                        f"<{next(iter(probe)).object.datatype.value}>"
+                    )
+                probe.clear()
+
+
+def compiled_findings(
+    store, shapes: Sequence[Path], warnings: list[str], read: tuple | None = None
+) -> list[Finding] | None:
+    """SHACL through shapes compiled to SPARQL on Oxigraph; None if a shape is unsupported.
+
+    read: the shapes as _shapes_store gave them, when the caller has them already.
+    """
     import pyoxigraph
 
     from gnlc.compiled_shapes import (
@@ -402,12 +441,13 @@ def compiled_findings(store, shapes: Sequence[Path], warnings: list[str]) -> lis
         compile_shapes,
         fill,
         run_checks,
+        save_analyses,
     )
 
-    shapes_store = _shapes_store(shapes, warnings)
+    shapes_store, canonical = read or _shapes_store(shapes, warnings)
     refuse_forbidden_sparql(shapes_store, shapes)
     try:
-        if not _canonical_literals(shapes, shapes_store):
+        if not canonical:
             raise Unsupported("a literal in the shapes that Oxigraph stores in canonical form")
         checks = compile_shapes(shapes_store, data=store, shapes_graph=True)
     except Unsupported as exc:
@@ -423,6 +463,7 @@ def compiled_findings(store, shapes: Sequence[Path], warnings: list[str]) -> lis
     needs_shapes = any("shapesGraph" in c.constants for c in checks)
     if needs_shapes:
         store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in shapes_store)
+    save_analyses()
     try:
         results = run_checks(store, checks)
     except Unsupported as exc:
@@ -483,13 +524,15 @@ def validate_loaded(
     progress = progress or QUIET
     findings = None
     with progress.stage("shapes"):
+        read = _shapes_store(shapes, loaded.warnings)
+        refuse_rewritten_datatypes(read[0], shapes, loaded.files)
         if engine() != "pyshacl":
-            findings = compiled_findings(loaded.store, shapes, loaded.warnings)
+            findings = compiled_findings(loaded.store, shapes, loaded.warnings, read)
         else:
-            refuse_forbidden_sparql(_shapes_store(shapes, []), shapes)
+            refuse_forbidden_sparql(read[0], shapes)
         if findings is None:
             data_graph = _to_rdflib(loaded.store)
-            shapes_graph = _shapes_graph(shapes, loaded.warnings)
+            shapes_graph = _shapes_graph(shapes, [])  # its warnings were given above
             findings = shacl_findings(data_graph, shapes_graph)
     if extra_checks:
         with progress.stage("checks"):
