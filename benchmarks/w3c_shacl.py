@@ -223,7 +223,14 @@ def run_gnlc(args: list[str], in_process: bool) -> tuple[int, str, str]:
 
     from gnlc.cli import cli
 
-    result = CliRunner().invoke(cli, args, catch_exceptions=True)
+    before = os.environ.get("GNLC_DEBUG")
+    try:
+        result = CliRunner().invoke(cli, args, catch_exceptions=True)
+    finally:  # `--debug` sets GNLC_DEBUG for the process: leave it as it was
+        if before is None:
+            os.environ.pop("GNLC_DEBUG", None)
+        else:
+            os.environ["GNLC_DEBUG"] = before
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         return 3, result.stdout, f"{type(result.exception).__name__}: {result.exception}"
     return result.exit_code, result.stdout, result.stderr

@@ -138,7 +138,7 @@ def _cli(args: list[str]):
 
 
 def test_debug_names_the_fallback_and_plain_runs_do_not(bare: Path, monkeypatch) -> None:
-    monkeypatch.delenv("GNLC_DEBUG", raising=False)
+    monkeypatch.setenv("GNLC_DEBUG", "0")  # restored after the test, though --debug sets it
     monkeypatch.setenv("GNLC_SHACL_ENGINE", "compiled")
     fixture = str(SHACL / "fallback-node.ttl")
     args = ["validate", fixture, "--shapes", fixture]
@@ -163,7 +163,7 @@ def test_debug_names_the_fallback_and_plain_runs_do_not(bare: Path, monkeypatch)
 def test_sparql_that_shacl_forbids_is_refused_in_one_line(
     body: str, reason: str, engine: str, tmp_path: Path, bare: Path, monkeypatch
 ) -> None:
-    monkeypatch.delenv("GNLC_DEBUG", raising=False)
+    monkeypatch.setenv("GNLC_DEBUG", "0")  # restored after the test, though --debug sets it
     monkeypatch.setenv("GNLC_SHACL_ENGINE", engine)
     shapes = tmp_path / "forbidden.ttl"
     shapes.write_text(
