@@ -1,51 +1,93 @@
 """SHACL Core shapes compiled to SPARQL and run by Oxigraph: the fast validation engine.
 
-pySHACL is the reference: the tests run every invalid fixture through both engines and require
-the same results. Shapes using a feature this compiler does not know raise `Unsupported`, and
-validation falls back to pySHACL for them, so a user's own shapes always work.
+pySHACL is the reference. This compiler implements a part of SHACL exactly: targets (including
+implicit class targets), every kind of property path, the value, cardinality, string, range,
+pair and list constraints, nested sh:property, sh:closed, and SPARQL-based constraints with
+pre-bound $this, $currentShape and $shapesGraph. Anything else (sh:node, sh:and/or/not/xone in
+general, SPARQL-based targets and constraint components, ...) raises `Unsupported`, and
+validation hands the whole shapes graph to pySHACL, so results never depend on the engine.
+SPARQL that SHACL forbids with pre-bound variables (MINUS, VALUES, SERVICE, a subquery that
+drops $this, `AS ?this`) raises `Refused`: the shapes themselves are unusable.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import pyoxigraph as ox
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SHAPES_GRAPH = "urn:gnlc:shapes-graph"
 
-# Parameters this compiler understands, per shape; anything else with the sh: namespace is
-# unsupported (the fallback keeps results correct).
-_KNOWN = {
-    "path",
-    "minCount",
-    "maxCount",
-    "datatype",
-    "nodeKind",
-    "pattern",
-    "class",
-    "in",
-    "minInclusive",
-    "maxInclusive",
-    "uniqueLang",
-    "hasValue",
-    "qualifiedValueShape",
-    "qualifiedMinCount",
-    "or",
-    "message",
-    "severity",
-    "property",
-    "sparql",
-    "targetClass",
+
+def _source_tag() -> str:
+    """This module's bytes, hashed: a cached query analysis is only reused by the same code."""
+    from gnlc.cache import _hasher
+
+    with open(__file__, "rb") as handle:
+        return _hasher()(handle.read()).hexdigest()
+
+
+_SOURCE_TAG = _source_tag()
+
+# sh: properties that only describe a shape (no validation meaning), and those this compiler
+# validates; any other sh: property on a shape makes it unsupported.
+_DESCRIPTIVE = {
     "name",
     "description",
     "order",
     "group",
+    "defaultValue",
+    "message",
+    "severity",
+    "deactivated",
+    "targetClass",
+    "targetNode",
+    "targetSubjectsOf",
+    "targetObjectsOf",
+    "path",
     "declare",
     "prefixes",
-    "deactivated",
+    "property",
+    "sparql",
+    "select",  # read only through sh:sparql (a shape may be its own SPARQL constraint)
+    "ignoredProperties",
 }
-_CASTS = {XSD + "integer", XSD + "decimal", XSD + "boolean", XSD + "date"}
+_CONSTRAINTS = {
+    "class",
+    "datatype",
+    "nodeKind",
+    "minCount",
+    "maxCount",
+    "minExclusive",
+    "minInclusive",
+    "maxExclusive",
+    "maxInclusive",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "flags",
+    "languageIn",
+    "uniqueLang",
+    "equals",
+    "disjoint",
+    "lessThan",
+    "lessThanOrEquals",
+    "in",
+    "hasValue",
+    "closed",
+    "or",
+    "qualifiedValueShape",
+    "qualifiedMinCount",
+}
 _NODE_KINDS = {
     SH + "IRI": "isIRI(?v)",
     SH + "BlankNode": "isBlank(?v)",
@@ -54,15 +96,47 @@ _NODE_KINDS = {
     SH + "BlankNodeOrLiteral": "(isBlank(?v) || isLiteral(?v))",
     SH + "IRIOrLiteral": "(isIRI(?v) || isLiteral(?v))",
 }
+# Parameters SHACL allows once per shape (shacl-shacl: sh:maxCount 1); pySHACL refuses more.
+_SINGLE = (
+    "datatype",
+    "nodeKind",
+    "minCount",
+    "maxCount",
+    "minExclusive",
+    "minInclusive",
+    "maxExclusive",
+    "maxInclusive",
+    "minLength",
+    "maxLength",
+    "flags",
+    "languageIn",
+    "uniqueLang",
+    "in",
+    "closed",
+    "qualifiedMinCount",
+    "path",
+    "severity",
+    "deactivated",
+)
+_TYPE = f"<{RDF}type>"
+_REGEX_PROBE = ox.Store()  # empty: only asked whether Oxigraph accepts a regular expression
+_PATH_KINDS = ("alternativePath", "inversePath", "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath")
+_INSTANCE = f"<{RDF}type>/<{RDFS}subClassOf>*"
+# Pre-bound variables of SPARQL-based constraints (SHACL 5.3.1).
+_PREBOUND = ("this", "currentShape", "shapesGraph")
 
 
 class Unsupported(Exception):
-    """The shapes use a SHACL feature the compiler does not handle."""
+    """The shapes use a SHACL feature the compiler does not implement exactly."""
+
+
+class Refused(Exception):
+    """The shapes are unusable: SPARQL that SHACL does not allow, a malformed query."""
 
 
 @dataclass
 class Check:
-    """One constraint as a query that returns (?this, ?v[, ?path]) rows, one per result."""
+    """One constraint as a query; each row (?this, ?v) is one validation result."""
 
     query: str
     component: str
@@ -70,40 +144,1017 @@ class Check:
     severity: str
     messages: list = field(default_factory=list)
     path: str = ""
-    focus_shape: str = ""
-    sparql_rows: bool = False
+    params: dict = field(default_factory=dict)
+    # datatype: keeps only rows whose value is not a well-formed literal of that datatype.
+    keep: Callable | None = None
+    # SPARQL-based constraints: the focus nodes' query, the constants put in for $currentShape
+    # and $shapesGraph, and whether one run with ?this free gives every focus node's rows.
+    sparql: bool = False
+    focus_query: str = ""
+    constants: dict = field(default_factory=dict)
+    batch: bool = True
 
 
-def _term(node) -> str:
-    return str(node)
+@dataclass
+class Result:
+    """One validation result of one check."""
+
+    check: Check
+    focus: object
+    value: object
+    path: str
+    bindings: dict
 
 
-def _list(store, head) -> list:
-    import pyoxigraph as ox
-
-    items = []
-    while head is not None and not (isinstance(head, ox.NamedNode) and head.value == RDF + "nil"):
-        items.append(_one(store, head, RDF + "first"))
-        head = _one(store, head, RDF + "rest")
-    return items
+# --- reading the shapes graph ------------------------------------------------------------
 
 
 def _objects(store, subject, predicate: str) -> list:
-    import pyoxigraph as ox
-
-    return [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None)]
+    return [
+        q.object
+        for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None, ox.DefaultGraph())
+    ]
 
 
 def _one(store, subject, predicate: str):
     values = _objects(store, subject, predicate)
+    if len(values) > 1:
+        raise Unsupported(f"several values of sh:{predicate.rsplit('#', 1)[-1]}")
     return values[0] if values else None
 
 
+def _list(store, head) -> list:
+    items, seen = [], set()
+    while not (isinstance(head, ox.NamedNode) and head.value == RDF + "nil"):
+        if head is None or head in seen:
+            raise Unsupported("malformed RDF list")
+        seen.add(head)
+        first = _objects(store, head, RDF + "first")
+        if len(first) != 1:
+            raise Unsupported("malformed RDF list")
+        items.append(first[0])
+        head = _one(store, head, RDF + "rest")
+    return items
+
+
+def _true(term) -> bool:
+    """SHACL names the literal true; "1"^^xsd:boolean does not switch a constraint on."""
+    return (
+        isinstance(term, ox.Literal)
+        and term.value == "true"
+        and term.datatype.value == XSD + "boolean"
+    )
+
+
+def _name(node) -> str:
+    return node.value if isinstance(node, ox.NamedNode) else ""
+
+
+def _severity(store, shape) -> str:
+    value = _one(store, shape, SH + "severity")
+    if value is None:
+        return "Violation"
+    if not isinstance(value, ox.NamedNode):
+        raise Unsupported("sh:severity that is not an IRI")
+    return value.value[len(SH) :] if value.value.startswith(SH) else value.value
+
+
+def _int(term, what: str) -> int:
+    if not isinstance(term, ox.Literal) or term.datatype.value != XSD + "integer":
+        raise Unsupported(f"sh:{what} that is not an xsd:integer")
+    try:
+        return int(term.value)
+    except ValueError as exc:
+        raise Unsupported(f"ill-formed sh:{what}") from exc
+
+
+# --- paths ---------------------------------------------------------------------------------
+
+
+def path_text(store, node, top: bool = True, depth: int = 0) -> str:
+    """A SHACL path as SPARQL property path syntax (a bare IRI for a plain predicate)."""
+    if depth > 50:
+        raise Unsupported("path nested too deeply")
+    if isinstance(node, ox.NamedNode):
+        return node.value if top else f"<{node.value}>"
+    if not isinstance(node, ox.BlankNode):
+        raise Unsupported("a path that is not an IRI or a blank node")
+
+    def part(n) -> str:
+        return path_text(store, n, top=False, depth=depth + 1)
+
+    def unary(n) -> str:
+        text = part(n)
+        return text if isinstance(n, ox.NamedNode) or text.startswith("(") else f"({text})"
+
+    def group(text: str) -> str:
+        return text if top else f"({text})"
+
+    predicates = {q.predicate.value for q in store.quads_for_pattern(node, None, None)}
+    if RDF + "first" in predicates:
+        items = _list(store, node)
+        if len(items) < 2:
+            raise Unsupported("a sequence path of fewer than two members")
+        return group("/".join(part(i) for i in items))
+    kinds = predicates & {
+        SH + k
+        for k in (
+            "alternativePath",
+            "inversePath",
+            "zeroOrMorePath",
+            "oneOrMorePath",
+            "zeroOrOnePath",
+        )
+    }
+    if len(kinds) != 1 or len(predicates) != 1:
+        raise Unsupported("a path node that is not exactly one SHACL path")
+    kind = kinds.pop()
+    target = _one(store, node, kind)
+    if kind == SH + "alternativePath":
+        items = _list(store, target)
+        if len(items) < 2:
+            raise Unsupported("an alternative path of fewer than two members")
+        return group("|".join(part(i) for i in items))
+    if kind == SH + "inversePath":
+        return "^" + unary(target)
+    mark = {"zeroOrMorePath": "*", "oneOrMorePath": "+", "zeroOrOnePath": "?"}
+    return unary(target) + mark[kind[len(SH) :]]
+
+
+def _nullable(store, node) -> bool:
+    """Whether the path reaches its start node by a zero-length match."""
+    if isinstance(node, ox.NamedNode):
+        return False
+    if next(iter(_objects(store, node, RDF + "first")), None) is not None:
+        return all(_nullable(store, n) for n in _list(store, node))
+    for kind in ("zeroOrMorePath", "zeroOrOnePath"):
+        if _objects(store, node, SH + kind):
+            return True
+    alternatives = _one(store, node, SH + "alternativePath")
+    if alternatives is not None:
+        return any(_nullable(store, n) for n in _list(store, alternatives))
+    for kind in ("inversePath", "oneOrMorePath"):
+        inner = _one(store, node, SH + kind)
+        if inner is not None:
+            return _nullable(store, inner)
+    return False
+
+
+def _sparql_path(store, node) -> str:
+    text = path_text(store, node, top=False)
+    return f"({text})" if not text.startswith(("<", "(")) else text
+
+
+# --- datatypes -----------------------------------------------------------------------------
+
+
+# Datatypes whose valid literals Oxigraph stores under another datatype ("1"^^xsd:int becomes
+# "1"^^xsd:integer): a store cannot say which values had them.
+REWRITTEN = {
+    **{
+        XSD + name: XSD + "integer"
+        for name in (
+            "int",
+            "long",
+            "short",
+            "byte",
+            "nonNegativeInteger",
+            "positiveInteger",
+            "negativeInteger",
+            "nonPositiveInteger",
+            "unsignedLong",
+            "unsignedInt",
+            "unsignedShort",
+            "unsignedByte",
+        )
+    },
+    XSD + "dateTimeStamp": XSD + "dateTime",
+}
+
+
+def rewritten_datatypes(store) -> set[str]:
+    """The datatypes named by sh:datatype in the shapes that Oxigraph stores as another one."""
+    named = {
+        q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(SH + "datatype"), None)
+    }
+    return named & REWRITTEN.keys()
+
+
+# XSD datatypes Oxigraph casts to: a cast of the lexical form fails exactly when it is ill-formed.
+_CASTABLE = {
+    XSD + name
+    for name in (
+        "integer",
+        "decimal",
+        "boolean",
+        "double",
+        "float",
+        "date",
+        "time",
+        "dateTime",
+        "duration",
+    )
+}
+# Lexical forms rdflib does not check, so pySHACL, the reference, accepts any: the compiled
+# engine does the same, so that results never depend on the engine (the project's shapes add
+# sh:pattern where the form matters).
+_UNCHECKED = {XSD + name for name in ("gYear", "gYearMonth", "gMonthDay", "gMonth", "gDay")}
+
+
+def _datatype_test(datatype: str) -> str | None:
+    """SPARQL: ?v is a well-formed literal of datatype; None if only rdflib can tell (xsd:int)."""
+    base = f"isLiteral(?v) && datatype(?v) = <{datatype}>"
+    if datatype in _CASTABLE:
+        return (
+            f"({base} && COALESCE(sameTerm(datatype(<{datatype}>(STR(?v))), <{datatype}>), false))"
+        )
+    if datatype.startswith(XSD) and datatype not in _UNCHECKED and datatype != XSD + "string":
+        return None
+    return f"({base})"
+
+
+def _rdflib_well_formed(datatype: str) -> Callable:
+    """rdflib's judgement (pySHACL's) of a literal of an XSD datatype Oxigraph does not cast."""
+
+    def valid(value) -> bool:
+        import rdflib
+
+        if not isinstance(value, ox.Literal) or value.datatype.value != datatype:
+            return False
+        term = rdflib.Literal(value.value, datatype=rdflib.URIRef(datatype))
+        return term.ill_typed is not True
+
+    return valid
+
+
+# --- constraints on value nodes -----------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """Where a shape's constraints apply: its focus nodes and, for property shapes, the path."""
+
+    store: object
+    shape: object
+    focus: str  # a SPARQL group binding ?this to each focus node, once
+    path: str  # SPARQL path, "" for a node shape
+    path_text: str
+    severity: str
+    messages: list
+    leaves: frozenset
+    # The path can match zero steps: the focus node is then one of its own values. Said
+    # explicitly, because Oxigraph finds zero-length matches only for nodes in the data.
+    nullable: bool = False
+
+    @property
+    def values(self) -> str:
+        """A pattern binding ?v to each value node of ?this."""
+        if not self.path:
+            return f"{self.focus} BIND (?this AS ?v)"
+        if self.nullable:
+            return (
+                f"{{ {self.focus} BIND (?this AS ?v) }} UNION "
+                f"{{ {self.focus} ?this {self.path} ?v . }}"
+            )
+        return f"{self.focus} ?this {self.path} ?v ."
+
+    def counted(self, filter_: str = "") -> str:
+        """A pattern giving each focus node once with no ?v, and once per value node ?v."""
+        optional = f"{self.focus} OPTIONAL {{ ?this {self.path} ?v {filter_} }}"
+        if self.nullable:
+            return f"{{ {self.focus} BIND (?this AS ?v) {filter_} }} UNION {{ {optional} }}"
+        return optional
+
+    def reaches(self, value: str) -> str:
+        """A filter expression: the term `value` is a value node of ?this."""
+        if not self.path:
+            return f"sameTerm(?this, {value})"
+        test = f"EXISTS {{ ?this {self.path} {value} }}"
+        return f"(sameTerm(?this, {value}) || {test})" if self.nullable else test
+
+    def check(self, component: str, query: str, **extra) -> Check:
+        return Check(
+            query,
+            SH + component,
+            _name(self.shape),
+            self.severity,
+            self.messages,
+            self.path_text,
+            **extra,
+        )
+
+
 def _instance_of(var: str, cls, leaves: frozenset) -> str:
-    """`var` is an instance of cls: a plain type lookup when cls has no subclass in the data."""
+    """`var` is a SHACL instance of cls (a plain type lookup when cls has no subclass)."""
     if str(cls) in leaves:
-        return f"{var} <{RDF}type> {cls}"
-    return f"{var} <{RDF}type>/<{RDFS}subClassOf>* {cls}"
+        return f"{var} {_TYPE} {cls}"
+    return f"{var} {_INSTANCE} {cls}"
+
+
+def _value_checks(ctx: _Context) -> list[Check]:
+    store, shape = ctx.store, ctx.shape
+    out: list[Check] = []
+
+    def add(component: str, condition: str, params: dict | None = None, **extra) -> None:
+        query = f"SELECT DISTINCT ?this ?v WHERE {{ {ctx.values} FILTER ({condition}) }}"
+        out.append(ctx.check(component, query, params=params or {}, **extra))
+
+    for datatype in _objects(store, shape, SH + "datatype"):
+        if not isinstance(datatype, ox.NamedNode) or datatype.value in (
+            RDFS + "Literal",
+            RDFS + "Datatype",
+        ):
+            raise Unsupported("sh:datatype rdfs:Literal / rdfs:Datatype")
+        test = _datatype_test(datatype.value)
+        condition, keep = f"!{test}" if test else "true", None
+        if test is None:
+            valid = _rdflib_well_formed(datatype.value)
+
+            def keep(value, ok=valid) -> bool:
+                return not ok(value)
+
+        add("DatatypeConstraintComponent", condition, {"datatype": datatype}, keep=keep)
+    for kind in _objects(store, shape, SH + "nodeKind"):
+        if kind.value not in _NODE_KINDS:
+            raise Unsupported("unknown sh:nodeKind")
+        add("NodeKindConstraintComponent", f"!{_NODE_KINDS[kind.value]}", {"nodeKind": kind})
+    for cls in _objects(store, shape, SH + "class"):
+        if not isinstance(cls, ox.NamedNode):
+            raise Unsupported("sh:class that is not an IRI")
+        query = (
+            f"SELECT DISTINCT ?this ?v WHERE {{ {ctx.values} "
+            f"FILTER NOT EXISTS {{ {_instance_of('?v', cls, ctx.leaves)} }} }}"
+        )
+        out.append(ctx.check("ClassConstraintComponent", query, params={"class": cls}))
+    for name, op in (
+        ("minExclusive", ">"),
+        ("minInclusive", ">="),
+        ("maxExclusive", "<"),
+        ("maxInclusive", "<="),
+    ):
+        for bound in _objects(store, shape, SH + name):
+            if not isinstance(bound, ox.Literal):
+                raise Unsupported(f"sh:{name} that is not a literal")
+            add(
+                f"{name[0].upper()}{name[1:]}ConstraintComponent",
+                f"!COALESCE(?v {op} {bound}, false)",
+                {name: bound},
+            )
+    for name, op in (("minLength", ">="), ("maxLength", "<=")):
+        for bound in _objects(store, shape, SH + name):
+            limit = _int(bound, name)
+            add(
+                f"{name[0].upper()}{name[1:]}ConstraintComponent",
+                f"isBlank(?v) || !COALESCE(STRLEN(STR(?v)) {op} {limit}, false)",
+                {name: bound},
+            )
+    patterns = _objects(store, shape, SH + "pattern")
+    flags = _one(store, shape, SH + "flags")
+    for pattern in patterns:
+        if not isinstance(pattern, ox.Literal) or (
+            flags is not None and not isinstance(flags, ox.Literal)
+        ):
+            raise Unsupported("sh:pattern or sh:flags that is not a literal")
+        args = _string(pattern.value) + (f", {_string(flags.value)}" if flags is not None else "")
+        probe = _REGEX_PROBE.query(f"SELECT (REGEX('', {args}) AS ?ok) WHERE {{}}")
+        if next(iter(probe))["ok"] is None:
+            raise Unsupported("a regular expression Oxigraph does not accept")
+        add(
+            "PatternConstraintComponent",
+            f"isBlank(?v) || !COALESCE(REGEX(STR(?v), {args}), false)",
+            {"pattern": pattern, "flags": flags} if flags else {"pattern": pattern},
+        )
+    for languages in _objects(store, shape, SH + "languageIn"):
+        tags = _list(store, languages)
+        if not all(isinstance(t, ox.Literal) for t in tags):
+            raise Unsupported("sh:languageIn with a non-literal")
+        test = " || ".join(f"langMatches(lang(?v), {_string(t.value)})" for t in tags) or "false"
+        add("LanguageInConstraintComponent", f"!isLiteral(?v) || !({test})")
+    for allowed in _objects(store, shape, SH + "in"):
+        items = _list(store, allowed)
+        if any(isinstance(t, ox.BlankNode) for t in items):
+            raise Unsupported("sh:in with a blank node")
+        terms = " ".join(str(t) for t in items)
+        query = (
+            f"SELECT DISTINCT ?this ?v WHERE {{ {ctx.values} FILTER NOT EXISTS "
+            f"{{ VALUES ?allowed {{ {terms} }} FILTER (sameTerm(?v, ?allowed)) }} }}"
+        )
+        out.append(ctx.check("InConstraintComponent", query))
+    for alternatives in _objects(store, shape, SH + "or"):
+        out.append(_or_of_datatypes(ctx, alternatives))
+    out += _pair_checks(ctx)
+    return out
+
+
+def _string(text: str) -> str:
+    return str(ox.Literal(text))
+
+
+def _or_of_datatypes(ctx: _Context, alternatives) -> Check:
+    """sh:or over shapes that each hold one sh:datatype: the one form compiled."""
+    store = ctx.store
+    tests = []
+    for member in _list(store, alternatives):
+        quads = list(store.quads_for_pattern(member, None, None))
+        if (
+            not isinstance(member, ox.BlankNode)
+            or len(quads) != 1
+            or quads[0].predicate.value != SH + "datatype"
+            or not isinstance(quads[0].object, ox.NamedNode)
+            or quads[0].object.value in (RDFS + "Literal", RDFS + "Datatype")
+        ):
+            raise Unsupported("sh:or other than a list of sh:datatype")
+        tests.append(quads[0].object.value)
+    sparql = [_datatype_test(t) for t in tests]
+    if not all(sparql):
+        raise Unsupported("sh:or of a datatype only rdflib can check")
+    either = " || ".join(sparql)
+    query = f"SELECT DISTINCT ?this ?v WHERE {{ {ctx.values} FILTER (!({either})) }}"
+    return ctx.check("OrConstraintComponent", query)
+
+
+def _pair_checks(ctx: _Context) -> list[Check]:
+    store, shape = ctx.store, ctx.shape
+    out = []
+    for name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
+        if not all(isinstance(o, ox.NamedNode) for o in _objects(store, shape, SH + name)):
+            raise Unsupported(f"sh:{name} that is not an IRI")
+    for other in _objects(store, shape, SH + "equals"):
+        query = (
+            f"SELECT DISTINCT ?this ?v WHERE {{ {{ {ctx.values} FILTER NOT EXISTS "
+            f"{{ ?this {other} ?v }} }} UNION {{ {ctx.focus} ?this {other} ?v "
+            f"FILTER (!{ctx.reaches('?v')}) }} }}"
+        )
+        out.append(ctx.check("EqualsConstraintComponent", query, params={"equals": other}))
+    for other in _objects(store, shape, SH + "disjoint"):
+        query = f"SELECT DISTINCT ?this ?v WHERE {{ {ctx.values} ?this {other} ?v . }}"
+        out.append(ctx.check("DisjointConstraintComponent", query, params={"disjoint": other}))
+    for name, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
+        for other in _objects(store, shape, SH + name):
+            if not ctx.path:
+                raise Unsupported(f"sh:{name} on a node shape")
+            query = (
+                f"SELECT DISTINCT ?this ?v WHERE {{ {ctx.values} ?this {other} ?w . "
+                f"FILTER (!COALESCE(?v {op} ?w, false)) }}"
+            )
+            component = f"{name[0].upper()}{name[1:]}ConstraintComponent"
+            out.append(ctx.check(component, query, params={name: other}))
+    return out
+
+
+def _count_checks(ctx: _Context) -> list[Check]:
+    store, shape = ctx.store, ctx.shape
+    out = []
+
+    def grouped(component: str, having: str, filter_: str = "", params=None) -> None:
+        query = f"SELECT ?this WHERE {{ {ctx.counted(filter_)} }} GROUP BY ?this HAVING ({having})"
+        out.append(ctx.check(component, query, params=params or {}))
+
+    for name, op in (("minCount", "<"), ("maxCount", ">")):
+        for bound in _objects(store, shape, SH + name):
+            limit = _int(bound, name)
+            grouped(
+                f"{name[0].upper()}{name[1:]}ConstraintComponent",
+                f"COUNT(DISTINCT ?v) {op} {limit}",
+                params={name: bound},
+            )
+    qualified = _objects(store, shape, SH + "qualifiedValueShape")
+    if qualified:
+        if len(qualified) != 1 or _objects(store, shape, SH + "qualifiedMaxCount"):
+            raise Unsupported("sh:qualifiedMaxCount or several qualified shapes")
+        if _true(_one(store, shape, SH + "qualifiedValueShapesDisjoint")):
+            raise Unsupported("sh:qualifiedValueShapesDisjoint")
+        quads = list(store.quads_for_pattern(qualified[0], None, None))
+        if (
+            not isinstance(qualified[0], ox.BlankNode)
+            or len(quads) != 1
+            or quads[0].predicate.value != SH + "languageIn"
+        ):
+            raise Unsupported("sh:qualifiedValueShape other than sh:languageIn")
+        tags = _list(store, quads[0].object)
+        if not all(isinstance(t, ox.Literal) for t in tags):
+            raise Unsupported("sh:languageIn with a non-literal")
+        test = " || ".join(f"langMatches(lang(?v), {_string(t.value)})" for t in tags) or "false"
+        least = _one(store, shape, SH + "qualifiedMinCount")
+        if least is None:
+            raise Unsupported("sh:qualifiedValueShape without sh:qualifiedMinCount")
+        grouped(
+            "QualifiedMinCountConstraintComponent",
+            f"COUNT(DISTINCT ?v) < {_int(least, 'qualifiedMinCount')}",
+            f"FILTER ({test})",
+        )
+    elif _objects(store, shape, SH + "qualifiedMinCount"):
+        raise Unsupported("sh:qualifiedMinCount without sh:qualifiedValueShape")
+    for unique in _objects(store, shape, SH + "uniqueLang"):
+        if not isinstance(unique, ox.Literal) or unique.datatype.value != XSD + "boolean":
+            raise Unsupported("sh:uniqueLang that is not a boolean")
+        if _true(unique):
+            query = (
+                f'SELECT ?this WHERE {{ {ctx.values} FILTER (lang(?v) != "") }} '
+                "GROUP BY ?this (LCASE(lang(?v))) HAVING (COUNT(DISTINCT ?v) > 1)"
+            )
+            out.append(ctx.check("UniqueLangConstraintComponent", query))
+    return out
+
+
+def _has_value_checks(ctx: _Context) -> list[Check]:
+    out = []
+    for value in _objects(ctx.store, ctx.shape, SH + "hasValue"):
+        if isinstance(value, ox.BlankNode):
+            raise Unsupported("sh:hasValue with a blank node")
+        query = f"SELECT ?this WHERE {{ {ctx.focus} FILTER (!{ctx.reaches(str(value))}) }}"
+        out.append(ctx.check("HasValueConstraintComponent", query, params={"hasValue": value}))
+    return out
+
+
+def _closed_checks(ctx: _Context) -> list[Check]:
+    """sh:closed on a node shape: one result per triple whose predicate is not allowed."""
+    store, shape = ctx.store, ctx.shape
+    closed = _one(store, shape, SH + "closed")
+    if closed is None or not _true(closed):
+        return []
+    allowed = []
+    for prop in _objects(store, shape, SH + "property"):
+        path = _one(store, prop, SH + "path")
+        if isinstance(path, ox.NamedNode):
+            allowed.append(path)
+    for ignored in _objects(store, shape, SH + "ignoredProperties"):
+        allowed += _list(store, ignored)
+    if not all(isinstance(a, ox.NamedNode) for a in allowed):
+        raise Unsupported("sh:ignoredProperties with a non-IRI")
+    terms = ", ".join(str(a) for a in allowed)
+    test = f"FILTER (?p NOT IN ({terms}))" if terms else ""
+    # ?p becomes the result's path and ?v (the object) its value.
+    query = f"SELECT DISTINCT ?this ?v ?p WHERE {{ {ctx.focus} ?this ?p ?v {test} }}"
+    return [ctx.check("ClosedConstraintComponent", query)]
+
+
+# --- SPARQL-based constraints ---------------------------------------------------------------
+
+
+def _prefixes(store, constraint) -> str:
+    """PREFIX lines from sh:prefixes, following owl:imports as SHACL says."""
+    lines, seen = set(), set()
+    todo = list(_objects(store, constraint, SH + "prefixes"))
+    while todo:
+        source = todo.pop()
+        if source in seen:
+            continue
+        seen.add(source)
+        todo += _objects(store, source, OWL + "imports")
+        for declaration in _objects(store, source, SH + "declare"):
+            prefix = _one(store, declaration, SH + "prefix")
+            namespace = _one(store, declaration, SH + "namespace")
+            if prefix is None or namespace is None:
+                raise Refused("sh:declare without sh:prefix and sh:namespace")
+            lines.add(f"PREFIX {prefix.value}: <{namespace.value}>")
+    names = [line.split()[1] for line in lines]
+    if len(names) != len(set(names)):
+        raise Refused("one prefix declared for two namespaces")
+    return "\n".join(sorted(lines))
+
+
+_REFUSED = {
+    "Minus": "MINUS",
+    "MinusGraphPattern": "MINUS",
+    "values": "VALUES",
+    "InlineData": "VALUES",
+    "InlineDataOneVar": "VALUES",
+    "InlineDataFull": "VALUES",
+    "ServiceGraphPattern": "SERVICE",
+}
+
+
+def _walk(node):
+    """Every rdflib CompValue (algebra or parse tree) under node."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+
+
+def _mentions(node, var) -> bool:
+    from rdflib.term import Variable
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Variable):
+            if item == var:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return False
+
+
+def _top_project(algebra):
+    node = algebra.p
+    while node.name in ("Slice", "Distinct", "Reduced", "OrderBy"):
+        node = node.p
+    return node
+
+
+def parse_sparql(text: str, prebound: tuple[str, ...]):
+    """The rdflib algebra of a SHACL SPARQL query, refusing what SHACL forbids with pre-binding."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        query = prepareQuery(text)
+    except Exception as exc:  # rdflib raises plain Exceptions for unknown prefixes
+        raise Refused(f"cannot parse the SPARQL query: {str(exc).splitlines()[0]}") from exc
+    algebra = query.algebra
+    for node in _walk(algebra):
+        if node.name in _REFUSED:
+            raise Refused(f"{_REFUSED[node.name]} is not allowed in a SHACL SPARQL query")
+        if node.name in ("Extend", "Bind") and str(dict.get(node, "var")) in prebound:
+            raise Refused(f"`AS ?{node.get('var')}` reassigns a pre-bound variable")
+        if node.name == "SubSelect":
+            raise Unsupported("a subquery inside EXISTS")
+    if dict.get(algebra, "valuesClause") is not None:
+        raise Refused("VALUES is not allowed in a SHACL SPARQL query")
+    _subselect_scope_ok(text)
+    top = _top_project(algebra)
+    for node in _walk(algebra.p):
+        if node is top or node.name != "Project":
+            continue
+        if "this" in prebound and "this" not in {str(v) for v in node.PV}:
+            raise Refused("a subquery must return $this")
+    return algebra
+
+
+def forbidden_sparql(store) -> None:
+    """Refused if any SPARQL query of the shapes graph breaks SHACL's pre-binding rules."""
+    validators = set()
+    for name in ("validator", "nodeValidator", "propertyValidator"):
+        validators |= {
+            q.object for q in store.quads_for_pattern(None, ox.NamedNode(SH + name), None)
+        }
+    for kind in ("select", "ask"):
+        for quad in store.quads_for_pattern(None, ox.NamedNode(SH + kind), None):
+            if not isinstance(quad.object, ox.Literal):
+                raise Refused(f"sh:{kind} that is not a string")
+            prebound = _PREBOUND
+            if kind == "ask" or quad.subject in validators:
+                prebound = (*_PREBOUND, "value")
+            text = quad.object.value.replace("$PATH", "<urn:gnlc:path>")
+            analyse(_prefixes(store, quad.subject) + "\n" + text, prebound)
+
+
+_TOKENS = re.compile(
+    r'''(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|\#[^\n]*)"""
+    r"|(?P<bound>(?<![\w:])(?i:bound)\s*\(\s*[?$][A-Za-z0-9_]+\s*\))"
+    r"|(?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)"
+    r"|(?P<keyword>(?<![\w:])(?i:select|where)(?![\w:-]))"
+    r"|(?P<punct>[(){}])"
+)
+
+
+def substitute(query: str, values: dict[str, str]) -> str:
+    """The query with each variable in values replaced by a SPARQL term, as SHACL pre-binds.
+
+    Strings, IRIs and comments are left alone; a variable listed in a SELECT clause stays (it
+    is then unbound, and the caller knows its value).
+    """
+    out, last = [], 0
+    in_select, depth = False, 0
+    for match in _TOKENS.finditer(query):
+        kind, text = match.lastgroup, match.group()
+        if kind == "keyword":
+            in_select, depth = text.lower() == "select", 0
+        elif kind == "punct":
+            if in_select and text == "{":
+                in_select = False
+            elif text == "(":
+                depth += 1
+            elif text == ")":
+                depth -= 1
+        elif kind == "bound" and re.split(r"[?$]", text[:-1])[-1].strip() in values:
+            # bound() of a pre-bound variable is true; SPARQL does not allow bound(<term>).
+            out.append(query[last : match.start()])
+            out.append("(true)")
+            last = match.end()
+        elif kind == "var" and text[1:] in values and not (in_select and depth == 0):
+            out.append(query[last : match.start()])
+            out.append(values[text[1:]])
+            last = match.end()
+    out.append(query[last:])
+    return "".join(out)
+
+
+def _subselect_scope_ok(text: str) -> None:
+    """Refused if a `SELECT *` subquery does not bind $this in its own scope."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    for node in _walk(list(parseQuery(text))):
+        star = node.name == "SubSelect" and not dict.get(node, "projection")
+        if star and not _in_scope(dict.get(node, "where"), "this"):
+            raise Refused("a subquery must return $this")
+
+
+def _in_scope(tree, name: str) -> bool:
+    """Whether a parse tree binds ?name outside FILTERs (in a triple, BIND or subquery)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == "Filter":
+                continue
+            if item.name == "TriplesBlock" and _mentions(item.get("triples"), _var(name)):
+                return True
+            if item.name == "Bind" and str(dict.get(item, "var")) == name:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
+
+
+def _var(name: str):
+    from rdflib.term import Variable
+
+    return Variable(name)
+
+
+_ANALYSES: dict | None = None
+_NEW_ANALYSES: dict = {}
+
+
+def analyse(text: str, prebound: tuple[str, ...]) -> dict:
+    """What compiling a SHACL SPARQL query needs to know: refused?, variables, batch or per node.
+
+    rdflib's SPARQL parser takes some 10 ms a query; the answers are kept between runs in
+    gnlc's cache folder, named by a hash of this module, the query and its pre-bound variables.
+    Raises Refused or Unsupported as parse_sparql does.
+    """
+    key = _analysis_key(text, prebound)
+    known = _analyses().get(key)
+    if known is None:
+        try:
+            algebra = parse_sparql(text, prebound)
+            known = {
+                "variables": sorted({str(v) for v in _variables(algebra)}),
+                "projected": sorted(str(v) for v in _top_project(algebra).PV),
+                "batch": _batchable(algebra),
+            }
+        except Refused as exc:
+            known = {"refused": str(exc)}
+        except Unsupported as exc:
+            known = {"unsupported": str(exc)}
+        _analyses()[key] = _NEW_ANALYSES[key] = known
+    if "refused" in known:
+        raise Refused(known["refused"])
+    if "unsupported" in known:
+        raise Unsupported(known["unsupported"])
+    return known
+
+
+def _analysis_key(text: str, prebound: tuple[str, ...]) -> str:
+    from gnlc.cache import _hasher
+
+    digest = _hasher()(_SOURCE_TAG.encode())
+    digest.update(f"{','.join(prebound)}\0{text}".encode())
+    return digest.hexdigest()
+
+
+def _analysis_file():
+    from gnlc.cache import cache_dir
+
+    folder = cache_dir()
+    return folder / "sparql-analyses.json" if folder is not None else None
+
+
+def _analyses() -> dict:
+    global _ANALYSES
+    if _ANALYSES is None:
+        _ANALYSES = {}
+        path = _analysis_file()
+        try:
+            if path is not None and path.is_file():
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                _ANALYSES = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            _ANALYSES = {}
+    return _ANALYSES
+
+
+def save_analyses() -> None:
+    """Keep this run's new query analyses for the next run (a failure only costs time)."""
+    path = _analysis_file()
+    if path is None or not _NEW_ANALYSES:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(_analyses()), encoding="utf-8")
+        os.replace(temporary, path)
+        _NEW_ANALYSES.clear()
+    except OSError:
+        pass
+
+
+class _Unsafe(Exception):
+    pass
+
+
+def _binds(node, var) -> bool:
+    """True if var is bound in every solution of node; _Unsafe if its uses depend on where.
+
+    Evaluating the query once with ?this free and keeping each focus node's rows gives the
+    pre-bound answer exactly when every part that mentions ?this binds it itself, in order.
+    """
+    if not _mentions(node, var):
+        return False
+    name = node.name
+    if name == "BGP":
+        return any(var in triple for triple in node.triples)
+    if name == "Join":
+        left, right = _binds(node.p1, var), _binds(node.p2, var)
+        for side, bound in ((node.p1, left), (node.p2, right)):
+            if _mentions(side, var) and not bound:
+                raise _Unsafe
+        return True
+    if name == "LeftJoin":
+        left = _binds(node.p1, var)
+        if not left:
+            raise _Unsafe
+        if _mentions(node.p2, var) and not _binds(node.p2, var):
+            raise _Unsafe
+        return True
+    if name in ("Filter", "Extend"):
+        inner = _binds(node.p, var)
+        if not inner:
+            raise _Unsafe
+        return True
+    if name == "Union":
+        if not (_binds(node.p1, var) and _binds(node.p2, var)):
+            raise _Unsafe
+        return True
+    if name in ("Project", "Distinct", "Reduced", "ToMultiSet", "OrderBy"):
+        if name == "Project" and var not in node.PV:
+            raise _Unsafe
+        if not _binds(node.p, var):
+            raise _Unsafe
+        return True
+    raise _Unsafe
+
+
+def _batchable(algebra) -> bool:
+    from rdflib.term import Variable
+
+    if Variable("this") not in _top_project(algebra).PV:
+        return False  # rows would not say their focus node: one run per focus node
+    try:
+        return _binds(algebra.p, Variable("this"))
+    except _Unsafe:
+        return False
+
+
+def _sparql_checks(ctx: _Context, shapes_graph: bool) -> list[Check]:
+    store, shape = ctx.store, ctx.shape
+    out = []
+    for constraint in _objects(store, shape, SH + "sparql"):
+        if _true(_one(store, constraint, SH + "deactivated")):
+            continue
+        own = [] if constraint == shape else store.quads_for_pattern(constraint, None, None)
+        for quad in own:
+            p = quad.predicate.value
+            if p.startswith(SH) and p[len(SH) :] not in (
+                "select",
+                "message",
+                "prefixes",
+                "deactivated",
+                "severity",
+                "name",
+                "description",
+            ):
+                raise Unsupported(f"sh:{p[len(SH) :]} on a SPARQL constraint")
+        if constraint != shape and _objects(store, constraint, SH + "severity"):
+            raise Unsupported("sh:severity on a SPARQL constraint")
+        select = _one(store, constraint, SH + "select")
+        if not isinstance(select, ox.Literal):
+            raise Unsupported("sh:sparql without one sh:select")
+        body = select.value
+        if ctx.path:
+            body = body.replace("$PATH", ctx.path)
+        query = _prefixes(store, constraint) + "\n" + body
+        facts = analyse(query, _PREBOUND)
+        used = facts["variables"]
+        if "failure" in facts["projected"]:
+            raise Unsupported("?failure in a SPARQL constraint")
+        constants = {}
+        if "currentShape" in used:
+            if not isinstance(ctx.shape, ox.NamedNode):
+                raise Unsupported("$currentShape of a blank-node shape")
+            constants["currentShape"] = str(ctx.shape)
+        if "shapesGraph" in used:
+            if not shapes_graph:
+                raise Unsupported("$shapesGraph without the shapes graph in the store")
+            constants["shapesGraph"] = f"<{SHAPES_GRAPH}>"
+        query = substitute(query, constants)
+        messages = _objects(store, constraint, SH + "message")
+        out.append(
+            Check(
+                query,
+                SH + "SPARQLConstraintComponent",
+                _name(constraint) or _name(shape),
+                ctx.severity,
+                messages,
+                ctx.path_text,
+                sparql=True,
+                focus_query=f"SELECT DISTINCT ?this WHERE {{ {ctx.focus} }}",
+                params={"currentShape": ctx.shape},
+                constants=constants,
+                batch=facts["batch"],
+            )
+        )
+    return out
+
+
+def _variables(node):
+    from rdflib.term import Variable
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Variable):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+
+
+# --- shapes and targets ---------------------------------------------------------------------
+
+
+def _instances(store, cls: str) -> set:
+    """SHACL instances of cls in the shapes graph."""
+    query = f"SELECT DISTINCT ?s WHERE {{ ?s {_INSTANCE} <{cls}> }}"
+    return {row["s"] for row in store.query(query)}
+
+
+_AT_A_DISTANCE = {
+    "parameter",
+    "validator",
+    "nodeValidator",
+    "propertyValidator",
+    "target",
+    "entailment",
+}
+
+
+def _check_graph(store) -> None:
+    """Features that act on shapes from elsewhere in the shapes graph (custom components...)."""
+    for name in _AT_A_DISTANCE:
+        if next(iter(store.quads_for_pattern(None, ox.NamedNode(SH + name), None)), None):
+            raise Unsupported(f"sh:{name}")
+    for kind in ("ConstraintComponent", "SPARQLTarget", "SPARQLTargetType", "JSTarget"):
+        if _instances(store, SH + kind):
+            raise Unsupported(f"sh:{kind}")
+
+
+def _target_focus(store, shape, leaves: frozenset, implicit: bool) -> str | None:
+    """A SPARQL group binding ?this once to each target of shape; None if it has none."""
+    parts = []
+    classes = _objects(store, shape, SH + "targetClass")
+    if implicit:
+        classes.append(shape)
+    for cls in classes:
+        if not isinstance(cls, ox.NamedNode):
+            raise Unsupported("a class target that is not an IRI")
+        parts.append(_instance_of("?this", cls, leaves))
+    nodes = _objects(store, shape, SH + "targetNode")
+    if any(isinstance(n, ox.BlankNode) for n in nodes):
+        raise Unsupported("sh:targetNode with a blank node")
+    if nodes:
+        parts.append(f"VALUES ?this {{ {' '.join(str(n) for n in nodes)} }}")
+    for name in ("targetSubjectsOf", "targetObjectsOf"):
+        if not all(isinstance(p, ox.NamedNode) for p in _objects(store, shape, SH + name)):
+            raise Unsupported(f"sh:{name} that is not an IRI")
+    for p in _objects(store, shape, SH + "targetSubjectsOf"):
+        parts.append(f"?this {p} ?target_o")
+    for p in _objects(store, shape, SH + "targetObjectsOf"):
+        parts.append(f"?target_s {p} ?this")
+    if not parts:
+        return None
+    if len(parts) == 1 and len(classes) == 1 and str(classes[0]) in leaves:
+        # One class without subclasses: its instances, each once (the store has no duplicates).
+        return f"{{ {parts[0]} }}"
+    union = " UNION ".join(f"{{ {p} }}" for p in parts)
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
 
 
 def _leaf_classes(data, classes) -> frozenset:
@@ -111,318 +1162,165 @@ def _leaf_classes(data, classes) -> frozenset:
     if data is None:
         return frozenset()
     leaves = set()
-    for cls in {str(c) for c in classes}:
+    for cls in {str(c) for c in classes if isinstance(c, ox.NamedNode)}:
         if not data.query(f"ASK {{ ?sub <{RDFS}subClassOf> {cls} }}"):
             leaves.add(cls)
     return frozenset(leaves)
 
 
-def _check_known(store, shape) -> None:
-    import pyoxigraph as ox
-
+def _shape_checks(
+    store, shape, focus: str, leaves: frozenset, shapes_graph: bool, depth: int = 0
+) -> list[Check]:
+    """Every check of one shape, applied to the focus nodes that `focus` binds to ?this."""
+    if depth > 20:
+        raise Unsupported("sh:property nested too deeply (or a cycle)")
+    if _true(_one(store, shape, SH + "deactivated")):
+        return []
     for quad in store.quads_for_pattern(shape, None, None):
         p = quad.predicate.value
-        if p.startswith(SH) and p[len(SH) :] not in _KNOWN:
+        if p.startswith(SH) and p[len(SH) :] not in _DESCRIPTIVE | _CONSTRAINTS:
             raise Unsupported(f"sh:{p[len(SH) :]}")
-        if p == SH + "deactivated" and quad.object == ox.Literal(
-            "true", datatype=ox.NamedNode(XSD + "boolean")
-        ):
-            raise Unsupported("sh:deactivated")
-
-
-def _path(store, shape) -> tuple[str, str]:
-    """(SPARQL path, path text for reports)."""
-    import pyoxigraph as ox
-
-    path = _one(store, shape, SH + "path")
-    if isinstance(path, ox.NamedNode):
-        return str(path), path.value
-    inverse = _one(store, path, SH + "inversePath") if path is not None else None
-    if isinstance(inverse, ox.NamedNode):
-        return f"^{inverse}", f"^{inverse.value}"
-    raise Unsupported("complex sh:path")
-
-
-def _severity(store, shape) -> str:
-    value = _one(store, shape, SH + "severity")
-    return value.value[len(SH) :] if value is not None else "Violation"
-
-
-def _messages(store, shape) -> list:
-    return _objects(store, shape, SH + "message")
-
-
-def _value_checks(
-    store,
-    shape,
-    focus: str,
-    path: str,
-    path_text: str,
-    severity: str,
-    messages: list,
-    shape_iri: str,
-    focus_shape: str,
-    leaves: frozenset = frozenset(),
-) -> list[Check]:
-    """Constraints on the values reached from ?this (by path, or ?this itself)."""
-    values = f"{focus} ?this {path} ?v ." if path else f"{focus} BIND (?this AS ?v)"
-    out: list[Check] = []
-
-    def add(component: str, condition: str, body: str | None = None) -> None:
-        where = body if body is not None else f"{values} FILTER ({condition})"
-        out.append(
-            Check(
-                f"SELECT DISTINCT ?this ?v WHERE {{ {where} }}",
-                SH + component,
-                shape_iri,
-                severity,
-                messages,
-                path_text,
-                focus_shape,
-            )
-        )
-
-    datatype = _one(store, shape, SH + "datatype")
-    if datatype is not None:
-        condition = f"!isLiteral(?v) || datatype(?v) != {datatype}"
-        if datatype.value in _CASTS:
-            condition += f" || !COALESCE(datatype({datatype}(STR(?v))) = {datatype}, false)"
-        add("DatatypeConstraintComponent", condition)
-    kind = _one(store, shape, SH + "nodeKind")
-    if kind is not None:
-        add("NodeKindConstraintComponent", f"!{_NODE_KINDS[kind.value]}")
-    for pattern in _objects(store, shape, SH + "pattern"):
-        if _one(store, shape, SH + "flags") is not None:
-            raise Unsupported("sh:flags")
-        escaped = pattern.value.replace("\\", "\\\\").replace('"', '\\"')
-        add("PatternConstraintComponent", f'isBlank(?v) || !REGEX(STR(?v), "{escaped}")')
-    for cls in _objects(store, shape, SH + "class"):
-        add(
-            "ClassConstraintComponent",
-            "true",
-            f"{values} FILTER NOT EXISTS {{ {_instance_of('?v', cls, leaves)} }}",
-        )
-    allowed = _one(store, shape, SH + "in")
-    if allowed is not None:
-        items = " ".join(_term(t) for t in _list(store, allowed))
-        add(
-            "InConstraintComponent",
-            "true",
-            f"{values} FILTER NOT EXISTS "
-            f"{{ VALUES ?allowed {{ {items} }} FILTER (sameTerm(?v, ?allowed)) }}",
-        )
-    for name, op in (("minInclusive", ">="), ("maxInclusive", "<=")):
-        bound = _one(store, shape, SH + name)
-        if bound is not None:
-            add(
-                f"{name[0].upper()}{name[1:]}ConstraintComponent",
-                f"!COALESCE(?v {op} {_term(bound)}, false)",
-            )
-    alternatives = _one(store, shape, SH + "or")
-    if alternatives is not None:
-        types = []
-        for member in _list(store, alternatives):
-            quads = list(store.quads_for_pattern(member, None, None))
-            if len(quads) != 1 or quads[0].predicate.value != SH + "datatype":
-                raise Unsupported("sh:or other than a list of sh:datatype")
-            types.append(_term(quads[0].object))
-        add("OrConstraintComponent", f"!isLiteral(?v) || !(datatype(?v) IN ({', '.join(types)}))")
-    return out
-
-
-def _count_checks(
-    store,
-    shape,
-    focus: str,
-    path: str,
-    path_text: str,
-    severity: str,
-    messages: list,
-    shape_iri: str,
-    focus_shape: str,
-) -> list[Check]:
-    out = []
-
-    def emit(component: str, query: str) -> None:
-        check = Check(query, SH + component, shape_iri, severity, messages, path_text, focus_shape)
-        out.append(check)
-
-    def add(component: str, having: str, filter_: str = "") -> None:
-        emit(
-            component,
-            f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v {filter_} }} }} "
-            f"GROUP BY ?this HAVING ({having})",
-        )
-
-    minimum = _one(store, shape, SH + "minCount")
-    if minimum is not None:
-        add("MinCountConstraintComponent", f"COUNT(DISTINCT ?v) < {minimum.value}")
-    maximum = _one(store, shape, SH + "maxCount")
-    if maximum is not None:
-        add("MaxCountConstraintComponent", f"COUNT(DISTINCT ?v) > {maximum.value}")
-    qualified = _one(store, shape, SH + "qualifiedValueShape")
-    if qualified is not None:
-        quads = list(store.quads_for_pattern(qualified, None, None))
-        if len(quads) != 1 or quads[0].predicate.value != SH + "languageIn":
-            raise Unsupported("sh:qualifiedValueShape other than sh:languageIn")
-        if _one(store, shape, SH + "qualifiedMaxCount") is not None:
-            raise Unsupported("sh:qualifiedMaxCount")
-        langs = [t.value for t in _list(store, quads[0].object)]
-        test = " || ".join(f'langMatches(lang(?v), "{lang}")' for lang in langs)
-        least = _one(store, shape, SH + "qualifiedMinCount")
-        if least is not None:
-            add(
-                "QualifiedMinCountConstraintComponent",
-                f"COUNT(DISTINCT ?v) < {least.value}",
-                f"FILTER ({test})",
-            )
-    unique_lang = _one(store, shape, SH + "uniqueLang")
-    if unique_lang is not None and unique_lang.value == "true":
-        emit(
-            "UniqueLangConstraintComponent",
-            f'SELECT ?this WHERE {{ {focus} ?this {path} ?v FILTER (lang(?v) != "") }} '
-            "GROUP BY ?this (lang(?v)) HAVING (COUNT(DISTINCT ?v) > 1)",
-        )
-    has_value = _one(store, shape, SH + "hasValue")
-    if has_value is not None:
-        emit(
-            "HasValueConstraintComponent",
-            f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
-            f"{{ ?this {path or '<' + SH + 'none>'} {_term(has_value)} }} }}",
-        )
-    return out
-
-
-def _prefixes(store, constraint) -> str:
-    lines = []
-    for source in _objects(store, constraint, SH + "prefixes"):
-        for declaration in _objects(store, source, SH + "declare"):
-            prefix = _one(store, declaration, SH + "prefix")
-            namespace = _one(store, declaration, SH + "namespace")
-            lines.append(f"PREFIX {prefix.value}: <{namespace.value}>")
-    return "\n".join(sorted(set(lines)))
-
-
-def compile_shapes(store, data=None) -> list[Check]:
-    """Every constraint of every node shape with sh:targetClass, as a Check.
-
-    Given the data store, class tests drop `rdfs:subClassOf*` for classes without subclasses
-    there (the same answers, without a path search per node).
-    """
-    import pyoxigraph as ox
-
-    checks: list[Check] = []
-    leaves = _leaf_classes(
-        data,
-        [q.object for q in store.quads_for_pattern(None, ox.NamedNode(SH + "targetClass"), None)]
-        + [q.object for q in store.quads_for_pattern(None, ox.NamedNode(SH + "class"), None)],
+    for name in _SINGLE:
+        if len(_objects(store, shape, SH + name)) > 1:
+            raise Unsupported(f"several values of sh:{name} on one shape")
+    path_node = _one(store, shape, SH + "path")
+    path = _sparql_path(store, path_node) if path_node is not None else ""
+    shown = path_text(store, path_node) if path_node is not None else ""
+    ctx = _Context(
+        store,
+        shape,
+        focus,
+        path,
+        shown,
+        _severity(store, shape),
+        _objects(store, shape, SH + "message"),
+        leaves,
+        path_node is not None and _nullable(store, path_node),
     )
-    node_shapes = {
-        q.subject
-        for q in store.quads_for_pattern(
-            None, ox.NamedNode(RDF + "type"), ox.NamedNode(SH + "NodeShape")
-        )
-    }
-    targeted = {
-        q.subject for q in store.quads_for_pattern(None, ox.NamedNode(SH + "targetClass"), None)
-    }
-    for shape in sorted(node_shapes | targeted, key=str):
-        for p in (
-            "targetNode",
-            "targetSubjectsOf",
-            "targetObjectsOf",
-            "target",
-            "not",
-            "and",
-            "xone",
-            "node",
-            "closed",
-            "equals",
-            "disjoint",
-            "lessThan",
-        ):
-            if _objects(store, shape, SH + p):
-                raise Unsupported(f"sh:{p}")
-        _check_known(store, shape)
-        classes = _objects(store, shape, SH + "targetClass")
-        if not classes:
-            continue
-        if len(classes) == 1 and str(classes[0]) in leaves:
-            # One class without subclasses: its instances, each once (the store has no duplicates).
-            focus = f"{{ {_instance_of('?this', classes[0], leaves)} }}"
-        else:
-            union = " UNION ".join(f"{{ {_instance_of('?this', c, leaves)} }}" for c in classes)
-            focus = f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
-        name = shape.value if isinstance(shape, ox.NamedNode) else ""
-        severity = _severity(store, shape)
-        messages = _messages(store, shape)
-        checks += _value_checks(store, shape, focus, "", "", severity, messages, name, name, leaves)
-        for prop in _objects(store, shape, SH + "property"):
-            _check_known(store, prop)
-            path, path_text = _path(store, prop)
-            prop_name = prop.value if isinstance(prop, ox.NamedNode) else name
-            args = (
-                focus,
-                path,
-                path_text,
-                _severity(store, prop),
-                _messages(store, prop),
-                prop_name,
-                name,
+    checks = _value_checks(ctx) + _has_value_checks(ctx) + _sparql_checks(ctx, shapes_graph)
+    if path:
+        checks += _count_checks(ctx)
+    else:
+        for name in ("minCount", "maxCount", "uniqueLang", "qualifiedValueShape"):
+            if _objects(store, shape, SH + name):
+                raise Unsupported(f"sh:{name} on a node shape")
+        checks += _closed_checks(ctx)
+    if path and _objects(store, shape, SH + "closed"):
+        raise Unsupported("sh:closed on a property shape")
+    for prop in _objects(store, shape, SH + "property"):
+        if _one(store, prop, SH + "path") is None:
+            raise Unsupported("sh:property without sh:path")
+        inner = focus
+        if path:
+            # The value nodes of this property shape are the focus nodes of the nested one.
+            inner = (
+                f"{{ SELECT DISTINCT ?this WHERE {{ "
+                f"{{ SELECT DISTINCT ?v WHERE {{ {ctx.values} }} }} "
+                "BIND (?v AS ?this) } }"
             )
-            checks += _value_checks(store, prop, *args, leaves)
-            checks += _count_checks(store, prop, *args)
-        for constraint in _objects(store, shape, SH + "sparql"):
-            select = _one(store, constraint, SH + "select")
-            if select is None:
-                raise Unsupported("sh:sparql without sh:select")
-            body = select.value.replace("$this", "?this")
-            query = _prefixes(store, constraint) + "\n" + body
-            checks.append(
-                Check(
-                    query,
-                    SH + "SPARQLConstraintComponent",
-                    constraint.value if isinstance(constraint, ox.NamedNode) else name,
-                    severity,
-                    _messages(store, constraint),
-                    "",
-                    name,
-                    True,
-                )
-            )
-            checks[-1].focus_query = f"SELECT ?this WHERE {focus}"
+        checks += _shape_checks(store, prop, inner, leaves, shapes_graph, depth + 1)
     return checks
 
 
-def run_checks(data, checks: list[Check]) -> list[tuple]:
-    """(check, focus, value, path) for every result of every check on the data store."""
+def compile_shapes(store, data=None, shapes_graph: bool = False) -> list[Check]:
+    """Every constraint of every shape that has targets, as a Check.
+
+    Given the data store, class tests drop `rdfs:subClassOf*` for classes without subclasses
+    there (the same answers, without a path search per node). shapes_graph: the shapes are
+    also in the data store's graph SHAPES_GRAPH, so $shapesGraph can be bound.
+    """
+    _check_graph(store)
+    node_shapes = _instances(store, SH + "NodeShape")
+    property_shapes = _instances(store, SH + "PropertyShape")
+    classes = _instances(store, RDFS + "Class")
+    targeted = set()
+    for target in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"):
+        targeted |= {
+            q.subject for q in store.quads_for_pattern(None, ox.NamedNode(SH + target), None)
+        }
+    implicit = (node_shapes | property_shapes) & classes
+    leaves = _leaf_classes(
+        data,
+        [q.object for q in store.quads_for_pattern(None, ox.NamedNode(SH + "targetClass"), None)]
+        + [q.object for q in store.quads_for_pattern(None, ox.NamedNode(SH + "class"), None)]
+        + list(implicit),
+    )
+    checks: list[Check] = []
+    for shape in sorted(targeted | implicit, key=str):
+        if isinstance(shape, ox.Literal):
+            raise Unsupported("a literal used as a shape")
+        focus = _target_focus(store, shape, leaves, shape in implicit)
+        if focus is not None:
+            checks += _shape_checks(store, shape, focus, leaves, shapes_graph)
+    return checks
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+def run_checks(data, checks: list[Check]) -> list[Result]:
+    """Every result of every check on the data store."""
     results = []
-    focus_cache: dict[str, set] = {}
+    focus_cache: dict[str, list] = {}
     for check in checks:
-        rows = data.query(check.query)
-        if check.sparql_rows:
-            focus = focus_cache.get(check.focus_query)
-            if focus is None:
-                focus = {r["this"] for r in data.query(check.focus_query)}
-                focus_cache[check.focus_query] = focus
-            for row in rows:
-                this = row["this"]
-                if this in focus:
-                    # SHACL: without a ?value binding, a node shape's result value is $this.
-                    value = _get(row, "value")
-                    results.append(
-                        (check, this, this if value is None else value, _get(row, "path"))
-                    )
+        if check.sparql:
+            results += _run_sparql(data, check, focus_cache)
             continue
+        rows = data.query(check.query)
         names = {v.value for v in rows.variables}
         for row in rows:
             value = row["v"] if "v" in names else None
-            results.append((check, row["this"], value, None))
+            if check.keep is not None and not check.keep(value):
+                continue
+            path = check.path
+            if "p" in names and row["p"] is not None:
+                path = row["p"].value
+            bindings = {"this": row["this"]}
+            if value is not None:
+                bindings["value"] = value
+            results.append(Result(check, row["this"], value, path, bindings))
     return results
 
 
-def _get(row, name: str):
-    try:
-        return row[name]
-    except (KeyError, IndexError):
-        return None
+def _run_sparql(data, check: Check, focus_cache: dict) -> list[Result]:
+    focus = focus_cache.get(check.focus_query)
+    if focus is None:
+        focus = [r["this"] for r in data.query(check.focus_query)]
+        focus_cache[check.focus_query] = focus
+    if check.batch:
+        wanted = set(focus)
+        solutions = [s for s in _solutions(data, check.query) if s.get("this") in wanted]
+    else:
+        solutions = []
+        for node in focus:
+            if isinstance(node, ox.BlankNode):
+                raise Unsupported("pre-binding $this to a blank node in this query")
+            for s in _solutions(data, substitute(check.query, {"this": str(node)})):
+                s["this"] = node
+                solutions.append(s)
+    results = []
+    for s in solutions:
+        this = s["this"]
+        value = s.get("value", this)
+        path = s.get("path")
+        shown = path.value if isinstance(path, ox.NamedNode) else check.path
+        bindings = {**s, "value": value}
+        results.append(Result(check, this, value, shown, bindings))
+    return results
+
+
+def _solutions(data, query: str) -> list[dict]:
+    rows = data.query(query)
+    names = [v.value for v in rows.variables]
+    return [{n: row[n] for n in names if row[n] is not None} for row in rows]
+
+
+def fill(template: str, bindings: dict) -> str:
+    """A message with each {$name} / {?name} replaced by the lexical form of that binding."""
+    for name, term in bindings.items():
+        # pyoxigraph terms give their lexical form as .value; rdflib's str() does.
+        text = (
+            term.value if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)) else str(term)
+        )
+        template = template.replace("{$" + name + "}", text).replace("{?" + name + "}", text)
+    return template

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from gnlc.errors import GnlcError, shown
+from gnlc.errors import GnlcError, debugging, shown
 from gnlc.loading import Loaded, parse_file
 from gnlc.namespaces import GNLC
 from gnlc.paths import CHECKS_DIR, ONTOLOGY_FILE
@@ -86,15 +86,40 @@ def _term_text(term) -> str:
     return str(term)
 
 
-def _path_text(graph, node) -> str:
+def _path_text(graph, node, top: bool = True) -> str:
+    """A result path in the compiled engine's notation: SPARQL path syntax, a bare IRI alone."""
     import rdflib
+    from rdflib.collection import Collection
 
-    if isinstance(node, rdflib.BNode):
-        inverse = graph.value(node, rdflib.URIRef(SH + "inversePath"))
-        if inverse is not None:
-            return f"^{inverse}"
-        return "(complex path)"
-    return _term_text(node)
+    if node is None:
+        return ""
+    if isinstance(node, rdflib.URIRef):
+        return str(node) if top else f"<{node}>"
+    sh = rdflib.Namespace(SH)
+
+    def part(n) -> str:
+        return _path_text(graph, n, top=False)
+
+    def unary(n) -> str:
+        text = part(n)
+        return text if isinstance(n, rdflib.URIRef) or text.startswith("(") else f"({text})"
+
+    def group(text: str) -> str:
+        return text if top else f"({text})"
+
+    if graph.value(node, rdflib.RDF.first) is not None:
+        return group("/".join(part(i) for i in Collection(graph, node)))
+    alternatives = graph.value(node, sh.alternativePath)
+    if alternatives is not None:
+        return group("|".join(part(i) for i in Collection(graph, alternatives)))
+    inverse = graph.value(node, sh.inversePath)
+    if inverse is not None:
+        return "^" + unary(inverse)
+    for name, mark in (("zeroOrMorePath", "*"), ("oneOrMorePath", "+"), ("zeroOrOnePath", "?")):
+        target = graph.value(node, sh[name])
+        if target is not None:
+            return unary(target) + mark
+    return "(complex path)"
 
 
 def _messages(values) -> tuple[str, str]:
@@ -117,16 +142,25 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
     import pyshacl
     import rdflib
 
-    _, report, _ = pyshacl.validate(
-        data_graph,
-        shacl_graph=shapes_graph,
-        inference="none",
-        allow_warnings=True,
-        allow_infos=True,
-    )
+    from gnlc.compiled_shapes import fill
+
+    try:
+        _, report, _ = pyshacl.validate(
+            data_graph,
+            shacl_graph=shapes_graph,
+            inference="none",
+            allow_warnings=True,
+            allow_infos=True,
+        )
+    except Exception as exc:  # pySHACL signals unusable shapes with many exception types
+        if debugging():
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise GnlcError(f"pySHACL cannot validate with these shapes: {first}") from exc
     ns = rdflib.Namespace(SH)
     findings = []
-    for result in report.subjects(rdflib.RDF.type, ns.ValidationResult):
+    # Only the report's own results: those under sh:detail explain another result.
+    for result in report.objects(None, ns.result):
         severity = str(report.value(result, ns.resultSeverity)).rsplit("#", 1)[-1]
         source_shape = report.value(result, ns.sourceShape)
         # SPARQL-based constraints are named nodes of their own: report those, not the node shape.
@@ -139,13 +173,15 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
             en2, th2 = _messages(report.objects(result, ns.resultMessage))
             en, th = en or en2, th or th2
         value = report.value(result, ns.value)
-        if value is not None and "{$value}" in en + th:
-            en, th = en.replace("{$value}", str(value)), th.replace("{$value}", str(value))
+        focus = report.value(result, ns.focusNode)
+        path = _path_text(report, report.value(result, ns.resultPath))
+        bindings = {"this": focus, "path": path, **({"value": value} if value is not None else {})}
+        en, th = fill(en, bindings), fill(th, bindings)
         findings.append(
             Finding(
                 severity=severity,
-                focus=_term_text(report.value(result, ns.focusNode)),
-                path=_path_text(report, report.value(result, ns.resultPath)),
+                focus=_term_text(focus),
+                path=path,
                 constraint=_term_text(report.value(result, ns.sourceConstraintComponent)),
                 message_en=en,
                 message_th=th,
@@ -375,20 +411,130 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
     return out
 
 
-def compiled_findings(store, shapes: Sequence[Path], warnings: list[str]) -> list[Finding] | None:
-    """SHACL through shapes compiled to SPARQL on Oxigraph; None if a shape is unsupported."""
+def _shapes_store(shapes: Sequence[Path], warnings: list[str]):
+    """The shapes in an Oxigraph store, and whether it kept every literal as written.
+
+    Oxigraph stores "1"^^xsd:boolean as "true" and 4.0 as 4; SHACL tells them apart (sh:uniqueLang
+    "1" is not true; sh:targetNode 4.0 is not 4), so the compiled engine leaves such shapes to
+    pySHACL.
+    """
     import pyoxigraph
 
-    from gnlc.compiled_shapes import Unsupported, compile_shapes, run_checks
-
-    shapes_store = pyoxigraph.Store()
+    store = pyoxigraph.Store()
+    written = set()
     for path in shapes:
         triples = parse_file(Path(path), warnings)
-        shapes_store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+        store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+        written |= {t.object for t in triples if isinstance(t.object, pyoxigraph.Literal)}
+
+    def forms(objects) -> set:
+        return {(o.value, o.datatype.value, o.language) for o in objects}
+
+    stored = forms(q.object for q in store if isinstance(q.object, pyoxigraph.Literal))
+    return store, forms(written) <= stored
+
+
+def refuse_forbidden_sparql(shapes_store, shapes: Sequence[Path]) -> None:
+    """Exit 2 on SPARQL that SHACL forbids with pre-bound variables, whatever the engine."""
+    from gnlc.compiled_shapes import Refused, forbidden_sparql
+
     try:
-        checks = compile_shapes(shapes_store, data=store)
-    except Unsupported:
+        forbidden_sparql(shapes_store)
+    except Refused as exc:
+        names = ", ".join(shown(p) for p in shapes[1:]) or shown(shapes[0])
+        raise GnlcError(f"{names}: unusable SHACL shapes: {exc}") from exc
+
+
+def _well_formed(literal) -> bool:
+    """rdflib's (pySHACL's) view: is the literal in its datatype's lexical space?"""
+    import rdflib
+
+    term = rdflib.Literal(literal.value, datatype=rdflib.URIRef(literal.datatype.value))
+    return term.ill_typed is not True
+
+
+def refuse_rewritten_datatypes(shapes_store, shapes: Sequence[Path], files: Sequence[Path]) -> None:
+    """Exit 2 when a shape checks a datatype whose values the store has rewritten.
+
+    Oxigraph keeps "12"^^xsd:int as "12"^^xsd:integer, so sh:datatype xsd:int would call every
+    valid value wrong, with either engine (pySHACL reads the same store). Checked only when the
+    shapes name such a datatype and the data holds a valid literal of it ("300"^^xsd:byte, also
+    stored as xsd:integer, is ill-formed and still fails as it should).
+    """
+    import pyoxigraph
+
+    from gnlc.compiled_shapes import rewritten_datatypes
+
+    named = rewritten_datatypes(shapes_store)
+    if not named:
+        return
+    probe = pyoxigraph.Store()
+    for path in files:
+        for t in parse_file(Path(path), []):
+            literal = t.object
+            if isinstance(literal, pyoxigraph.Literal) and literal.datatype.value in named:
+                probe.add(pyoxigraph.Quad(t.subject, t.predicate, literal))
+                rewritten = next(iter(probe)).object.datatype.value != literal.datatype.value
+                if rewritten and _well_formed(literal):
+                    names = ", ".join(shown(p) for p in shapes[1:]) or shown(shapes[0])
+                    raise GnlcError(
+                        f"{names}: sh:datatype <{literal.datatype.value}> cannot be checked: "
+                        f"gnlc's store keeps such values (e.g. {shown(path)}) as "
+                        f"<{next(iter(probe)).object.datatype.value}>"
+                    )
+                probe.clear()
+
+
+def compiled_findings(
+    store, shapes: Sequence[Path], warnings: list[str], read: tuple | None = None
+) -> list[Finding] | None:
+    """SHACL through shapes compiled to SPARQL on Oxigraph; None if a shape is unsupported.
+
+    read: the shapes as _shapes_store gave them, when the caller has them already.
+    """
+    import pyoxigraph
+
+    from gnlc.compiled_shapes import (
+        SHAPES_GRAPH,
+        Refused,
+        Unsupported,
+        compile_shapes,
+        fill,
+        run_checks,
+        save_analyses,
+    )
+
+    shapes_store, canonical = read or _shapes_store(shapes, warnings)
+    refuse_forbidden_sparql(shapes_store, shapes)
+    try:
+        if not canonical:
+            raise Unsupported("a literal in the shapes that Oxigraph stores in canonical form")
+        checks = compile_shapes(shapes_store, data=store, shapes_graph=True)
+    except Unsupported as exc:
+        if debugging():
+            warnings.append(
+                f"gnlc: the compiled SHACL engine does not implement {exc}; using pySHACL"
+            )
         return None
+    except Refused as exc:
+        names = ", ".join(shown(p) for p in shapes[1:]) or shown(shapes[0])
+        raise GnlcError(f"{names}: unusable SHACL shapes: {exc}") from exc
+    graph = pyoxigraph.NamedNode(SHAPES_GRAPH)
+    needs_shapes = any("shapesGraph" in c.constants for c in checks)
+    if needs_shapes:
+        store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in shapes_store)
+    save_analyses()
+    try:
+        results = run_checks(store, checks)
+    except Unsupported as exc:
+        if debugging():
+            warnings.append(
+                f"gnlc: the compiled SHACL engine does not implement {exc}; using pySHACL"
+            )
+        return None
+    finally:
+        if needs_shapes:
+            store.remove_graph(graph)
     messages = {
         id(check): _message_pairs(
             (getattr(m, "language", None) or None, m.value) for m in check.messages
@@ -396,18 +542,18 @@ def compiled_findings(store, shapes: Sequence[Path], warnings: list[str]) -> lis
         for check in checks
     }
     findings = []
-    for check, focus, value, path in run_checks(store, checks):
+    for result in results:
+        check, focus, value = result.check, result.focus, result.value
         en, th = messages[id(check)]
-        if value is not None and "{$value}" in en + th:
-            en, th = en.replace("{$value}", value.value), th.replace("{$value}", value.value)
+        bindings = {**check.params, **result.bindings, "path": result.path}
         findings.append(
             Finding(
                 severity=check.severity,
                 focus=focus.value if hasattr(focus, "value") else str(focus),
-                path=path.value if path is not None else check.path,
+                path=result.path,
                 constraint=check.component,
-                message_en=en,
-                message_th=th,
+                message_en=fill(en, bindings),
+                message_th=fill(th, bindings),
                 value=value.value if value is not None else "",
                 shape=check.shape,
             )
@@ -438,11 +584,15 @@ def validate_loaded(
     progress = progress or QUIET
     findings = None
     with progress.stage("shapes"):
+        read = _shapes_store(shapes, loaded.warnings)
+        refuse_rewritten_datatypes(read[0], shapes, loaded.files)
         if engine() != "pyshacl":
-            findings = compiled_findings(loaded.store, shapes, loaded.warnings)
+            findings = compiled_findings(loaded.store, shapes, loaded.warnings, read)
+        else:
+            refuse_forbidden_sparql(read[0], shapes)
         if findings is None:
             data_graph = _to_rdflib(loaded.store)
-            shapes_graph = _shapes_graph(shapes, loaded.warnings)
+            shapes_graph = _shapes_graph(shapes, [])  # its warnings were given above
             findings = shacl_findings(data_graph, shapes_graph)
     if extra_checks:
         with progress.stage("checks"):

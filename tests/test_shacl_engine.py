@@ -1,0 +1,240 @@
+"""The compiled SHACL engine on users' shapes: one fixture per constraint component, both engines.
+
+Each fixture in tests/fixtures/shacl/ holds shapes and data (example.org IRIs) and says, worked
+out by hand from the SHACL specification, which results it must give (`# expect: FOCUS
+COMPONENT PATH VALUE`, `-` for none) and which engine runs it (`# engine: compiled` or `pyshacl`,
+the fallback). The same expectations are checked against pySHACL, the reference, so a fixture
+whose expectation were wrong would fail there too.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, ROOT
+
+from gnlc.cli import cli
+from gnlc.errors import GnlcError
+from gnlc.validation import validate_sources
+
+SHACL = FIXTURES / "shacl"
+CASES = sorted(SHACL.glob("*.ttl"))
+EX = "http://example.org/ns#"
+SH = "http://www.w3.org/ns/shacl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+FALLBACK = "using pySHACL"
+
+
+def empty_root(where: Path) -> Path:
+    """A gnlc root with no ontology, reference data, shapes or checks of its own."""
+    for folder in ("ontology", "data/reference", "shapes", "queries/checks"):
+        (where / folder).mkdir(parents=True, exist_ok=True)
+    (where / "ontology/gnlc.ttl").write_text("", encoding="utf-8")
+    (where / "shapes/gnlc.shacl.ttl").write_text("", encoding="utf-8")
+    return where
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory) -> Path:
+    """An empty root, so a report holds only what the fixture's shapes find."""
+    return empty_root(tmp_path_factory.mktemp("bare-root"))
+
+
+def header(path: Path, key: str) -> list[str]:
+    """The values of the `# key: ...` lines of a fixture."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [m.group(1) for line in lines if (m := re.match(rf"^# {key}: (.+)$", line))]
+
+
+def expected(path: Path) -> set[tuple[str, str, str, str]]:
+    """(focus, component IRI, path, value) per `# expect:` line, ex: written out."""
+    out = set()
+    for line in header(path, "expect"):
+        if line == "none":
+            continue
+        focus, component, result_path, value = (
+            "" if part == "-" else part.replace("ex:", EX) for part in line.split(" ")
+        )
+        out.add((focus, f"{SH}{component}ConstraintComponent", result_path, value))
+    return out
+
+
+def data_of(path: Path) -> Path:
+    """The data file: the fixture itself unless a `# data:` line names another."""
+    named = header(path, "data")
+    return path.parent / named[0] if named else path
+
+
+def run(path: Path, root: Path, engine: str, monkeypatch) -> tuple[set, bool]:
+    """(results as expected() writes them, whether validation fell back to pySHACL)."""
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", engine)
+    monkeypatch.setenv("GNLC_DEBUG", "1")
+    report, warnings = validate_sources(root, [data_of(path)], [path])
+    results = {(f.focus, f.constraint, f.path, f.value) for f in report.findings}
+    assert report.conforms(strict=True) == (not results)
+    return results, any(FALLBACK in w for w in warnings)
+
+
+@pytest.mark.parametrize("fixture", CASES, ids=lambda p: p.stem)
+def test_compiled_engine_gives_exactly_the_expected_results(
+    fixture: Path, bare: Path, monkeypatch
+) -> None:
+    assert header(fixture, "expect"), f"{fixture.name} declares no '# expect:' line"
+    results, fell_back = run(fixture, bare, "compiled", monkeypatch)
+    assert results == expected(fixture)
+    assert fell_back == (header(fixture, "engine") == ["pyshacl"])
+
+
+@pytest.mark.parametrize(
+    "fixture", [c for c in CASES if c.stem != "sparql-shapes-graph"], ids=lambda p: p.stem
+)
+def test_pyshacl_the_reference_agrees_with_each_expectation(
+    fixture: Path, bare: Path, monkeypatch
+) -> None:
+    results, _ = run(fixture, bare, "pyshacl", monkeypatch)
+    assert results == expected(fixture)
+
+
+def test_pyshacl_cannot_bind_shapes_graph_and_says_so_in_one_line(bare: Path, monkeypatch) -> None:
+    # pySHACL raises NotImplementedError for $shapesGraph: the compiled engine is the one that
+    # implements it (test above); the reference engine ends in a clean error, not a traceback.
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", "pyshacl")
+    fixture = SHACL / "sparql-shapes-graph.ttl"
+    with pytest.raises(GnlcError, match="pySHACL cannot validate"):
+        validate_sources(bare, [data_of(fixture)], [fixture])
+
+
+def test_messages_fill_every_template_variable(bare: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", "compiled")
+    fixture = SHACL / "sparql-prebound.ttl"
+    report, _ = validate_sources(bare, [fixture], [fixture])
+    messages = {f.focus: f.message_en for f in report.findings}
+    assert messages == {
+        EX + "bad": f"{EX}bad is bad",
+        EX + "b": f"5 is over the limit of {EX}T",
+    }
+
+
+def test_core_messages_fill_parameters_and_value(tmp_path: Path, bare: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", "compiled")
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix ex: <http://example.org/ns#> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:n ;\n"
+        "  sh:maxInclusive 3 ;\n"
+        '  sh:message "{$this}: {$value} is over {$maxInclusive} ({$path})" ] .\n'
+        "ex:a ex:n 7 .\n",
+        encoding="utf-8",
+    )
+    report, _ = validate_sources(bare, [shapes], [shapes])
+    assert [f.message_en for f in report.findings] == [f"{EX}a: 7 is over 3 ({EX}n)"]
+
+
+def _cli(args: list[str]):
+    return CliRunner().invoke(cli, args, catch_exceptions=False)
+
+
+def test_debug_names_the_fallback_and_plain_runs_do_not(bare: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GNLC_DEBUG", "0")  # restored after the test, though --debug sets it
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", "compiled")
+    fixture = str(SHACL / "fallback-node.ttl")
+    args = ["validate", fixture, "--shapes", fixture]
+    plain = _cli(["--root", str(bare), *args])
+    assert plain.exit_code == 1 and FALLBACK not in plain.stderr
+    debug = _cli(["--root", str(bare), "--debug", *args])
+    assert debug.exit_code == 1
+    assert "does not implement sh:node; using pySHACL" in debug.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("$this ?p ?o . MINUS { $this ?p 1 }", "MINUS"),
+        ("$this ?p ?o . VALUES ?o { 1 }", "VALUES"),
+        ("$this ?p ?o . SERVICE <http://example.org/sparql> { ?a ?b ?c }", "SERVICE"),
+        ("BIND (1 AS $this)", "AS ?this"),
+        ("$this ?p ?o . { SELECT ?o WHERE { ?s ?p ?o } }", "subquery must return $this"),
+    ],
+)
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+def test_sparql_that_shacl_forbids_is_refused_in_one_line(
+    body: str, reason: str, engine: str, tmp_path: Path, bare: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("GNLC_DEBUG", "0")  # restored after the test, though --debug sets it
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", engine)
+    shapes = tmp_path / "forbidden.ttl"
+    shapes.write_text(
+        "@prefix ex: <http://example.org/ns#> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select "
+        f'"SELECT $this WHERE {{ {body} }}" ] .\nex:a ex:p 1 .\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["--root", str(bare), "validate", str(shapes), "--shapes", str(shapes)]
+    )
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "unusable SHACL shapes" in lines[0] and reason in lines[0]
+
+
+def test_project_shapes_stay_on_the_compiled_engine_with_a_users_shapes(monkeypatch) -> None:
+    # The fast path: the project's own shapes, plus a user's supported shapes, never fall back.
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", "compiled")
+    monkeypatch.setenv("GNLC_DEBUG", "1")
+    member = FIXTURES / "valid/kr-testville.ttl"
+    report, warnings = validate_sources(ROOT, [member, SHACL / "paths.ttl"], [SHACL / "paths.ttl"])
+    assert not [w for w in warnings if FALLBACK in w]
+    ours = {(f.focus, f.constraint, f.path, f.value) for f in report.findings if EX in f.focus}
+    assert ours == expected(SHACL / "paths.ttl")
+
+
+def test_a_damaged_query_analysis_cache_only_costs_time(tmp_path: Path, bare: Path, monkeypatch):
+    # SPARQL analyses are kept between runs; a damaged file is ignored and then rewritten.
+    import gnlc.compiled_shapes as compiled
+
+    monkeypatch.setenv("GNLC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(compiled, "_ANALYSES", None)
+    (tmp_path / "sparql-analyses.json").write_text("{not json", encoding="utf-8")
+    fixture = SHACL / "sparql-prebound.ttl"
+    results, _ = run(fixture, bare, "compiled", monkeypatch)
+    assert results == expected(fixture)
+    import json
+
+    kept = json.loads((tmp_path / "sparql-analyses.json").read_text(encoding="utf-8"))
+    assert len(kept) == 2 and all("batch" in v for v in kept.values())
+    monkeypatch.setattr(compiled, "_ANALYSES", None)  # a new run reads them back
+    assert run(fixture, bare, "compiled", monkeypatch)[0] == expected(fixture)
+
+
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+def test_a_datatype_the_store_rewrites_is_refused_not_misreported(
+    engine: str, tmp_path: Path, bare: Path, monkeypatch
+) -> None:
+    # Oxigraph keeps "12"^^xsd:int as xsd:integer: sh:datatype xsd:int cannot be checked, so
+    # gnlc says so (exit 2) rather than calling a valid value wrong.
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", engine)
+    shapes = tmp_path / "int.ttl"
+    shapes.write_text(
+        "@prefix ex: <http://example.org/ns#> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:n ; "
+        "sh:datatype xsd:int ] .\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.ttl"
+    data.write_text(
+        f'@prefix ex: <{EX}> .\nex:a ex:n "12"^^<{XSD}int> .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(GnlcError, match=r"sh:datatype .*int> cannot be checked"):
+        validate_sources(bare, [data], [shapes])
+    # An ill-formed xsd:int keeps its datatype in the store: that is checked as usual.
+    data.write_text(
+        f'@prefix ex: <{EX}> .\nex:a ex:n "x"^^<{XSD}int> .\n',
+        encoding="utf-8",
+    )
+    report, _ = validate_sources(bare, [data], [shapes])
+    assert [(f.focus, f.value) for f in report.findings] == [(EX + "a", "x")]
