@@ -177,6 +177,26 @@ def huge_literal(rng: random.Random, data: bytes, opts) -> tuple[bytes, str, boo
     return (prefix + text + body).encode("utf-8"), f"{size:,}-character literal", False
 
 
+def entity_bomb(rng: random.Random, data: bytes, opts) -> tuple[bytes, str, bool]:
+    """A new RDF/XML file whose DTD declares nested entities ("billion laughs"): refused."""
+    levels = rng.randint(3, 9)
+    fan = rng.randint(4, 10)
+    lines = ['<!ENTITY e0 "lol">']
+    for level in range(1, levels + 1):
+        lines.append(f'<!ENTITY e{level} "{f"&e{level - 1};" * fan}">')
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(lines) + "\n]>\n"
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
+        '<rdf:Description rdf:about="https://w3id.org/gnlc/city/xx-fuzz">'
+        f"<rdfs:comment>&e{levels};</rdfs:comment></rdf:Description>\n</rdf:RDF>\n"
+    )
+    return bomb.encode("utf-8"), f"{levels} levels of {fan} (up to {fan**levels:,} copies)", True
+
+
+# Mutations that add a file of their own (beside the chosen one) instead of changing it.
+NEW_FILE = {"entity-bomb": ".rdf"}
+
 MUTATIONS: dict[str, Callable] = {
     "namespace": namespace,
     "invisible": invisible,
@@ -186,6 +206,7 @@ MUTATIONS: dict[str, Callable] = {
     "duplicate-block": duplicate_block,
     "deep-nesting": deep_nesting,
     "huge-literal": huge_literal,
+    "entity-bomb": entity_bomb,
 }
 
 
@@ -264,8 +285,10 @@ def fuzz(opts, log=print) -> list[Case]:
             rng = random.Random(f"{opts.seed}:{index}")
             kind = kinds[index % len(kinds)]
             path = pick_file(rng, root)
-            original = path.read_bytes()
+            original: bytes | None = path.read_bytes()
             data, detail, must_fail = MUTATIONS[kind](rng, original, opts)
+            if kind in NEW_FILE:
+                path, original = path.with_name(f"fuzz-{index}{NEW_FILE[kind]}"), None
             shown = str(path.relative_to(root))
             case = Case(index, Mutation(kind, shown, detail, must_fail))
             path.write_bytes(data)
@@ -283,7 +306,10 @@ def fuzz(opts, log=print) -> list[Case]:
                     keep.mkdir(parents=True, exist_ok=True)
                     shutil.copy(path, keep / f"case-{opts.seed}-{index}-{path.name}")
             finally:
-                path.write_bytes(original)
+                if original is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    path.write_bytes(original)
             codes = " ".join(f"{r['args'][2]}={r['code']}({r['seconds']}s)" for r in case.runs)
             verdict = "FAIL " + "; ".join(case.problems) if case.problems else "ok"
             log(f"case {index:3d} {kind:15s} {shown} [{detail[:60]}] {codes}: {verdict}")

@@ -28,7 +28,7 @@ def test_fuzz_script_small_budget() -> None:
     assert [c.problems for c in cases] == [[]] * len(kinds), "\n".join(lines)
     # The classes that must fail were really applied, and refused by validate and build.
     for case in cases:
-        if case.mutation.kind in ("namespace", "invisible"):
+        if case.mutation.kind in ("namespace", "invisible", "entity-bomb"):
             assert case.mutation.must_fail, case.mutation
             codes = {r["args"][2]: r["code"] for r in case.runs}
             assert codes["validate"] in (1, 2) and codes["build"] in (1, 2), lines
