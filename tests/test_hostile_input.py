@@ -98,21 +98,28 @@ def test_rdfxml_that_is_not_well_formed_is_refused_with_its_place(tmp_path: Path
     assert re.match(rf"^gnlc: {re.escape(str(broken))}:3:\d+: ", result.stderr), result.stderr
 
 
-X = "https://example.org/x#"
+# A vocabulary the closed-vocabulary check allows (rdfs:seeAlso links), so the data validates.
+X = "http://www.w3.org/2000/01/rdf-schema#"
 
 
 def _nested_turtle(depth: int) -> str:
-    """x:s x:p [ x:p [ ... "end" ] ]: depth blank nodes, each inside the one before."""
-    return f"@prefix x: <{X}> .\nx:s x:p " + "[ x:p " * depth + '"end"' + " ]" * depth + " .\n"
+    """x:s x:seeAlso [ x:seeAlso [ ... "end" ] ]: depth blank nodes, each inside the one before."""
+    return (
+        f"@prefix x: <{X}> .\nx:s x:seeAlso "
+        + "[ x:seeAlso " * depth
+        + '"end"'
+        + " ]" * depth
+        + " .\n"
+    )
 
 
 def _chain_depth(data: bytes, fmt) -> int:
-    """Second route: follow x:p from x:s through blank nodes to "end"; the number of hops."""
+    """Second route: follow x:seeAlso from x:s through blank nodes to "end"; the number of hops."""
     import pyoxigraph
 
     objects: dict[str, list] = {}
     for quad in pyoxigraph.parse(data, format=fmt):
-        if quad.predicate.value == X + "p":
+        if quad.predicate.value == X + "seeAlso":
             objects.setdefault(str(quad.subject), []).append(quad.object)
     node, hops = f"<{X}s>", 0
     while True:
@@ -173,14 +180,14 @@ def test_deep_nesting_in_every_input_syntax_exits_cleanly(tmp_path: Path, suffix
     texts = {
         ".ttl": _nested_turtle(depth),
         ".rdf": '<?xml version="1.0"?>\n<rdf:RDF '
-        + RDF_NS.replace("e#", "x#").replace("xmlns:e=", "xmlns:x=")
+        + f'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:x="{X}"'
         + f'>\n<rdf:Description rdf:about="{X}s">'
-        + '<x:p rdf:parseType="Resource">' * depth
-        + "<x:p>end</x:p>"
-        + "</x:p>" * depth
+        + '<x:seeAlso rdf:parseType="Resource">' * depth
+        + "<x:seeAlso>end</x:seeAlso>"
+        + "</x:seeAlso>" * depth
         + "</rdf:Description>\n</rdf:RDF>\n",
         ".jsonld": f'{{"@id": "{X}s",\n'
-        + f'"{X}p": {{' * depth
+        + f'"{X}seeAlso": {{' * depth
         + '"@value": "end"'
         + "}" * depth
         + "}\n",
@@ -200,8 +207,8 @@ def test_deep_nesting_in_every_input_syntax_exits_cleanly(tmp_path: Path, suffix
     if suffix == ".jsonld":
         from gnlc.loading import MAX_JSON_DEPTH
 
-        # Line 1 opens level 1; the brace closing each '"x:p": {' on line 2 opens one more.
-        column = len(f'"{X}p": {{') * MAX_JSON_DEPTH
+        # Line 1 opens level 1; the brace closing each '"x:seeAlso": {' on line 2 opens one more.
+        column = len(f'"{X}seeAlso": {{') * MAX_JSON_DEPTH
         assert done.stderr.strip() == (
             f"gnlc: {path}:2:{column}: JSON nested more than {MAX_JSON_DEPTH} levels deep "
             "is refused"
@@ -210,7 +217,7 @@ def test_deep_nesting_in_every_input_syntax_exits_cleanly(tmp_path: Path, suffix
 
 def _cycle(size: int) -> str:
     """size labelled blank nodes in one cycle (RDFC-1.0 time grows with about size ** 3)."""
-    lines = [f"_:n{i} x:p _:n{(i + 1) % size} .\n" for i in range(size)]
+    lines = [f"_:n{i} x:seeAlso _:n{(i + 1) % size} .\n" for i in range(size)]
     return f"@prefix x: <{X}> .\n" + "".join(lines)
 
 

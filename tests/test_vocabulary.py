@@ -166,3 +166,38 @@ def test_nearest_term_only_when_close(tmp_path: Path) -> None:
         "https://example.org/p": (3, ""),
         "https://w3id.org/gnlc/ontology#startYaer": (4, "https://w3id.org/gnlc/ontology#startYear"),
     }
+
+
+def test_a_users_own_shapes_bring_their_own_vocabulary(tmp_path: Path) -> None:
+    """With --shapes, the namespaces the user's shapes use are allowed (their own model); the
+    project's namespace and the allowed vocabularies stay checked term by term."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix ex: <https://example.org/model#> .\n"
+        "ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;\n"
+        "  sh:property [ sh:path ex:name ; sh:minCount 1 ] .\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.ttl"
+    data.write_text(
+        "@prefix ex: <https://example.org/model#> .\n"
+        'ex:a a ex:Thing ; ex:name "A" ; ex:colour "red" .\n',
+        encoding="utf-8",
+    )
+    result = run(ROOT, "validate", str(data), "--shapes", str(shapes), "--format", "json")
+    assert result.exit_code == 0, result.output
+    # Without the shapes, the same data uses terms of no allowed vocabulary.
+    alone = run(ROOT, "validate", str(data), "--format", "json")
+    assert alone.exit_code == 1
+    assert "check:closed-vocabulary" in alone.output
+    # A typo in the project's own namespace is still caught, shapes or not.
+    typo = tmp_path / "typo.ttl"
+    typo.write_text(
+        "@prefix gnlc: <https://w3id.org/gnlc/ontology#> .\n"
+        "<https://w3id.org/gnlc/city/xx-a> gnlc:contry <https://w3id.org/gnlc/country/XX> .\n",
+        encoding="utf-8",
+    )
+    mixed = run(ROOT, "validate", str(typo), "--shapes", str(shapes), "--format", "json")
+    assert mixed.exit_code == 1
+    assert "gnlc:country" in mixed.output or "ontology#country" in mixed.output

@@ -297,15 +297,21 @@ def redefinition_findings(loaded: Loaded, root: Path | None = None) -> list[Find
     return findings
 
 
-def vocabulary_check(loaded: Loaded, root: Path) -> list[Finding]:
-    """Closed vocabulary and visible IRIs over every file read but the ontology itself."""
-    from gnlc.vocabulary import vocabulary_findings
+def vocabulary_check(loaded: Loaded, root: Path, shapes: Sequence[Path] = ()) -> list[Finding]:
+    """Closed vocabulary and visible IRIs over every file read but the ontology itself.
+
+    A user's own shapes (`--shapes`) describe their own data model: the namespaces those files
+    use join the allowed vocabularies (so a typo in the project's own namespace still fails).
+    """
+    from gnlc.paths import SHAPES_FILE
+    from gnlc.vocabulary import shape_namespaces, vocabulary_findings
 
     ontology = root / ONTOLOGY_FILE
     if not ontology.is_file():
         return []
     files = [p for p in loaded.files if os.path.abspath(p) != os.path.abspath(ontology)]
-    return vocabulary_findings(files, ontology, loaded.store)
+    own = [p for p in shapes if os.path.abspath(p) != os.path.abspath(root / SHAPES_FILE)]
+    return vocabulary_findings(files, ontology, loaded.store, shape_namespaces(own))
 
 
 def _subjects_written(text: str, prefixes: dict[str, tuple[str, int]]):
@@ -598,7 +604,7 @@ def validate_loaded(
         with progress.stage("checks"):
             findings += check_findings(loaded.store, root)
             findings += redefinition_findings(loaded, root)
-            findings += vocabulary_check(loaded, root)
+            findings += vocabulary_check(loaded, root, shapes)
     report = Report(findings=sorted(set(findings)), triples=len(loaded.store))
     if not locate_findings:
         return report

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gnlc.errors import shown
-from gnlc.namespaces import GNLC, PREFIXES, RDF_TYPE
+from gnlc.namespaces import BASE, GNLC, PREFIXES, RDF_TYPE
 from gnlc.validation import Finding
 
 # The external vocabularies data files may use, by prefix. Term lists are rdflib's closed
@@ -145,8 +145,8 @@ def visible(iri: str) -> str:
     )
 
 
-def _known(iri: str, known: set[str]) -> bool:
-    if iri in known:
+def _known(iri: str, known: set[str], namespaces: Sequence[str] = ()) -> bool:
+    if iri in known or any(iri.startswith(ns) for ns in namespaces):
         return True
     rdf = PREFIXES["rdf"]
     return iri.startswith(rdf) and bool(_CONTAINER.fullmatch(iri[len(rdf) :]))
@@ -276,7 +276,7 @@ _PREDICATE_COUNTS = "SELECT ?t (COUNT(*) AS ?n) WHERE { ?s ?t ?o } GROUP BY ?t"
 _CLASS_COUNTS = f"SELECT ?t (COUNT(*) AS ?n) WHERE {{ ?s <{RDF_TYPE}> ?t }} GROUP BY ?t"
 
 
-def _all_known(graph, ontology: Path, known: set[str]) -> bool:
+def _all_known(graph, ontology: Path, known: set[str], namespaces: Sequence[str] = ()) -> bool:
     """True when every class and predicate of the whole graph is known or the ontology's own.
 
     A term the ontology uses (vann:, say) is the ontology's own when the graph holds no more
@@ -291,12 +291,35 @@ def _all_known(graph, ontology: Path, known: set[str]) -> bool:
     for query in (_PREDICATE_COUNTS, _CLASS_COUNTS):
         own = _counts(mine, query)
         for iri, count in _counts(graph, query).items():
-            if not _known(iri, known) and count > own.get(iri, 0):
+            if not _known(iri, known, namespaces) and count > own.get(iri, 0):
                 return False
     return True
 
 
-def vocabulary_findings(files: Sequence[Path], ontology: Path, graph=None) -> list[Finding]:
+def namespace_of(iri: str) -> str:
+    """The IRI up to its last '#' or '/' (the vocabulary a term belongs to)."""
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1] if cut > len("https://") else ""
+
+
+def shape_namespaces(files: Sequence[Path]) -> tuple[str, ...]:
+    """The namespaces of every IRI in the given shapes files (a user's own data model), but the
+    project's own and the allowed vocabularies' (their terms stay checked one by one)."""
+    from gnlc.loading import parse_file
+
+    found = set()
+    for path in files:
+        for triple in parse_file(Path(path), []):
+            for term in (triple.subject, triple.predicate, triple.object):
+                if type(term).__name__ == "NamedNode":
+                    found.add(namespace_of(term.value))
+    closed = {PREFIXES[prefix] for prefix in ALLOWED_TERMS}
+    return tuple(sorted(ns for ns in found if ns and ns not in closed and not ns.startswith(BASE)))
+
+
+def vocabulary_findings(
+    files: Sequence[Path], ontology: Path, graph=None, namespaces: Sequence[str] = ()
+) -> list[Finding]:
     """Unknown classes and predicates, and IRIs with invisible characters, located in files.
 
     graph, the store the files were loaded into (with the ontology), lets clean data pass
@@ -312,7 +335,7 @@ def vocabulary_findings(files: Sequence[Path], ontology: Path, graph=None) -> li
     # Only a text holding an invisible character (or an escape) can hide one in an IRI.
     texts = [raw.decode("utf-8") for raw in raws]
     suspects = [index for index, text in enumerate(texts) if _suspicious(text)]
-    if graph is not None and not suspects and _all_known(graph, ontology, known):
+    if graph is not None and not suspects and _all_known(graph, ontology, known, namespaces):
         return []
     store = pyoxigraph.Store()
     for index, path in enumerate(files):
@@ -326,7 +349,7 @@ def vocabulary_findings(files: Sequence[Path], ontology: Path, graph=None) -> li
     for query, kind in ((_PREDICATES, "predicate"), (_CLASSES, "class")):
         for row in store.query(query):
             iri = row["t"].value
-            if not _known(iri, known):
+            if not _known(iri, known, namespaces):
                 unknown.setdefault(file_of(row["g"]), {}).setdefault(iri, kind)
     hidden: dict[int, dict[str, str]] = {}
     if suspects:
