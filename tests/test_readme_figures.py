@@ -37,8 +37,10 @@ def test_check_and_write_on_a_copy(tmp_path: Path, capsys) -> None:
     stale = re.sub(r"\*\*[0-9]+ member cities", "**1 member cities", computed)
     assert stale != computed
     before, after = "# Title\n\nHand-written text 1,350.\n\n", "\nMore hand-written text.\n"
+    # The tests block too: once a full run is recorded, the script fills it as well.
+    tests = "<!-- tests:start -->\nstale\n<!-- tests:end -->\n"
     readme.write_text(
-        before + "<!-- figures:start -->\n" + stale + "<!-- figures:end -->\n" + after,
+        before + "<!-- figures:start -->\n" + stale + "<!-- figures:end -->\n" + tests + after,
         encoding="utf-8",
     )
     assert figures.check_or_write(readme, write=False) == 1
