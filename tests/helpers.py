@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 GNLC = "https://w3id.org/gnlc/ontology#"
@@ -82,3 +83,46 @@ def cities(graph) -> list:
     import rdflib
 
     return sorted(graph.subjects(rdflib.RDF.type, rdflib.URIRef(GNLC + "LearningCity")), key=str)
+
+
+PATIENCE = 300.0  # a safety net for servers started by tests, never asserted on
+
+
+@contextmanager
+def oxigraph_serving(location: Path, data: Path):
+    """A read-only Oxigraph server on a free loopback port holding data (loaded first into a
+    new store at location); yields its root URL (ROOT/query answers SPARQL), stopped after."""
+    import subprocess
+    import time
+    import urllib.request
+
+    from gnlc.server import find_oxigraph, free_port
+
+    oxigraph = find_oxigraph()
+    subprocess.run(
+        [oxigraph, "load", "--location", str(location), "--file", str(data)],
+        check=True,
+        capture_output=True,
+        timeout=PATIENCE,
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [oxigraph, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    root = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + PATIENCE
+        while True:
+            assert process.poll() is None, "oxigraph exited"
+            try:
+                urllib.request.urlopen(f"{root}/query?query=ASK%7B%7D", timeout=5).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "oxigraph did not answer"
+                time.sleep(0.05)
+        yield root
+    finally:
+        process.terminate()
+        process.wait(timeout=PATIENCE)

@@ -9,12 +9,11 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import oxigraph_serving
 
 import gnlc
 from gnlc import api
@@ -273,43 +272,7 @@ def test_readme_python_examples_run() -> None:
 
 @pytest.mark.server
 def test_query_against_an_endpoint_gives_the_local_rows(tmp_path: Path, release: Path) -> None:
-    from gnlc.server import find_oxigraph, free_port
-
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            find_oxigraph(),
-            "serve",
-            "--location",
-            str(tmp_path / "store"),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    root = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + PATIENCE
-        while True:
-            assert process.poll() is None, "oxigraph exited"
-            try:
-                urllib.request.urlopen(f"{root}/query?query=ASK%7B%7D", timeout=5).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "oxigraph did not answer"
-                time.sleep(0.05)
-        data = (release / "gnlc.nt").read_bytes()
-        put = urllib.request.Request(
-            f"{root}/store?default",
-            data=data,
-            method="PUT",
-            headers={"Content-Type": "application/n-triples"},
-        )
-        urllib.request.urlopen(put, timeout=PATIENCE).close()
+    with oxigraph_serving(tmp_path / "store", release / "gnlc.nt") as root:
         remote = gnlc.query("members-by-country", ROOT, endpoint=root, country="TH")
-        local = gnlc.query("members-by-country", ROOT, country="TH")
-        assert list(remote) == list(local) and len(local) > 0
-    finally:
-        process.terminate()
-        process.wait(timeout=PATIENCE)
+    local = gnlc.query("members-by-country", ROOT, country="TH")
+    assert list(remote) == list(local) and len(local) > 0

@@ -8,12 +8,11 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import oxigraph_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -105,48 +104,10 @@ def test_read_csv_pandas_keeps_namibia(release: Path) -> None:
     assert out.splitlines()[0] == f"{len(rows)} members in {len(countries)} countries"
 
 
-def _serve(args: list[str]) -> tuple[subprocess.Popen, str]:
-    from gnlc.server import free_port
-
-    port = free_port()
-    process = subprocess.Popen(
-        [*args, "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    root = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + PATIENCE
-    while True:
-        assert process.poll() is None, "server exited"
-        try:
-            urllib.request.urlopen(f"{root}/query?query=ASK%7B%7D", timeout=5).close()
-            return process, root
-        except OSError:
-            assert time.monotonic() < deadline, "server did not answer"
-            time.sleep(0.05)
-
-
-def _oxigraph_serving(location: Path, data: Path) -> tuple[subprocess.Popen, str]:
-    from gnlc.server import find_oxigraph
-
-    oxigraph = find_oxigraph()
-    subprocess.run(
-        [oxigraph, "load", "--location", str(location), "--file", str(data)],
-        check=True,
-        capture_output=True,
-        timeout=PATIENCE,
-    )
-    return _serve([oxigraph, "serve-read-only", "--location", str(location)])
-
-
 @pytest.mark.server
 def test_query_endpoint_with_sparqlwrapper(release: Path, source_graph, tmp_path: Path) -> None:
-    process, root = _oxigraph_serving(tmp_path / "store", release / "gnlc.nt")
-    try:
+    with oxigraph_serving(tmp_path / "store", release / "gnlc.nt") as root:
         out = run("query_endpoint_sparqlwrapper.py", f"{root}/query")
-    finally:
-        process.terminate()
-        process.wait(timeout=PATIENCE)
     printed = dict(line.split("\t") for line in out.splitlines())
     expected = Counter(
         str(r.code)
@@ -161,20 +122,12 @@ def test_query_endpoint_with_sparqlwrapper(release: Path, source_graph, tmp_path
 
 @pytest.mark.server
 def test_federate_wikidata_against_a_local_stand_in(release: Path, tmp_path: Path) -> None:
-    process, root = _oxigraph_serving(tmp_path / "wikidata", WIKIDATA_FIXTURE)
     with (release / "gnlc-members.csv").open(newline="", encoding="utf-8") as handle:
         city = next(csv.DictReader(handle))["iri"]
-    try:
+    with oxigraph_serving(tmp_path / "wikidata", WIKIDATA_FIXTURE) as root:
         out = run(
-            "federate_wikidata.py",
-            "--link",
-            f"{city}=Q900000101",
-            "--wikidata",
-            f"{root}/query",
+            "federate_wikidata.py", "--link", f"{city}=Q900000101", "--wikidata", f"{root}/query"
         )
-    finally:
-        process.terminate()
-        process.wait(timeout=PATIENCE)
     # The made-up fixture gives Q900000101 ("Testington") a population of 12345.
     assert out.splitlines() == [f"{city}\t12345"]
 
