@@ -584,7 +584,8 @@ def startup(workdir: Path, runs: int) -> dict:
     os.environ["GNLC_CACHE_DIR"] = str(workdir / "cache")
     tool = "hyperfine" if shutil.which("hyperfine") else "repeated runs, median"
     measure = _hyperfine if shutil.which("hyperfine") else _repeat
-    result = {"tool": tool, "commands": measure(commands, runs, workdir)}
+    result = {"tool": tool, "install": _install_kind()}
+    result["commands"] = measure(commands, runs, workdir)
     times = result["commands"]
     result["help_vs_import_click"] = round(
         times["gnlc --help"]["median_ms"] / times["import click"]["median_ms"], 2
@@ -597,6 +598,22 @@ def startup(workdir: Path, runs: int) -> dict:
     shutil.rmtree(synthetic, ignore_errors=True)
     shutil.rmtree(out_dir, ignore_errors=True)
     return result
+
+
+def _install_kind() -> dict:
+    """Editable (gnlc imported from this repository's src/) or not, and whether the modules'
+    bytecode can be cached: with PYTHONDONTWRITEBYTECODE and no __pycache__, every run
+    compiles gnlc's modules again."""
+    import importlib.util
+
+    origin = Path(importlib.util.find_spec("gnlc").origin).resolve()
+    folder = origin.parent / "__pycache__"
+    return {
+        "editable": origin.is_relative_to(REPO / "src"),
+        "dont_write_bytecode": bool(os.environ.get("PYTHONDONTWRITEBYTECODE")),
+        "pycache_prefix": os.environ.get("PYTHONPYCACHEPREFIX", ""),
+        "bytecode_cached": folder.is_dir() and any(folder.glob("cli.*.pyc")),
+    }
 
 
 def real_size() -> dict:
