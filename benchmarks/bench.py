@@ -61,16 +61,37 @@ def _gnlc_load(root: Path):
     return load_graph(root)
 
 
+def _gnlc_parse(root: Path):
+    from gnlc.sources import load_graph
+
+    return load_graph(root, derive=False)
+
+
+def _gnlc_derive(root: Path, loaded) -> None:
+    from gnlc.rules import materialise
+
+    materialise(loaded.store, root)
+
+
 def _baseline_load(root: Path):
+    return _baseline_derive(root, _baseline_parse(root))
+
+
+def _baseline_parse(root: Path):
     import rdflib
 
-    from gnlc.rules import rule_files
     from gnlc.sources import graph_files
 
     base, data = graph_files(root)
     graph = rdflib.Graph()
     for path in base + data:
         graph.parse(path, format=RDFLIB_FORMATS[path.suffix])
+    return graph
+
+
+def _baseline_derive(root: Path, graph):
+    from gnlc.rules import rule_files
+
     rules = [path.read_text(encoding="utf-8") for path in rule_files(root)]
     while True:
         size = len(graph)
@@ -214,11 +235,17 @@ def run_case(engine: str, case: str, root: Path, cap: float) -> dict:
     signal.signal(signal.SIGALRM, alarm)
     try:
         if case == "load":
+            parse = _gnlc_parse if engine == "gnlc" else _baseline_parse
+            derive = _gnlc_derive if engine == "gnlc" else _baseline_derive
             start = time.perf_counter()
             if capped:
                 signal.setitimer(signal.ITIMER_REAL, cap)
-            graph = load(root)
+            graph = parse(root)
+            parsed = time.perf_counter()
+            graph = derive(root, graph) or graph
             result["seconds"] = time.perf_counter() - start
+            result["parse_seconds"] = parsed - start
+            result["derive_seconds"] = result["seconds"] - result["parse_seconds"]
             signal.setitimer(signal.ITIMER_REAL, 0)
             store = getattr(graph, "store", graph)
             result["triples"] = len(store)
@@ -315,8 +342,14 @@ def measure_size(
     over: set,
     share: float,
     cases: tuple[str, ...] = CASES,
+    repeat: int = 1,
 ) -> dict:
-    """Generate the synthetic root for one size and run every case on it."""
+    """Generate the synthetic root for one size and run every case on it.
+
+    Each case runs `repeat` times, gnlc and the baseline back to back with the order swapped
+    on every repetition, so a change in the machine's load hits both sides of a pair; each
+    engine's run with the median time is kept, and each pair's ratio with the load average.
+    """
     from synthetic import REAL_CITIES, data_files, generate, thai_share
 
     cities = max(1, round(REAL_CITIES * factor))
@@ -328,19 +361,36 @@ def measure_size(
     }
     size["gnlc"] = {}
     size["baseline"] = {}
+    size["paired"] = {}
     for case in cases:
-        print(f"  x{factor:g} gnlc {case} ...", file=sys.stderr, flush=True)
-        size["gnlc"][case] = _spawn("gnlc", case, root, cap, 7200)
-    size["triples"] = size["gnlc"]["load"].get("triples")
-    for case in cases if baseline else ():
-        if case in over or (case != "load" and "load" in over):
+        skipped = not baseline or case in over or (case != "load" and "load" in over)
+        runs: dict[str, list[dict]] = {"gnlc": [], "baseline": []}
+        pairs = []
+        for turn in range(repeat):
+            load = round(os.getloadavg()[0], 2)
+            got = {}
+            for engine in ("gnlc", "baseline") if turn % 2 == 0 else ("baseline", "gnlc"):
+                if engine == "baseline" and (
+                    skipped or any(r.get("capped") for r in runs["baseline"])
+                ):
+                    continue
+                print(f"  x{factor:g} {engine} {case} ...", file=sys.stderr, flush=True)
+                timeout = 7200 if engine == "gnlc" else 2 * cap + 120
+                got[engine] = _spawn(engine, case, root, cap, timeout)
+                runs[engine].append(got[engine])
+            if len(got) == 2:
+                pairs.append((got["gnlc"], got["baseline"], load))
+        size["gnlc"][case] = _median_run(runs["gnlc"])
+        if runs["baseline"]:
+            size["baseline"][case] = _median_run(runs["baseline"])
+            if size["baseline"][case].get("capped"):
+                over.add(case)
+        elif baseline:
             size["baseline"][case] = {"capped": True, "skipped": True}
-            continue
-        print(f"  x{factor:g} baseline {case} ...", file=sys.stderr, flush=True)
-        result = _spawn("baseline", case, root, cap, 2 * cap + 120)
-        size["baseline"][case] = result
-        if result.get("capped"):
-            over.add(case)
+        keys = ("seconds", "parse_seconds", "derive_seconds") if case == "load" else ("seconds",)
+        paired = {key: _paired(pairs, key) for key in keys}
+        size["paired"][case] = {key: value for key, value in paired.items() if value}
+    size["triples"] = size["gnlc"]["load"].get("triples")
     if "validate" in size["gnlc"]:  # --cases may leave validation out
         size["equivalence"] = _same_findings(
             size["gnlc"]["validate"], size["baseline"].get("validate", {})
@@ -352,6 +402,44 @@ def measure_size(
             size[engine]["validate"]["warnings"] = sum(1 for f in found if f[0] != "Violation")
     shutil.rmtree(root, ignore_errors=True)
     return size
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """The run with the median time (the lower middle one), with every run's seconds.
+
+    Capped runs count only when no run finished; parse and derive are their own medians.
+    """
+    finished = sorted(
+        (r for r in runs if "seconds" in r and not r.get("capped")), key=lambda r: r["seconds"]
+    )
+    if not finished:
+        return runs[0]
+    chosen = dict(finished[(len(finished) - 1) // 2])
+    if len(runs) > 1:
+        chosen["runs_seconds"] = [round(r["seconds"], 4) for r in finished]
+        chosen["capped_runs"] = len(runs) - len(finished)
+        for key in ("parse_seconds", "derive_seconds"):
+            values = sorted(r[key] for r in finished if key in r)
+            if values:
+                chosen[key] = values[(len(values) - 1) // 2]
+    return chosen
+
+
+def _paired(pairs: list[tuple[dict, dict, float]], key: str = "seconds") -> dict | None:
+    """baseline / gnlc for each back-to-back pair that both finished, their median and loads."""
+    ratios, loads = [], []
+    for mine, theirs, load in pairs:
+        a, b = mine.get(key), theirs.get(key)
+        if a and b and not mine.get("capped") and not theirs.get("capped"):
+            ratios.append(b / a)
+            loads.append(load)
+    if not ratios:
+        return None
+    return {
+        "ratios": [round(r, 2) for r in ratios],
+        "median": round(statistics.median(ratios), 2),
+        "load_average": loads,
+    }
 
 
 def _seconds(result: dict | None) -> float | None:
@@ -496,7 +584,8 @@ def startup(workdir: Path, runs: int) -> dict:
     os.environ["GNLC_CACHE_DIR"] = str(workdir / "cache")
     tool = "hyperfine" if shutil.which("hyperfine") else "repeated runs, median"
     measure = _hyperfine if shutil.which("hyperfine") else _repeat
-    result = {"tool": tool, "commands": measure(commands, runs, workdir)}
+    result = {"tool": tool, "install": _install_kind()}
+    result["commands"] = measure(commands, runs, workdir)
     times = result["commands"]
     result["help_vs_import_click"] = round(
         times["gnlc --help"]["median_ms"] / times["import click"]["median_ms"], 2
@@ -509,6 +598,22 @@ def startup(workdir: Path, runs: int) -> dict:
     shutil.rmtree(synthetic, ignore_errors=True)
     shutil.rmtree(out_dir, ignore_errors=True)
     return result
+
+
+def _install_kind() -> dict:
+    """Editable (gnlc imported from this repository's src/) or not, and whether the modules'
+    bytecode can be cached: with PYTHONDONTWRITEBYTECODE and no __pycache__, every run
+    compiles gnlc's modules again."""
+    import importlib.util
+
+    origin = Path(importlib.util.find_spec("gnlc").origin).resolve()
+    folder = origin.parent / "__pycache__"
+    return {
+        "editable": origin.is_relative_to(REPO / "src"),
+        "dont_write_bytecode": bool(os.environ.get("PYTHONDONTWRITEBYTECODE")),
+        "pycache_prefix": os.environ.get("PYTHONPYCACHEPREFIX", ""),
+        "bytecode_cached": folder.is_dir() and any(folder.glob("cli.*.pyc")),
+    }
 
 
 def real_size() -> dict:
@@ -580,11 +685,23 @@ def table(report: dict) -> str:
     cap = report["cap_seconds"]
     lines = [
         "| size | cities | triples | case | gnlc s | baseline s | speed-up | gnlc MB "
-        "| baseline MB |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|",
+        "| baseline MB | paired speed-up |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
+    loads = []
     for size in report["sizes"]:
         rows = [(case, size["gnlc"].get(case), size["baseline"].get(case)) for case in STAGES]
+        for part in ("derive", "parse"):
+            key = f"{part}_seconds"
+            mine, theirs = size["gnlc"].get("load") or {}, size["baseline"].get("load") or {}
+            rows.insert(
+                1,
+                (
+                    f"load: {part}",
+                    {"seconds": mine[key]} if key in mine else None,
+                    {"seconds": theirs[key]} if key in theirs else _fmt_bound(theirs),
+                ),
+            )
         for query in QUERIES if "queries" in size["gnlc"] else ():
             mine = size["gnlc"].get("queries", {})
             theirs = size["baseline"].get("queries", {})
@@ -597,19 +714,37 @@ def table(report: dict) -> str:
                     {"seconds": b} if b is not None else ({"capped": True} if theirs else None),
                 )
             )
-        rows.insert(len(STAGES), ("load + validate + build", *_pipeline(size, cap)))
+        rows.insert(len(STAGES) + 2, ("load + validate + build", *_pipeline(size, cap)))
         for case, mine, theirs in rows:
             memory = ("", "")
             if case in STAGES:
                 memory = (_mb(mine), _mb(theirs))
             elif case == f"query {QUERIES[0]}":
                 memory = (_mb(size["gnlc"].get("queries")), _mb(size["baseline"].get("queries")))
+            stage, _, part = case.partition(": ")
+            key = f"{part}_seconds" if part else "seconds"
+            paired = size.get("paired", {}).get(stage, {}).get(key)
+            shown = "-"
+            if paired:
+                loads += paired["load_average"]
+                shown = f"{paired['median']:.1f}x (n={len(paired['ratios'])})"
             lines.append(
                 f"| x{size['factor']:g} | {size['cities']:,} | {size['triples'] or 0:,} | {case} "
                 f"| {_fmt_s(mine)} | {_fmt_s(theirs)} | {_fmt_x(mine, theirs, cap)} "
-                f"| {memory[0]} | {memory[1]} |"
+                f"| {memory[0]} | {memory[1]} | {shown} |"
             )
+    if loads:
+        lines.append("")
+        lines.append(
+            "Paired speed-up: the median of baseline/gnlc over back-to-back runs (order swapped"
+            f" each time); 1-minute load average during them {min(loads):.2f}-{max(loads):.2f}."
+        )
     return "\n".join(lines)
+
+
+def _fmt_bound(result: dict) -> dict | None:
+    """A capped or skipped load's parse and derive cells: capped too, else unknown."""
+    return {"capped": True} if result.get("capped") else None
 
 
 def _pipeline(size: dict, cap: float) -> tuple[dict | None, dict | None]:
@@ -648,6 +783,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-startup", action="store_true", help="skip start-up timings")
     parser.add_argument("--runs", type=int, default=10, help="runs per start-up command")
     parser.add_argument(
+        "--repeat", type=int, default=3, help="interleaved gnlc/baseline runs per case and size"
+    )
+    parser.add_argument(
         "--cases",
         default=",".join(CASES),
         help="cases to run (load is always run: it gives the size)",
@@ -669,7 +807,9 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(folder)
         share = report["real"]["thai_share"]
         report["sizes"] = [
-            measure_size(f, workdir, args.cap, not args.no_baseline, over, share, cases)
+            measure_size(
+                f, workdir, args.cap, not args.no_baseline, over, share, cases, args.repeat
+            )
             for f in sizes
         ]
         report["ratios"] = ratios(report["sizes"], args.cap)

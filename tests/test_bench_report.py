@@ -78,3 +78,55 @@ def test_cases_without_validate_give_a_report(bench, tmp_path, monkeypatch) -> N
     assert "validate" not in measured["gnlc"] and "equivalence" not in measured
     rendered = bench.table({"cap_seconds": 60.0, "sizes": [measured]})
     assert "| load |" in rendered
+
+
+def test_paired_ratios_leave_out_unfinished_pairs(bench) -> None:
+    pairs = [
+        ({"seconds": 2.0}, {"seconds": 10.0}, 0.5),
+        ({"seconds": 1.0}, {"capped": True, "seconds": 120.0}, 0.7),
+        ({"seconds": 4.0}, {"seconds": 12.0}, 1.5),
+        ({"seconds": 1.0}, {"seconds": 4.0}, 2.5),
+    ]
+    paired = bench._paired(pairs)
+    assert paired["ratios"] == [5.0, 3.0, 4.0]
+    assert paired["median"] == 4.0
+    assert paired["load_average"] == [0.5, 1.5, 2.5]
+    assert bench._paired([({"seconds": 1.0}, {"capped": True}, 1.0)]) is None
+
+
+def test_the_median_run_is_kept_with_every_runs_time(bench) -> None:
+    runs = [
+        {"seconds": 3.0, "parse_seconds": 1.0, "peak_mb": 30},
+        {"seconds": 1.0, "parse_seconds": 0.5, "peak_mb": 10},
+        {"capped": True},
+        {"seconds": 2.0, "parse_seconds": 2.0, "peak_mb": 20},
+    ]
+    chosen = bench._median_run(runs)
+    assert (chosen["seconds"], chosen["peak_mb"]) == (2.0, 20)
+    assert chosen["runs_seconds"] == [1.0, 2.0, 3.0]
+    assert chosen["parse_seconds"] == 1.0  # its own median
+    assert chosen["capped_runs"] == 1
+    assert bench._median_run([{"capped": True}]) == {"capped": True}
+
+
+def test_interleaved_runs_report_parse_derive_and_paired_ratios(
+    bench, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    measured = bench.measure_size(
+        0.02, tmp_path, cap=120.0, baseline=True, over=set(), share=0.0, cases=("load",), repeat=2
+    )
+    for engine in ("gnlc", "baseline"):
+        load = measured[engine]["load"]
+        assert len(load["runs_seconds"]) == 2
+        assert load["parse_seconds"] > 0 and load["derive_seconds"] > 0
+    # Same graph from both routes: the split does not change what is loaded.
+    assert measured["gnlc"]["load"]["triples"] == measured["baseline"]["load"]["triples"]
+    paired = measured["paired"]["load"]
+    assert set(paired) == {"seconds", "parse_seconds", "derive_seconds"}
+    assert all(len(p["ratios"]) == 2 for p in paired.values())
+    rendered = bench.table({"cap_seconds": 120.0, "sizes": [measured]})
+    for case in ("load", "load: parse", "load: derive"):
+        row = next(line for line in rendered.splitlines() if f"| {case} |" in line)
+        assert row.rstrip("|").rsplit("|", 1)[1].strip().endswith("(n=2)")
+    assert "load average" in rendered

@@ -46,6 +46,58 @@ def read_rule(path: Path) -> str:
     return text
 
 
+def _template_end(rule: str, start: int) -> int | None:
+    """The index just past the `}` closing the template whose `{` is the first at or after start.
+
+    Strings, IRIs and comments are skipped, so braces inside them do not count.
+    """
+    depth = 0
+    index = rule.find("{", start)
+    while 0 <= index < len(rule):
+        char = rule[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        elif char == "#":
+            index = rule.find("\n", index)
+            if index < 0:
+                return None
+        elif char in "<\"'":
+            quote = ">" if char == "<" else char
+            long = char != "<" and rule.startswith(char * 3, index)
+            end = rule.find(char * 3, index + 3) if long else index + 1
+            end = -1 if end < 0 else end + (2 if long else 0)
+            while not long and end < len(rule) and rule[end] != quote:
+                end += 2 if rule[end] == "\\" else 1
+            if end < 0 or end >= len(rule):
+                return None
+            index = end
+        index += 1
+    return None
+
+
+def as_ask(rule: str) -> str | None:
+    """`ASK` whether the rule `CONSTRUCT {T} WHERE {P}` would add a triple, else None if unsure.
+
+    A template with blank nodes always adds (fresh nodes each time), so it gets no such test.
+    """
+    start = _PROLOGUE.match(rule).end()
+    keyword = _CONSTRUCT.match(rule, start)
+    if keyword is None:
+        return None
+    end = _template_end(rule, keyword.end())
+    if end is None:
+        return None
+    template = rule[rule.index("{", keyword.end()) + 1 : end - 1]
+    if "[" in template or "_:" in template:
+        return None
+    pattern = rule[end:]
+    return f"{rule[:start]}ASK {{ {{ SELECT * {pattern}\n}} FILTER NOT EXISTS {{ {template}\n}} }}"
+
+
 def materialise(store, root: Path) -> int:
     """Add every derived triple to store until nothing new appears; return how many were added."""
     import pyoxigraph
@@ -55,6 +107,7 @@ def materialise(store, root: Path) -> int:
     # An INSERT runs inside Oxigraph, without a Python object per derived triple; a rule that
     # cannot be rewritten (or whose rewrite the parser refuses) runs as a CONSTRUCT.
     updates: list[str | None] = [as_update(rule) for rule in rules]
+    asks: list[str | None] = [as_ask(rule) for rule in rules]
     before = len(store)
     while True:
         size = len(store)
@@ -67,5 +120,18 @@ def materialise(store, root: Path) -> int:
                     updates[index] = None
             derived = list(store.query(rule))
             store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in derived)
-        if len(store) == size:
+        if len(store) == size or not _would_add(store, asks):
             return len(store) - before
+
+
+def _would_add(store, asks: list[str | None]) -> bool:
+    """Whether another pass could add a triple: asking costs about half a pass that adds none."""
+    for ask in asks:
+        if ask is None:
+            return True
+        try:
+            if store.query(ask):
+                return True
+        except SyntaxError:
+            return True
+    return False

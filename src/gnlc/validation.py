@@ -405,9 +405,12 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
             if path not in typed:
                 typed[path] = _typed_subjects(path, several)
     where: dict[str, tuple[str, int]] = {}
+    names: dict[Path, str] = {}  # shown() once per file, not once per node (a relpath each)
     for iri, places in candidates.items():
         _, _, path, line = min(places, key=lambda c: (iri not in typed.get(c[2], ()), c[1], c[0]))
-        where[iri] = (shown(path), line)
+        if path not in names:
+            names[path] = shown(path)
+        where[iri] = (names[path], line)
     out = []
     for f in findings:
         if f.focus in where and not f.file:
