@@ -26,31 +26,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gnlc.namespaces import XSD, XSD_INTEGERS
+
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
     import rdflib
 
     from gnlc.validation import Report
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {
-    XSD + name
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
 
 
 def _root(root: str | os.PathLike | None) -> Path:
@@ -95,7 +77,7 @@ def python_value(term: Any) -> Any:
     datatype = term.datatype.value
     text = term.value
     try:
-        if datatype in _INTEGERS:
+        if datatype in XSD_INTEGERS:
             return int(text)
         if datatype == XSD + "decimal":
             return Decimal(text)

@@ -184,12 +184,23 @@ def canonical_blank_nodes(triples: Iterable[tuple[str, str, str]]) -> set[tuple[
 
 
 def canonical_triples(triples: Iterable) -> list:
-    """pyoxigraph triples with canonical blank node labels, sorted by their N-Triples text."""
+    """pyoxigraph triples (or the quads of a store's default graph) with canonical blank node
+    labels, sorted by their N-Triples text: the one canonicalisation helper of the package."""
     import pyoxigraph
 
-    texts = canonical_blank_nodes(
-        (str(t.subject), str(t.predicate), str(t.object)) for t in triples
-    )
+    items = [pyoxigraph.Triple(t.subject, t.predicate, t.object) for t in triples]
+    kinds = [type(term) for t in items for term in (t.subject, t.object)]
+    if pyoxigraph.Triple in kinds:
+        # Triple terms (RDF 1.2) hold blank nodes of their own: RDFC-1.0 relabels those too.
+        dataset = pyoxigraph.Dataset(
+            pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in items
+        )
+        dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+        items = [pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in dataset]
+        return sorted(set(items), key=str)
+    if pyoxigraph.BlankNode not in kinds:
+        return sorted(set(items), key=str)
+    texts = canonical_blank_nodes((str(t.subject), str(t.predicate), str(t.object)) for t in items)
     lines = sorted(f"{s} {p} {o} .\n" for s, p, o in texts)
     return [
         q.triple

@@ -20,11 +20,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-OWL = "http://www.w3.org/2002/07/owl#"
+from gnlc.namespaces import OWL, RDF, RDFS, SH, XSD, XSD_INTEGERS
+
 SHAPES_GRAPH = "urn:gnlc:shapes-graph"
 
 
@@ -311,23 +308,7 @@ def _sparql_path(store, node) -> str:
 # Datatypes whose valid literals Oxigraph stores under another datatype ("1"^^xsd:int becomes
 # "1"^^xsd:integer): a store cannot say which values had them.
 REWRITTEN = {
-    **{
-        XSD + name: XSD + "integer"
-        for name in (
-            "int",
-            "long",
-            "short",
-            "byte",
-            "nonNegativeInteger",
-            "positiveInteger",
-            "negativeInteger",
-            "nonPositiveInteger",
-            "unsignedLong",
-            "unsignedInt",
-            "unsignedShort",
-            "unsignedByte",
-        )
-    },
+    **{iri: XSD + "integer" for iri in XSD_INTEGERS - {XSD + "integer"}},
     XSD + "dateTimeStamp": XSD + "dateTime",
 }
 

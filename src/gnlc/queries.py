@@ -372,15 +372,3 @@ def with_values(text: str, terms: dict[str, object]) -> str:
 def _strip_comments(text: str) -> str:
     # Comments could hide a `WHERE {`; strings may contain '#', so only drop comment lines.
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-
-
-_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
-_LOCAL = re.compile(r"[A-Za-z0-9_-]*")
-
-
-def compact(iri: str) -> str:
-    """A prefixed name for display, when a project prefix fits."""
-    for name, ns in _LONGEST_FIRST:
-        if iri.startswith(ns) and _LOCAL.fullmatch(iri, len(ns)):
-            return f"{name}:{iri[len(ns) :]}"
-    return iri

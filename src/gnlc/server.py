@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 from gnlc.errors import GnlcError
+from gnlc.paths import RELEASE_DUMP
 
 INSTALL_HINT = "install it with: pip install 'gnlc[server]' (or pip install oxigraph)"
-RELEASE_DUMP = "gnlc.nt"
 STOP_GRACE = 10.0
 
 

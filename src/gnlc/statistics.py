@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from gnlc.namespaces import NETWORK
+from gnlc.namespaces import NETWORK, sparql_prefixes
 
-_PREFIX = """PREFIX gnlc: <https://w3id.org/gnlc/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
-"""
+_PREFIX = sparql_prefixes("gnlc", "org", "skos", "geo")
 
 
 def _rows(store, query: str) -> list[dict]:

@@ -9,11 +9,9 @@ from pathlib import Path
 
 from gnlc.errors import GnlcError, debugging, shown
 from gnlc.loading import Loaded, parse_file
-from gnlc.namespaces import GNLC
+from gnlc.namespaces import GNLC, SH
 from gnlc.paths import CHECKS_DIR, ONTOLOGY_FILE
 from gnlc.queries import read_header
-
-SH = "http://www.w3.org/ns/shacl#"
 
 
 @dataclass(frozen=True, order=True)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gnlc.errors import shown
-from gnlc.namespaces import BASE, GNLC, PREFIXES, RDF_TYPE
+from gnlc.namespaces import BASE, GNLC, PREFIXES, RDF_TYPE, compact_iri
 from gnlc.validation import Finding
 
 # The external vocabularies data files may use, by prefix. Term lists are rdflib's closed
@@ -158,10 +158,8 @@ def _nearest(iri: str, known: set[str]) -> str:
 
 
 def _short(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return f"<{iri}>"
+    compact = compact_iri(iri)
+    return compact if compact != iri else f"<{iri}>"
 
 
 def _line_of(lines: list[str], needles: Sequence[str]) -> int:
