@@ -151,8 +151,10 @@ def query(
         terms = queries.bindings(named, given, lambda text: [row[0] for row in remote(text)])
         result = remote(queries.with_values(queries.prepared_text(named), terms))
     else:
+        from gnlc.loading import select
+
         store = load(root_path)
-        terms = queries.bindings(named, given, lambda text: [row[0] for row in store.query(text)])
+        terms = queries.bindings(named, given, lambda text: [row[0] for row in select(store, text)])
         result = _run_local(store, named, terms, timeout, allow_service)
     if isinstance(result, pyoxigraph.Store):
         return result
@@ -167,7 +169,9 @@ def query(
     return Rows(variables, rows)
 
 
-def _run_local(store, named, terms: dict, timeout: float | None, allow_service: bool):
+def _run_local(
+    store: pyoxigraph.Store, named, terms: dict, timeout: float | None, allow_service: bool
+):
     """The query on the local graph: SERVICE only when allowed, a time limit when given."""
     import pyoxigraph
 
@@ -188,8 +192,8 @@ def _run_local(store, named, terms: dict, timeout: float | None, allow_service: 
         result = queries.run_local(store, named, terms)
         if isinstance(result, pyoxigraph.QueryTriples):
             triples = pyoxigraph.serialize(result, format=pyoxigraph.RdfFormat.N_TRIPLES)
-            return b"T" + triples
-        return b"R" + result.serialize(format=pyoxigraph.QueryResultsFormat.JSON)
+            return b"T" + (triples or b"")
+        return b"R" + (result.serialize(format=pyoxigraph.QueryResultsFormat.JSON) or b"")
 
     data = run_within(timeout, work, shown(named.path))
     if data[:1] == b"T":

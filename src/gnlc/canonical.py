@@ -19,8 +19,12 @@ import io
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, cast
 
 from gnlc.errors import GnlcError
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
 
 # Triples that need more than the dump: a blank node (relabelled) or a triple term (fallback).
 _SPECIAL = """CONSTRUCT { ?s ?p ?o } WHERE {
@@ -238,13 +242,13 @@ class CanonicalGraph:
                     self.holders.add(subject)
 
     @classmethod
-    def from_store(cls, store) -> CanonicalGraph | None:
+    def from_store(cls, store: pyoxigraph.Store) -> CanonicalGraph | None:
         """The graph of store, or None if it has named graphs or triple terms (not handled)."""
         import pyoxigraph
 
         if next(iter(store.named_graphs()), None) is not None:
             return None
-        special = list(store.query(_SPECIAL))
+        special = list(cast(pyoxigraph.QueryTriples, store.query(_SPECIAL)))  # a CONSTRUCT
         triple = pyoxigraph.Triple
         if any(isinstance(t.subject, triple) or isinstance(t.object, triple) for t in special):
             return None

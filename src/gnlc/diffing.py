@@ -13,10 +13,14 @@ import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gnlc.errors import GnlcError
 from gnlc.namespaces import DCTERMS, GNLC, NETWORK, SKOS
 from gnlc.paths import RDF_SUFFIXES, RELEASE_DUMP, SOURCE_DIRS
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
 
 SKOS_PREF = SKOS + "prefLabel"
 SOURCE_PREDICATES = (
@@ -169,7 +173,7 @@ def load_state(spec: str, root: Path):
     return store, f"{spec} ({commit[:12]})"
 
 
-def _triples(store) -> set[tuple[str, str, str]]:
+def _triples(store: pyoxigraph.Store) -> set[tuple[str, str, str]]:
     from gnlc.canonical import canonical_triples
 
     return {(str(t.subject), str(t.predicate), str(t.object)) for t in canonical_triples(store)}

@@ -92,7 +92,7 @@ def render(result, fmt: str) -> bytes:
 
     if isinstance(result, pyoxigraph.QueryBoolean):
         if fmt == "json":
-            return result.serialize(format=pyoxigraph.QueryResultsFormat.JSON)
+            return result.serialize(format=pyoxigraph.QueryResultsFormat.JSON) or b""
         return b"true\n" if bool(result) else b"false\n"
     if isinstance(result, pyoxigraph.QueryTriples):
         if fmt not in GRAPH_FORMATS:

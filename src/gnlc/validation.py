@@ -6,12 +6,16 @@ import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gnlc.errors import GnlcError, debugging, shown
 from gnlc.loading import Loaded, parse_file
 from gnlc.namespaces import GNLC, SH
 from gnlc.paths import CHECKS_DIR, ONTOLOGY_FILE
 from gnlc.queries import read_header
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
 
 
 @dataclass(frozen=True, order=True)
@@ -56,7 +60,7 @@ class Report:
         return not (self.findings if strict else self.violations)
 
 
-def _to_rdflib(store):
+def _to_rdflib(store: pyoxigraph.Store):
     import pyoxigraph
     import rdflib
 
@@ -178,7 +182,7 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
         findings.append(
             Finding(
                 severity=severity,
-                focus=_term_text(focus),
+                focus=_oxigraph_term_text(focus),
                 path=path,
                 constraint=_term_text(report.value(result, ns.sourceConstraintComponent)),
                 message_en=en,
@@ -195,8 +199,10 @@ def check_files(root: Path) -> list[Path]:
     return sorted(p for p in (root / CHECKS_DIR).glob("*-violation.rq") if p.is_file())
 
 
-def check_findings(store, root: Path) -> list[Finding]:
+def check_findings(store: pyoxigraph.Store, root: Path) -> list[Finding]:
     """Run each check; every row is a violation whose focus is the row's ?focus (or first value)."""
+    import pyoxigraph
+
     from gnlc.queries import load_query, sparql_syntax_error
 
     findings = []
@@ -210,6 +216,8 @@ def check_findings(store, root: Path) -> list[Finding]:
             result = store.query(text)
         except SyntaxError as exc:
             raise sparql_syntax_error(path, exc) from None
+        if not isinstance(result, pyoxigraph.QuerySolutions):
+            raise GnlcError(f"{shown(path)}: a check must be a SELECT query")
         names = [v.value for v in result.variables]
         for row in result:
             values = {name: row[name] for name in names if row[name] is not None}
@@ -553,16 +561,23 @@ def compiled_findings(
         findings.append(
             Finding(
                 severity=check.severity,
-                focus=focus.value if hasattr(focus, "value") else str(focus),
+                focus=_oxigraph_term_text(focus),
                 path=result.path,
                 constraint=check.component,
                 message_en=fill(en, bindings),
                 message_th=fill(th, bindings),
-                value=value.value if value is not None else "",
+                value=_oxigraph_term_text(value) if value is not None else "",
                 shape=check.shape,
             )
         )
     return findings
+
+
+def _oxigraph_term_text(term) -> str:
+    """A term's IRI, label or lexical form; a triple term's N-Triples text."""
+    import pyoxigraph
+
+    return str(term) if isinstance(term, pyoxigraph.Triple) else term.value
 
 
 def engine() -> str:
