@@ -574,10 +574,8 @@ def compiled_findings(
 
 
 def _oxigraph_term_text(term) -> str:
-    """A term's IRI, label or lexical form; a triple term's N-Triples text."""
-    import pyoxigraph
-
-    return str(term) if isinstance(term, pyoxigraph.Triple) else term.value
+    """A term's IRI, label or lexical form; a triple term's (or an rdflib term's) text."""
+    return term.value if hasattr(term, "value") else str(term)
 
 
 def engine() -> str:
