@@ -148,7 +148,7 @@ def test_members_csv_rows_match_the_data(release: Path, source_graph) -> None:
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path, release: Path) -> None:
-    from gnlc.export import build
+    from gnlc.pipeline import build
 
     _, again = build(ROOT, tmp_path / "again")
     assert again is not None

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
     import rdflib
 
-    from gnlc.validation import Report
+    from gnlc.findings import Report
 
 
 def _root(root: str | os.PathLike | None) -> Path:
@@ -257,7 +257,7 @@ def validate(
     """Validate as ``gnlc validate [PATH...] [--shapes FILE...]`` does: the findings as a
     :class:`gnlc.validation.Report` (``report.conforms()``, ``report.violations``,
     ``report.warnings``, each a Finding with file and line)."""
-    from gnlc.validation import validate_sources
+    from gnlc.pipeline import validate_sources
 
     report, _warnings = validate_sources(
         _root(root), [Path(p) for p in paths], [Path(p) for p in shapes]
@@ -269,7 +269,7 @@ def build(out: str | os.PathLike, root: str | os.PathLike | None = None) -> Repo
     """Validate and, only if the data conforms, write the release to ``out`` (atomically), as
     ``gnlc build --out OUT``. Returns the validation report; nothing is written when
     ``report.conforms()`` is False."""
-    from gnlc.export import build as build_release
+    from gnlc.pipeline import build as build_release
 
     report, _release = build_release(_root(root), Path(out))
     return report

@@ -45,6 +45,18 @@ def select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
     return result
 
 
+def count_triples(dump: Path) -> int:
+    """Distinct triples in an N-Triples file (what a store holds after loading it)."""
+    import pyoxigraph
+
+    try:
+        return len(
+            {q.triple for q in pyoxigraph.parse(path=dump, format=pyoxigraph.RdfFormat.N_TRIPLES)}
+        )
+    except SyntaxError as exc:
+        raise GnlcError(f"{dump}: {exc}") from None
+
+
 def new_store() -> pyoxigraph.Store:
     """An empty in-memory Oxigraph store."""
     import pyoxigraph

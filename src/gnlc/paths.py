@@ -120,3 +120,13 @@ def data_files(root: Path) -> list[Path]:
 def reference_files(root: Path) -> list[Path]:
     """The reference data always loaded: network, characteristics, SDGs, regions, cohorts..."""
     return rdf_files(root / REFERENCE_DIR)
+
+
+def release_dump(release_dir: Path) -> Path:
+    """The N-Triples dump of a release folder, or a clear error."""
+    if not release_dir.is_dir():
+        raise GnlcError(f"{release_dir}: no such release folder")
+    dump = release_dir / RELEASE_DUMP
+    if not dump.is_file():
+        raise GnlcError(f"{release_dir}: not a release folder (no {RELEASE_DUMP}; run gnlc build)")
+    return dump

@@ -243,7 +243,8 @@ def publish(
     retries: int = 2,
 ) -> Published:
     """Replace `graph` in the store with the release's gnlc.nt, then count it back."""
-    from gnlc.server import count_triples, release_dump
+    from gnlc.loading import count_triples
+    from gnlc.paths import release_dump
 
     check_graph_iri(graph)
     query_url, query_auth = split_credentials(query_url)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from gnlc.findings import Report
 from gnlc.namespaces import RDF_TYPE, SH, XSD, compact_iri
-from gnlc.validation import Report
 
 # How many resources a text summary line names before "and N more".
 LISTED = 20

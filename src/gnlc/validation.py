@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gnlc.errors import GnlcError, debugging, shown
+from gnlc.findings import Finding, Report
 from gnlc.loading import Loaded, parse_file
 from gnlc.namespaces import GNLC, SH
 from gnlc.paths import CHECKS_DIR, ONTOLOGY_FILE
@@ -16,48 +17,6 @@ from gnlc.queries import read_header
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One validation result, in the fields the JSON report promises."""
-
-    severity: str
-    focus: str
-    path: str
-    constraint: str
-    message_en: str
-    message_th: str
-    file: str = ""
-    line: int = 0
-    value: str = ""
-    shape: str = ""
-
-    def as_dict(self) -> dict:
-        """The JSON form."""
-        return asdict(self)
-
-
-@dataclass
-class Report:
-    """All findings of one validation run."""
-
-    findings: list[Finding]
-    triples: int
-
-    @property
-    def violations(self) -> list[Finding]:
-        """Findings that make the data non-conforming."""
-        return [f for f in self.findings if f.severity == "Violation"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        """Warnings and infos: gaps, not errors."""
-        return [f for f in self.findings if f.severity != "Violation"]
-
-    def conforms(self, strict: bool = False) -> bool:
-        """True when there is no violation (and, if strict, no warning)."""
-        return not (self.findings if strict else self.violations)
 
 
 def _to_rdflib(store: pyoxigraph.Store):
@@ -628,16 +587,3 @@ def located(report: Report, files: Sequence[Path]) -> Report:
     findings = locate(sorted(set(report.findings)), files)
     findings.sort(key=lambda f: (f.severity != "Violation", f.file, f.line, f.focus, f.constraint))
     return Report(findings=findings, triples=report.triples)
-
-
-def validate_sources(
-    root: Path, inputs: Sequence[Path] = (), shapes: Sequence[Path] = ()
-) -> tuple[Report, list[str]]:
-    """Load, derive, validate: the whole `gnlc validate` pipeline as a function."""
-    from gnlc.progress import for_files
-    from gnlc.sources import graph_files, load_graph, shapes_files
-
-    progress = for_files([p for group in graph_files(root, inputs) for p in group])
-    loaded = load_graph(root, inputs, progress=progress)
-    report = validate_loaded(loaded, root, shapes_files(root, shapes), progress=progress)
-    return report, loaded.warnings

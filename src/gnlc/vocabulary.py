@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gnlc.errors import shown
+from gnlc.findings import Finding
 from gnlc.namespaces import BASE, GNLC, PREFIXES, RDF_TYPE, compact_iri
-from gnlc.validation import Finding
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph

@@ -30,7 +30,7 @@ Examples:
 )
 @click.pass_context
 def command(ctx: click.Context, out: Path | None) -> None:
-    from gnlc.export import build
+    from gnlc.pipeline import build
     from gnlc.reporting import render_report
 
     root = root_of(ctx)
