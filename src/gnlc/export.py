@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -214,14 +214,9 @@ class Release(Generic[_File]):
     files: dict[str, _File]
 
 
-def void_description(files: dict[str, bytes], store, date: str, graph_triples: int) -> str:
-    """VoID + DCAT for every file but void.ttl and SHA256SUMS."""
-    sizes = {name: (len(data), hashlib.sha256(data).hexdigest()) for name, data in files.items()}
-    return _void(sizes, store, date, graph_triples)
-
-
 def _void(files: dict[str, tuple[int, str]], store, date: str, graph_triples: int) -> str:
-    """void_description() from each file's (size, SHA-256 hex digest)."""
+    """VoID + DCAT for every file but void.ttl and SHA256SUMS, from each file's (size, SHA-256
+    hex digest)."""
     import pyoxigraph as ox
 
     from gnlc.turtle import serialize
@@ -448,7 +443,18 @@ def _render(root: Path, store, sink, progress=None) -> None:
     sink.add("void.ttl", _void(dict(sink.digests), store, date, count).encode("utf-8"))
     sums = "".join(f"{digest}  {name}\n" for name, (_, digest) in sorted(sink.digests.items()))
     sink.add("SHA256SUMS", sums.encode("utf-8"))
-    assert set(sink.digests) == set(RELEASE_FILES)
+    check_release_names(sink.digests)
+
+
+def check_release_names(made: Iterable[str]) -> None:
+    """RuntimeError (a bug, not bad input) unless exactly the files of paths.RELEASE were made;
+    a real check, not an assert, so that `python -O` keeps it."""
+    missing, extra = set(RELEASE_FILES) - set(made), set(made) - set(RELEASE_FILES)
+    if missing or extra:
+        raise RuntimeError(
+            f"release files differ from paths.RELEASE: missing {sorted(missing)}, "
+            f"extra {sorted(extra)}"
+        )
 
 
 def _chain(first: bytes, rest):
@@ -461,18 +467,6 @@ def make_release(root: Path, store: pyoxigraph.Store) -> Release[bytes]:
     sink = _Memory()
     _render(root, store, sink)
     return Release(sink.files)
-
-
-def write_release(release: Release, out: Path) -> None:
-    """Write into a temporary folder beside out, then swap it in; out is never half-written."""
-    from gnlc.atomic import replace_folder
-
-    def fill(tmp: Path) -> None:
-        sink = _Folder(tmp)
-        for name, data in release.files.items():
-            sink.add(name, data)
-
-    replace_folder(out, fill, refuse_non_folder, lambda: pause_for_tests("before-swap"))
 
 
 def write_rendered(
