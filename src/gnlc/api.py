@@ -230,7 +230,8 @@ def members(root: str | os.PathLike | None = None) -> list[Member]:
         return kind(text) if text else None
 
     out = []
-    for row in members_rows(load(root)):
+    root_path = _root(root)
+    for row in members_rows(root_path, load(root_path)):
         out.append(
             Member(
                 iri=row["iri"],

@@ -14,8 +14,15 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from gnlc import __version__
 from gnlc.errors import GnlcError
-from gnlc.namespaces import BASE, DATASET, DIST_BASE, NETWORK, PREFIXES, sparql_prefixes
-from gnlc.paths import CONTEXT_FILE, MEDIA_TYPES, ONTOLOGY_FILE, RELEASE_FILES, SHAPES_FILE
+from gnlc.namespaces import BASE, DATASET, DIST_BASE, PREFIXES
+from gnlc.paths import (
+    CONTEXT_FILE,
+    MEDIA_TYPES,
+    MEMBERS_CSV_QUERY,
+    ONTOLOGY_FILE,
+    RELEASE_FILES,
+    SHAPES_FILE,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
@@ -135,39 +142,14 @@ def _finish_rdfxml(body: bytes) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + comment + body
 
 
-MEMBERS_QUERY = (
-    sparql_prefixes("gnlc", "org", "skos", "geo", "dcterms")
-    + """
-SELECT ?city ?en ?th ?code ?region ?year ?attested ?lat ?long ?geonames
-       (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources)
-WHERE {
-  ?city gnlc:memberOf <NETWORK_IRI> .
-  ?m org:member ?city ; dcterms:source ?source .
-  FILTER NOT EXISTS { ?m gnlc:endYear ?end }
-  OPTIONAL { ?m gnlc:startYear ?year }
-  # The earliest year by which a source shows the city as a member: the start year when known,
-  # else the year of the dated source that attests it.
-  OPTIONAL { ?m gnlc:attestedDate ?date }
-  BIND (COALESCE(STR(?year), SUBSTR(STR(?date), 1, 4)) AS ?attested)
-  OPTIONAL { ?city skos:prefLabel ?en FILTER (lang(?en) = "en") }
-  OPTIONAL { ?city skos:prefLabel ?th FILTER (lang(?th) = "th") }
-  OPTIONAL { ?city gnlc:country/gnlc:countryCode ?code }
-  OPTIONAL { ?city gnlc:region/skos:prefLabel ?region FILTER (lang(?region) = "en") }
-  OPTIONAL { ?city geo:location ?point . ?point geo:lat ?lat ; geo:long ?long }
-  OPTIONAL { ?city gnlc:geonames ?geonames }
-}
-GROUP BY ?city ?en ?th ?code ?region ?year ?attested ?lat ?long ?geonames
-ORDER BY STR(?city)
-""".replace("NETWORK_IRI", NETWORK)
-)
-
-
-def members_rows(store: pyoxigraph.Store) -> list[dict[str, str]]:
-    """The rows of gnlc-members.csv as dicts keyed by CSV_COLUMNS ('' when unknown)."""
+def members_rows(root: Path, store: pyoxigraph.Store) -> list[dict[str, str]]:
+    """The rows of gnlc-members.csv as dicts keyed by CSV_COLUMNS ('' when unknown), from
+    queries/release/members-csv.rq."""
     from gnlc.loading import select
 
     rows = []
-    for row in select(store, MEMBERS_QUERY):
+    query = (root / MEMBERS_CSV_QUERY).read_text(encoding="utf-8")
+    for row in select(store, query):
 
         def v(name: str, row=row) -> str:
             term = row[name]
@@ -191,7 +173,7 @@ def members_rows(store: pyoxigraph.Store) -> list[dict[str, str]]:
     return rows
 
 
-def members_csv(store: pyoxigraph.Store) -> str:
+def members_csv(root: Path, store: pyoxigraph.Store) -> str:
     """gnlc-members.csv: one row per current member, sorted by IRI, RFC 4180, no BOM."""
     import csv
     import io
@@ -199,7 +181,7 @@ def members_csv(store: pyoxigraph.Store) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for row in members_rows(store):
+    for row in members_rows(root, store):
         writer.writerow([row[column] for column in CSV_COLUMNS])
     return buffer.getvalue()
 
@@ -436,7 +418,7 @@ def _render(root: Path, store, sink, progress=None) -> None:
     with progress.stage("gnlc-members.csv"):
         from gnlc.tabular import csvw_metadata, datapackage
 
-        table = members_csv(store).encode("utf-8")
+        table = members_csv(root, store).encode("utf-8")
         sink.add("gnlc-members.csv", table)
         sink.add("gnlc-members.csv-metadata.json", csvw_metadata(date, __version__).encode())
         sink.add("datapackage.json", datapackage(date, __version__, table).encode("utf-8"))

@@ -16,6 +16,7 @@ SHAPES_FILE = Path("shapes/gnlc.shacl.ttl")
 REFERENCE_DIR = Path("data/reference")
 QUERIES_DIR = Path("queries")
 CHECKS_DIR = Path("queries/checks")
+MEMBERS_CSV_QUERY = Path("queries/release/members-csv.rq")  # read by export, not a named query
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".rdf": "rdfxml"}
 
 
