@@ -44,7 +44,7 @@ def source_graph():
 @pytest.fixture(scope="session")
 def release(tmp_path_factory) -> Path:
     """A release built once from the repository's data."""
-    from gnlc.export import build
+    from gnlc.pipeline import build
 
     out = tmp_path_factory.mktemp("release") / "dist"
     report, release = build(ROOT, out)

@@ -148,7 +148,7 @@ def test_members_csv_rows_match_the_data(release: Path, source_graph) -> None:
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path, release: Path) -> None:
-    from gnlc.export import build
+    from gnlc.pipeline import build
 
     _, again = build(ROOT, tmp_path / "again")
     assert again is not None
@@ -240,3 +240,33 @@ def test_a_data_file_adding_to_a_term_is_still_refused(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["--root", str(ROOT), "validate", str(same)]).exit_code == 0
     result = runner.invoke(cli, ["--root", str(ROOT), "validate", str(more)])
     assert result.exit_code == 1 and "describes an ontology term" in result.output
+
+
+def test_release_names_are_checked_even_under_python_O(tmp_path: Path) -> None:
+    """The rendered files must be exactly paths.RELEASE: a real check, which `python -O` keeps
+    (it was an assert, which -O strips)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import pyoxigraph, pathlib, gnlc.export as e\n"
+        "e.RELEASE_FILES = (*e.RELEASE_FILES, 'not-made.txt')\n"
+        f"e.make_release(pathlib.Path({str(ROOT)!r}), pyoxigraph.Store())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-O", "-c", code], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode != 0
+    assert "missing ['not-made.txt']" in done.stderr
+
+
+def test_a_check_that_is_not_a_select_exits_2(tmp_path: Path) -> None:
+    """A queries/checks file must be a SELECT; an ASK is refused with one line, exit 2."""
+    root = tmp_path / "root"
+    for name in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / name, root / name)
+    (root / "queries/checks/zz-ask-violation.rq").write_text("ASK { ?s ?p ?o }\n")
+    result = CliRunner().invoke(cli, ["--root", str(root), "validate"])
+    assert result.exit_code == 2, result.output
+    assert "zz-ask-violation.rq: a check must be a SELECT query" in result.output
+    assert "Traceback" not in result.output

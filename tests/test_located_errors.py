@@ -257,13 +257,13 @@ def test_broken_endpoint_answers_are_one_line(liar: str, path: str) -> None:
 
 @pytest.mark.parametrize("debug", [False, True])
 def test_internal_errors_exit_2_with_or_without_debug(monkeypatch, capsys, debug: bool) -> None:
-    import gnlc.validation
+    import gnlc.pipeline
     from gnlc.cli import main
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(gnlc.validation, "validate_sources", broken)
+    monkeypatch.setattr(gnlc.pipeline, "validate_sources", broken)
     # main() sets GNLC_DEBUG for --debug; setenv here makes monkeypatch restore it afterwards.
     monkeypatch.setenv("GNLC_DEBUG", "0")
     monkeypatch.setattr(sys, "argv", ["gnlc", *(["--debug"] if debug else []), "validate"])

@@ -111,7 +111,7 @@ def test_validate_and_build_work_with_the_network_unplugged(tmp_path: Path, monk
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    from gnlc.export import build
+    from gnlc.pipeline import build
 
     report, release = build(ROOT, tmp_path / "dist")
     assert release is not None and report.conforms()
@@ -277,7 +277,7 @@ def test_canonical_turtle_is_lossless_and_idempotent(triples) -> None:
 
 
 def test_control_characters_fail_validation() -> None:
-    from gnlc.validation import validate_sources
+    from gnlc.pipeline import validate_sources
 
     report, _ = validate_sources(ROOT, [FIXTURES / "invalid/control-character.ttl"])
     assert not report.conforms()

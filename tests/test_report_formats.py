@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from gnlc.cli import cli
-from gnlc.queries import compact
+from gnlc.namespaces import compact_iri as compact
 from gnlc.reporting import LISTED
 
 BROKEN = "@prefix ex: <https://example.org/> .\nex:a ex:b ex:c ;\n  ex:d .\n"

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_shacl_engine import empty_root
 
-from gnlc.validation import validate_sources
+from gnlc.pipeline import validate_sources
 
 PREFIXES = """@prefix ex: <http://example.org/ns#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .

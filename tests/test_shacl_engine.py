@@ -18,7 +18,7 @@ from conftest import FIXTURES, ROOT
 
 from gnlc.cli import cli
 from gnlc.errors import GnlcError
-from gnlc.validation import validate_sources
+from gnlc.pipeline import validate_sources
 
 SHACL = FIXTURES / "shacl"
 CASES = sorted(SHACL.glob("*.ttl"))

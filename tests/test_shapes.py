@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT
 
-from gnlc.validation import validate_sources
+from gnlc.pipeline import validate_sources
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 SHAPES = "https://w3id.org/gnlc/shapes#"

@@ -117,7 +117,7 @@ def test_build_refuses_a_changed_namespace(project: Path, tmp_path: Path) -> Non
 
 
 def test_the_repository_data_uses_only_known_terms() -> None:
-    from gnlc.validation import validate_sources
+    from gnlc.pipeline import validate_sources
 
     report, _ = validate_sources(ROOT)
     assert not [

@@ -26,31 +26,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gnlc.namespaces import XSD, XSD_INTEGERS
+
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
     import rdflib
 
-    from gnlc.validation import Report
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {
-    XSD + name
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
+    from gnlc.findings import Report
 
 
 def _root(root: str | os.PathLike | None) -> Path:
@@ -95,7 +77,7 @@ def python_value(term: Any) -> Any:
     datatype = term.datatype.value
     text = term.value
     try:
-        if datatype in _INTEGERS:
+        if datatype in XSD_INTEGERS:
             return int(text)
         if datatype == XSD + "decimal":
             return Decimal(text)
@@ -169,8 +151,10 @@ def query(
         terms = queries.bindings(named, given, lambda text: [row[0] for row in remote(text)])
         result = remote(queries.with_values(queries.prepared_text(named), terms))
     else:
+        from gnlc.loading import select
+
         store = load(root_path)
-        terms = queries.bindings(named, given, lambda text: [row[0] for row in store.query(text)])
+        terms = queries.bindings(named, given, lambda text: [row[0] for row in select(store, text)])
         result = _run_local(store, named, terms, timeout, allow_service)
     if isinstance(result, pyoxigraph.Store):
         return result
@@ -185,7 +169,9 @@ def query(
     return Rows(variables, rows)
 
 
-def _run_local(store, named, terms: dict, timeout: float | None, allow_service: bool):
+def _run_local(
+    store: pyoxigraph.Store, named, terms: dict, timeout: float | None, allow_service: bool
+):
     """The query on the local graph: SERVICE only when allowed, a time limit when given."""
     import pyoxigraph
 
@@ -206,8 +192,8 @@ def _run_local(store, named, terms: dict, timeout: float | None, allow_service: 
         result = queries.run_local(store, named, terms)
         if isinstance(result, pyoxigraph.QueryTriples):
             triples = pyoxigraph.serialize(result, format=pyoxigraph.RdfFormat.N_TRIPLES)
-            return b"T" + triples
-        return b"R" + result.serialize(format=pyoxigraph.QueryResultsFormat.JSON)
+            return b"T" + (triples or b"")
+        return b"R" + (result.serialize(format=pyoxigraph.QueryResultsFormat.JSON) or b"")
 
     data = run_within(timeout, work, shown(named.path))
     if data[:1] == b"T":
@@ -244,7 +230,8 @@ def members(root: str | os.PathLike | None = None) -> list[Member]:
         return kind(text) if text else None
 
     out = []
-    for row in members_rows(load(root)):
+    root_path = _root(root)
+    for row in members_rows(root_path, load(root_path)):
         out.append(
             Member(
                 iri=row["iri"],
@@ -271,7 +258,7 @@ def validate(
     """Validate as ``gnlc validate [PATH...] [--shapes FILE...]`` does: the findings as a
     :class:`gnlc.validation.Report` (``report.conforms()``, ``report.violations``,
     ``report.warnings``, each a Finding with file and line)."""
-    from gnlc.validation import validate_sources
+    from gnlc.pipeline import validate_sources
 
     report, _warnings = validate_sources(
         _root(root), [Path(p) for p in paths], [Path(p) for p in shapes]
@@ -283,7 +270,7 @@ def build(out: str | os.PathLike, root: str | os.PathLike | None = None) -> Repo
     """Validate and, only if the data conforms, write the release to ``out`` (atomically), as
     ``gnlc build --out OUT``. Returns the validation report; nothing is written when
     ``report.conforms()`` is False."""
-    from gnlc.export import build as build_release
+    from gnlc.pipeline import build as build_release
 
     report, _release = build_release(_root(root), Path(out))
     return report

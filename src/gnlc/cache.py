@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gnlc import __version__
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
 
 _OFF = ("0", "off", "no", "false")
 
@@ -81,7 +85,7 @@ def read(root: Path, key: str):
     return None
 
 
-def write(root: Path, key: str, store) -> Path | None:
+def write(root: Path, key: str, store: pyoxigraph.Store) -> Path | None:
     """Store the derived graph under key (atomically), dropping the root's older entries."""
     import tempfile
 

@@ -19,8 +19,12 @@ import io
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, cast
 
 from gnlc.errors import GnlcError
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
 
 # Triples that need more than the dump: a blank node (relabelled) or a triple term (fallback).
 _SPECIAL = """CONSTRUCT { ?s ?p ?o } WHERE {
@@ -184,12 +188,23 @@ def canonical_blank_nodes(triples: Iterable[tuple[str, str, str]]) -> set[tuple[
 
 
 def canonical_triples(triples: Iterable) -> list:
-    """pyoxigraph triples with canonical blank node labels, sorted by their N-Triples text."""
+    """pyoxigraph triples (or the quads of a store's default graph) with canonical blank node
+    labels, sorted by their N-Triples text: the one canonicalisation helper of the package."""
     import pyoxigraph
 
-    texts = canonical_blank_nodes(
-        (str(t.subject), str(t.predicate), str(t.object)) for t in triples
-    )
+    items = [pyoxigraph.Triple(t.subject, t.predicate, t.object) for t in triples]
+    kinds = [type(term) for t in items for term in (t.subject, t.object)]
+    if pyoxigraph.Triple in kinds:
+        # Triple terms (RDF 1.2) hold blank nodes of their own: RDFC-1.0 relabels those too.
+        dataset = pyoxigraph.Dataset(
+            pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in items
+        )
+        dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+        items = [pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in dataset]
+        return sorted(set(items), key=str)
+    if pyoxigraph.BlankNode not in kinds:
+        return sorted(set(items), key=str)
+    texts = canonical_blank_nodes((str(t.subject), str(t.predicate), str(t.object)) for t in items)
     lines = sorted(f"{s} {p} {o} .\n" for s, p, o in texts)
     return [
         q.triple
@@ -227,13 +242,13 @@ class CanonicalGraph:
                     self.holders.add(subject)
 
     @classmethod
-    def from_store(cls, store) -> CanonicalGraph | None:
+    def from_store(cls, store: pyoxigraph.Store) -> CanonicalGraph | None:
         """The graph of store, or None if it has named graphs or triple terms (not handled)."""
         import pyoxigraph
 
         if next(iter(store.named_graphs()), None) is not None:
             return None
-        special = list(store.query(_SPECIAL))
+        special = list(cast(pyoxigraph.QueryTriples, store.query(_SPECIAL)))  # a CONSTRUCT
         triple = pyoxigraph.Triple
         if any(isinstance(t.subject, triple) or isinstance(t.object, triple) for t in special):
             return None

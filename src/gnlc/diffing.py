@@ -13,15 +13,18 @@ import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gnlc.errors import GnlcError
-from gnlc.namespaces import GNLC
-from gnlc.paths import RDF_SUFFIXES, SOURCE_DIRS
+from gnlc.namespaces import DCTERMS, GNLC, NETWORK, SKOS
+from gnlc.paths import RDF_SUFFIXES, RELEASE_DUMP, SOURCE_DIRS
 
-NETWORK = "https://w3id.org/gnlc/network"
-SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
+
+SKOS_PREF = SKOS + "prefLabel"
 SOURCE_PREDICATES = (
-    "http://purl.org/dc/terms/source",
+    DCTERMS + "source",
     f"{GNLC}attestedBy",
     f"{GNLC}regionSource",
 )
@@ -145,8 +148,8 @@ def load_state(spec: str, root: Path):
 
     path = Path(spec)
     if _exists(path):
-        if path.is_dir() and (path / "gnlc.nt").is_file():
-            path = path / "gnlc.nt"
+        if path.is_dir() and (path / RELEASE_DUMP).is_file():
+            path = path / RELEASE_DUMP
         if path.is_file() and path.suffix in RDF_SUFFIXES:
             store = pyoxigraph.Store()
             store.extend(
@@ -170,8 +173,8 @@ def load_state(spec: str, root: Path):
     return store, f"{spec} ({commit[:12]})"
 
 
-def _triples(store) -> set[tuple[str, str, str]]:
-    from gnlc.export import canonical_triples
+def _triples(store: pyoxigraph.Store) -> set[tuple[str, str, str]]:
+    from gnlc.canonical import canonical_triples
 
     return {(str(t.subject), str(t.predicate), str(t.object)) for t in canonical_triples(store)}
 

@@ -22,7 +22,7 @@ class GnlcError(click.ClickException):
 
     def __init__(self, message: str, code: int = UNUSABLE) -> None:
         super().__init__(message)
-        self.exit_code = code
+        self.exit_code: int = code  # type: ignore[misc]  # click declares it on the class
 
     @property
     def code(self) -> int:

@@ -61,7 +61,8 @@ def _skip_string(text: str, i: int) -> int:
     """The offset just past the string literal starting at i."""
     quote = text[i]
     opening = quote * 3 if text.startswith(quote * 3, i) else quote
-    return _STRINGS[opening].match(text, i).end()
+    match = _STRINGS[opening].match(text, i)
+    return match.end() if match else len(text)  # the patterns match up to the end of the text
 
 
 def _skip_iri(text: str, i: int) -> int:

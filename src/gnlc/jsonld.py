@@ -12,12 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from gnlc.namespaces import RDF_TYPE, XSD, compact_iri
 from gnlc.turtle import is_iri, literal_parts, unescape_string
 
 _encode = json.encoder.encode_basestring
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD_STRING = XSD + "string"
+_RDF_TYPE = RDF_TYPE
 
 
 class Compactor:
@@ -64,13 +65,7 @@ class Compactor:
         return known
 
     def _compact_iri(self, iri: str) -> str:
-        best = iri
-        for name, ns in self.prefixes.items():
-            if iri.startswith(ns) and len(iri) > len(ns):
-                candidate = f"{name}:{iri[len(ns) :]}"
-                if len(candidate) < len(best) and "/" not in iri[len(ns) :]:
-                    best = candidate
-        return best
+        return compact_iri(iri, self.prefixes)
 
     def key_and_value(self, predicate: str, obj: str) -> tuple[str, object, bool]:
         """(key, JSON value, is_language_map) for one object (N-Triples text) of predicate."""

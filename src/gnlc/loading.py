@@ -6,9 +6,13 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gnlc.errors import GnlcError, located
 from gnlc.paths import RDF_SUFFIXES, rdf_files
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
 
 _BOM = b"\xef\xbb\xbf"
 _FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
@@ -22,7 +26,7 @@ _POSITION = re.compile(
 class Loaded:
     """A store plus what was read into it, and the warnings met on the way."""
 
-    store: object
+    store: pyoxigraph.Store
     files: list[Path] = field(default_factory=list)
     data_files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -31,7 +35,29 @@ class Loaded:
     scanned: dict[Path, tuple[str, str] | None] = field(default_factory=dict)
 
 
-def new_store() -> object:
+def select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
+    """The rows of a SELECT query (GnlcError if the query is an ASK or a CONSTRUCT)."""
+    import pyoxigraph
+
+    result = store.query(query)
+    if not isinstance(result, pyoxigraph.QuerySolutions):
+        raise GnlcError("expected a SELECT query")
+    return result
+
+
+def count_triples(dump: Path) -> int:
+    """Distinct triples in an N-Triples file (what a store holds after loading it)."""
+    import pyoxigraph
+
+    try:
+        return len(
+            {q.triple for q in pyoxigraph.parse(path=dump, format=pyoxigraph.RdfFormat.N_TRIPLES)}
+        )
+    except SyntaxError as exc:
+        raise GnlcError(f"{dump}: {exc}") from None
+
+
+def new_store() -> pyoxigraph.Store:
     """An empty in-memory Oxigraph store."""
     import pyoxigraph
 

@@ -1,5 +1,10 @@
 """Every namespace and base IRI of the project, named once."""
 
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
 BASE = "https://w3id.org/gnlc/"
 ONTOLOGY = "https://w3id.org/gnlc/ontology"
 GNLC = ONTOLOGY + "#"
@@ -41,3 +46,52 @@ XSD = PREFIXES["xsd"]
 DCTERMS = PREFIXES["dcterms"]
 SKOS = PREFIXES["skos"]
 SKOSXL = PREFIXES["skosxl"]
+SH = PREFIXES["sh"]
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+OWL = PREFIXES["owl"]
+GEO = PREFIXES["geo"]
+ORG = PREFIXES["org"]
+
+# The release's own IRIs: the dataset (VoID, DCAT) and the folder its files are served from.
+DATASET = BASE + "dataset"
+DIST_BASE = BASE + "dist/"
+
+# xsd:integer and the XSD datatypes derived from it (XML Schema 1.1 Part 2, section 3.4).
+XSD_INTEGERS = frozenset(
+    XSD + name
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
+
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def compact_iri(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """The shortest prefix:local form of iri whose local part is a plain name (letters, digits,
+    '_', '-'; so it reads the same in Turtle, SPARQL and JSON-LD), else the IRI itself."""
+    best = iri
+    for name, ns in sorted(prefixes.items()):
+        if iri.startswith(ns) and _LOCAL_NAME.fullmatch(iri, len(ns)):
+            candidate = f"{name}:{iri[len(ns) :]}"
+            if len(candidate) < len(best):
+                best = candidate
+    return best
+
+
+def sparql_prefixes(*names: str) -> str:
+    """PREFIX lines for the named project prefixes (for SPARQL written in the code)."""
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)

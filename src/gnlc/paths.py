@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 from gnlc.errors import GnlcError
 
@@ -15,21 +16,42 @@ SHAPES_FILE = Path("shapes/gnlc.shacl.ttl")
 REFERENCE_DIR = Path("data/reference")
 QUERIES_DIR = Path("queries")
 CHECKS_DIR = Path("queries/checks")
+MEMBERS_CSV_QUERY = Path("queries/release/members-csv.rq")  # read by export, not a named query
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".rdf": "rdfxml"}
 
-# The release: one list drives build, tests and docs.
-RELEASE_GRAPH_FILES = ("gnlc.ttl", "gnlc.nt", "gnlc.jsonld", "gnlc.rdf")
-RELEASE_FILES = (
-    *RELEASE_GRAPH_FILES,
-    "context.jsonld",
-    "gnlc-ontology.ttl",
-    "gnlc-shapes.ttl",
-    "gnlc-members.csv",
-    "gnlc-members.csv-metadata.json",
-    "datapackage.json",
-    "void.ttl",
-    "SHA256SUMS",
+
+class ReleaseFile(NamedTuple):
+    """One file of the release: its name, media type and a short label for people."""
+
+    name: str
+    media_type: str
+    label: str
+
+
+MEMBERS_CSV = "gnlc-members.csv"
+MEMBERS_CSVW = MEMBERS_CSV + "-metadata.json"
+DATAPACKAGE = "datapackage.json"
+
+# The release: this one table drives build, export (VoID), the site's download list and docs.
+RELEASE: tuple[ReleaseFile, ...] = (
+    ReleaseFile("gnlc.ttl", "text/turtle", "Turtle"),
+    ReleaseFile("gnlc.nt", "application/n-triples", "N-Triples"),
+    ReleaseFile("gnlc.jsonld", "application/ld+json", "JSON-LD"),
+    ReleaseFile("gnlc.rdf", "application/rdf+xml", "RDF/XML"),
+    ReleaseFile("context.jsonld", "application/ld+json", "JSON-LD context"),
+    ReleaseFile("gnlc-ontology.ttl", "text/turtle", "Turtle (vocabulary)"),
+    ReleaseFile("gnlc-shapes.ttl", "text/turtle", "Turtle (SHACL shapes)"),
+    ReleaseFile(MEMBERS_CSV, "text/csv", "CSV"),
+    ReleaseFile(MEMBERS_CSVW, "application/csvm+json", "CSVW metadata"),
+    ReleaseFile(DATAPACKAGE, "application/json", "Frictionless Data Package"),
+    ReleaseFile("void.ttl", "text/turtle", "Turtle (VoID, DCAT)"),
+    ReleaseFile("SHA256SUMS", "text/plain", "sha256sum"),
 )
+RELEASE_FILES = tuple(f.name for f in RELEASE)
+RELEASE_GRAPH_FILES = RELEASE_FILES[:4]  # the whole graph, in four syntaxes
+RELEASE_DUMP = "gnlc.nt"  # the one a server or publish loads
+MEDIA_TYPES = {f.name: f.media_type for f in RELEASE}
+FORMAT_NAMES = {f.name: f.label for f in RELEASE}
 
 
 def _is_root(path: Path) -> bool:
@@ -99,3 +121,13 @@ def data_files(root: Path) -> list[Path]:
 def reference_files(root: Path) -> list[Path]:
     """The reference data always loaded: network, characteristics, SDGs, regions, cohorts..."""
     return rdf_files(root / REFERENCE_DIR)
+
+
+def release_dump(release_dir: Path) -> Path:
+    """The N-Triples dump of a release folder, or a clear error."""
+    if not release_dir.is_dir():
+        raise GnlcError(f"{release_dir}: no such release folder")
+    dump = release_dir / RELEASE_DUMP
+    if not dump.is_file():
+        raise GnlcError(f"{release_dir}: not a release folder (no {RELEASE_DUMP}; run gnlc build)")
+    return dump

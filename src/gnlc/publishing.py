@@ -6,6 +6,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import quote, urlsplit
 
 from gnlc.errors import GnlcError
@@ -99,7 +100,7 @@ class Credentials:
             return f"Basic {token}"
         params = (self.offer or "").partition(" ")[2]
         fields = urllib.request.parse_keqv_list(
-            filter(None, urllib.request.parse_http_list(params))
+            [item for item in urllib.request.parse_http_list(params) if item]
         )
         shown = redact(request.full_url)
         try:
@@ -223,9 +224,13 @@ def count_graph(
     rows = list(parse_results(query_url, body, ctype))
     value = rows[0]["n"] if rows else None
     try:
-        return int(value.value)
-    except (AttributeError, ValueError):
-        raise GnlcError(f"{redact(query_url)}: the count query gave no number") from None
+        return int(value.value) if value is not None else _no_number(query_url)
+    except ValueError:
+        return _no_number(query_url)
+
+
+def _no_number(query_url: str) -> NoReturn:
+    raise GnlcError(f"{redact(query_url)}: the count query gave no number")
 
 
 def publish(
@@ -238,7 +243,8 @@ def publish(
     retries: int = 2,
 ) -> Published:
     """Replace `graph` in the store with the release's gnlc.nt, then count it back."""
-    from gnlc.server import count_triples, release_dump
+    from gnlc.loading import count_triples
+    from gnlc.paths import release_dump
 
     check_graph_iri(graph)
     query_url, query_auth = split_credentials(query_url)

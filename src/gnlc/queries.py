@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from gnlc.errors import GnlcError
 from gnlc.namespaces import PREFIXES, XSD
 from gnlc.paths import QUERIES_DIR
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from collections.abc import Mapping
+
+    import pyoxigraph
+
+    Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
 
 NAME = re.compile(r"^[a-z0-9-]+$")
 _HEADER = re.compile(r"^#\s*([a-z_-]+):\s?(.*)$")
@@ -150,7 +157,7 @@ def _describe(param: Param) -> str:
     return f"; expected: {param.description}" if param.description else ""
 
 
-def make_term(param: Param, value: str):
+def make_term(param: Param, value: str) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
     """The RDF term for a parameter value, checked against its declared datatype (and range)."""
     import pyoxigraph
 
@@ -183,7 +190,7 @@ def make_term(param: Param, value: str):
 
 def bindings(
     query: NamedQuery, given: dict[str, str], known_values: Callable[[str], list] | None = None
-) -> dict[str, object]:
+) -> dict[str, Term]:
     """Parameter name -> RDF term, from --param values over header defaults.
 
     `*` leaves a parameter unbound ("all"). A parameter with a `# param-values:` query must
@@ -197,7 +204,7 @@ def bindings(
         known = ", ".join(declared) or "none"
         raise GnlcError(f"unknown parameter {unknown[0]!r} for {query.name} (declared: {known})")
     listing = dict(query.values)
-    out = {}
+    out: dict[str, Term] = {}
     for param in query.params:
         value = given.get(param.name, param.default)
         if value == UNBOUND:
@@ -341,7 +348,7 @@ def sparql_syntax_error(path: Path, exc: SyntaxError) -> GnlcError:
     return GnlcError(f"{place}: SPARQL syntax error: {detail}")
 
 
-def run_local(store, query: NamedQuery, terms: dict[str, object]):
+def run_local(store: pyoxigraph.Store, query: NamedQuery, terms: Mapping[str, Term]):
     """Run on an in-memory store, parameters substituted as terms (SEP-0007)."""
     import pyoxigraph
 
@@ -353,7 +360,7 @@ def run_local(store, query: NamedQuery, terms: dict[str, object]):
         raise GnlcError(f"{query.path}: {exc} (a parameter must be a projected variable)") from None
 
 
-def with_values(text: str, terms: dict[str, object]) -> str:
+def with_values(text: str, terms: Mapping[str, Term]) -> str:
     """The query with a VALUES block binding each parameter, at the end of the outermost WHERE.
 
     At the end, so that a BIND earlier in the pattern may compute the parameter's variable
@@ -372,15 +379,3 @@ def with_values(text: str, terms: dict[str, object]) -> str:
 def _strip_comments(text: str) -> str:
     # Comments could hide a `WHERE {`; strings may contain '#', so only drop comment lines.
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-
-
-_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
-_LOCAL = re.compile(r"[A-Za-z0-9_-]*")
-
-
-def compact(iri: str) -> str:
-    """A prefixed name for display, when a project prefix fits."""
-    for name, ns in _LONGEST_FIRST:
-        if iri.startswith(ns) and _LOCAL.fullmatch(iri, len(ns)):
-            return f"{name}:{iri[len(ns) :]}"
-    return iri

@@ -83,7 +83,7 @@ def http_error(url: str, code: int | None, body: bytes, reason: str = "") -> Gnl
     return GnlcError(f"{redact(url)}: HTTP {code}: {message}"[:300])
 
 
-def _is_timeout(exc: BaseException | None) -> bool:
+def _is_timeout(exc: object) -> bool:
     return isinstance(exc, (TimeoutError, socket.timeout))
 
 
@@ -236,7 +236,7 @@ class Deadline:
         return self._opener.open(request, timeout=max(0.01, self.left()))
 
 
-class _Watched:
+class _Watched(http.client.HTTPConnection):
     """Mixed into an http.client connection: a Deadline watches its socket once connected."""
 
     def __init__(self, *args, deadline: Deadline, **kwargs) -> None:

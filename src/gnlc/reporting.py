@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from gnlc.validation import Report
+from gnlc.findings import Report
+from gnlc.namespaces import RDF_TYPE, SH, XSD, compact_iri
 
 # How many resources a text summary line names before "and N more".
 LISTED = 20
@@ -26,11 +27,9 @@ def _text(report: Report, strict: bool, verbose: bool = False) -> str:
     if strict or verbose:
         lines += [_line(f) for f in report.warnings]
     else:
-        from gnlc.queries import compact
-
         focuses: dict[str, list[str]] = {}
         for f in report.warnings:
-            focuses.setdefault(f.message_en, []).append(compact(f.focus) if f.focus else "?")
+            focuses.setdefault(f.message_en, []).append(compact_iri(f.focus) if f.focus else "?")
         for message, names in sorted(focuses.items()):
             names = sorted(set(names))
             shown = ", ".join(names[:LISTED])
@@ -75,8 +74,8 @@ def _turtle(report: Report, strict: bool) -> str:
 
     from gnlc.turtle import serialize
 
-    sh = "http://www.w3.org/ns/shacl#"
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    sh = SH
+    rdf_type = ox.NamedNode(RDF_TYPE)
     node = ox.BlankNode("report")
     triples = [
         ox.Triple(node, rdf_type, ox.NamedNode(sh + "ValidationReport")),
@@ -85,7 +84,7 @@ def _turtle(report: Report, strict: bool) -> str:
             ox.NamedNode(sh + "conforms"),
             ox.Literal(
                 "true" if report.conforms(strict) else "false",
-                datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+                datatype=ox.NamedNode(XSD + "boolean"),
             ),
         ),
     ]
@@ -205,10 +204,10 @@ def _turtle_error(message: str) -> str:
 
     from gnlc.turtle import serialize
 
-    sh = "http://www.w3.org/ns/shacl#"
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    sh = SH
+    rdf_type = ox.NamedNode(RDF_TYPE)
     node, result = ox.BlankNode("report"), ox.BlankNode("error")
-    false = ox.Literal("false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    false = ox.Literal("false", datatype=ox.NamedNode(XSD + "boolean"))
     triples = [
         ox.Triple(node, rdf_type, ox.NamedNode(sh + "ValidationReport")),
         ox.Triple(node, ox.NamedNode(sh + "conforms"), false),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from gnlc.errors import GnlcError
-from gnlc.queries import compact
+from gnlc.namespaces import compact_iri
 from gnlc.terminal import visible, visible_rdf
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "sparql-tsv")
@@ -31,7 +31,7 @@ def _cell(term, named, blank) -> str:
         return ""
     kind = type(term)
     if kind is named:
-        return visible(compact(term.value))
+        return visible(compact_iri(term.value))
     if kind is blank:
         return visible(f"_:{term.value}")
     return visible(term.value.replace("\n", " ").replace("\t", " "))
@@ -92,7 +92,7 @@ def render(result, fmt: str) -> bytes:
 
     if isinstance(result, pyoxigraph.QueryBoolean):
         if fmt == "json":
-            return result.serialize(format=pyoxigraph.QueryResultsFormat.JSON)
+            return result.serialize(format=pyoxigraph.QueryResultsFormat.JSON) or b""
         return b"true\n" if bool(result) else b"false\n"
     if isinstance(result, pyoxigraph.QueryTriples):
         if fmt not in GRAPH_FORMATS:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from gnlc.paths import RULES_DIR
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
 
 # The prologue of a query (comments, PREFIX and BASE declarations), then the CONSTRUCT keyword
 # and its template's opening brace.
@@ -22,7 +26,8 @@ def rule_files(root: Path) -> list[Path]:
 
 def as_update(rule: str) -> str | None:
     """The rule `CONSTRUCT {T} WHERE {P}` as the update `INSERT {T} WHERE {P}`, else None."""
-    start = _PROLOGUE.match(rule).end()
+    prologue = _PROLOGUE.match(rule)
+    start = prologue.end() if prologue else 0
     keyword = _CONSTRUCT.match(rule, start)
     if keyword is None:
         return None
@@ -84,7 +89,8 @@ def as_ask(rule: str) -> str | None:
 
     A template with blank nodes always adds (fresh nodes each time), so it gets no such test.
     """
-    start = _PROLOGUE.match(rule).end()
+    prologue = _PROLOGUE.match(rule)  # matches at least the empty string
+    start = prologue.end() if prologue else 0
     keyword = _CONSTRUCT.match(rule, start)
     if keyword is None:
         return None
@@ -98,7 +104,7 @@ def as_ask(rule: str) -> str | None:
     return f"{rule[:start]}ASK {{ {{ SELECT * {pattern}\n}} FILTER NOT EXISTS {{ {template}\n}} }}"
 
 
-def materialise(store, root: Path) -> int:
+def materialise(store: pyoxigraph.Store, root: Path) -> int:
     """Add every derived triple to store until nothing new appears; return how many were added."""
     import pyoxigraph
 
@@ -112,19 +118,21 @@ def materialise(store, root: Path) -> int:
     while True:
         size = len(store)
         for index, rule in enumerate(rules):
-            if updates[index] is not None:
+            update = updates[index]
+            if update is not None:
                 try:
-                    store.update(updates[index])
+                    store.update(update)
                     continue
                 except SyntaxError:
                     updates[index] = None
-            derived = list(store.query(rule))
+            # read_rule: a CONSTRUCT; read all before adding to the store being queried
+            derived = list(cast(pyoxigraph.QueryTriples, store.query(rule)))
             store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in derived)
         if len(store) == size or not _would_add(store, asks):
             return len(store) - before
 
 
-def _would_add(store, asks: list[str | None]) -> bool:
+def _would_add(store: pyoxigraph.Store, asks: list[str | None]) -> bool:
     """Whether another pass could add a triple: asking costs about half a pass that adds none."""
     for ask in asks:
         if ask is None:

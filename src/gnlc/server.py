@@ -10,9 +10,10 @@ import time
 from pathlib import Path
 
 from gnlc.errors import GnlcError
+from gnlc.loading import count_triples
+from gnlc.paths import release_dump
 
 INSTALL_HINT = "install it with: pip install 'gnlc[server]' (or pip install oxigraph)"
-RELEASE_DUMP = "gnlc.nt"
 STOP_GRACE = 10.0
 
 
@@ -25,28 +26,6 @@ def find_oxigraph() -> str:
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     raise GnlcError(f"the oxigraph server is not installed; {INSTALL_HINT}")
-
-
-def release_dump(release_dir: Path) -> Path:
-    """The N-Triples dump of a release folder, or a clear error."""
-    if not release_dir.is_dir():
-        raise GnlcError(f"{release_dir}: no such release folder")
-    dump = release_dir / RELEASE_DUMP
-    if not dump.is_file():
-        raise GnlcError(f"{release_dir}: not a release folder (no {RELEASE_DUMP}; run gnlc build)")
-    return dump
-
-
-def count_triples(dump: Path) -> int:
-    """Distinct triples in an N-Triples file (what a store holds after loading it)."""
-    import pyoxigraph
-
-    try:
-        return len(
-            {q.triple for q in pyoxigraph.parse(path=dump, format=pyoxigraph.RdfFormat.N_TRIPLES)}
-        )
-    except SyntaxError as exc:
-        raise GnlcError(f"{dump}: {exc}") from None
 
 
 def _failure(what: str, result: subprocess.CompletedProcess) -> GnlcError:

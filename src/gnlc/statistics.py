@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from gnlc.namespaces import NETWORK
+from typing import TYPE_CHECKING
 
-_PREFIX = """PREFIX gnlc: <https://w3id.org/gnlc/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
-"""
+from gnlc.loading import select
+from gnlc.namespaces import NETWORK, sparql_prefixes
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
+
+_PREFIX = sparql_prefixes("gnlc", "org", "skos", "geo")
 
 
-def _rows(store, query: str) -> list[dict]:
-    result = store.query(_PREFIX + query)
+def _rows(store: pyoxigraph.Store, query: str) -> list[dict]:
+    result = select(store, _PREFIX + query)
     names = [v.value for v in result.variables]
     out = []
     for row in result:
@@ -24,7 +26,7 @@ def _int(value: str | None) -> int | None:
     return int(value) if value is not None else None
 
 
-def collect(store) -> dict:
+def collect(store: pyoxigraph.Store) -> dict:
     """Every figure `gnlc stats` shows, as plain data."""
     classes = {
         r["c"].rsplit("#", 1)[-1]: int(r["n"])

@@ -12,16 +12,11 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
-from gnlc.namespaces import BASE, GNLC, NETWORK
+from gnlc.namespaces import BASE, GEO, GNLC, NETWORK, ORG, RDF_TYPE, SKOS
+from gnlc.paths import DATAPACKAGE, MEMBERS_CSV, MEMBERS_CSVW
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
-ORG = "http://www.w3.org/ns/org#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-CSV_NAME = "gnlc-members.csv"
-CSVW_NAME = "gnlc-members.csv-metadata.json"
-PACKAGE_NAME = "datapackage.json"
+CSV_NAME, CSVW_NAME, PACKAGE_NAME = MEMBERS_CSV, MEMBERS_CSVW, DATAPACKAGE
 MEMBERSHIP = "{+iri}#membership"
 POINT = "{+iri}#point"
 

@@ -355,15 +355,9 @@ def serialize(triples: Iterable, prefixes: dict[str, str] | None = None, header:
     return _Writer(by_subject, refs, prefixes or PREFIXES).write(header)
 
 
-def serialize_grouped(
-    by_subject, refs, prefixes: dict[str, str] | None = None, header: str = ""
-) -> str:
-    """serialize() for triples already grouped as group() returns them (a lazy mapping is fine)."""
-    return _Writer(by_subject, refs, prefixes or PREFIXES).write(header)
-
-
 def serialize_grouped_chunks(
     by_subject, refs, prefixes: dict[str, str] | None = None, header: str = ""
 ) -> list[bytes]:
-    """serialize_grouped() as UTF-8 chunks, without the whole text as one string."""
+    """serialize() for triples already grouped as group() returns them (a lazy mapping is fine),
+    as UTF-8 chunks, without the whole text as one string."""
     return _Writer(by_subject, refs, prefixes or PREFIXES).write_chunks(header)

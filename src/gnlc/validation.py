@@ -4,61 +4,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gnlc.errors import GnlcError, debugging, shown
+from gnlc.findings import Finding, Report
 from gnlc.loading import Loaded, parse_file
-from gnlc.namespaces import GNLC
+from gnlc.namespaces import GNLC, SH
 from gnlc.paths import CHECKS_DIR, ONTOLOGY_FILE
 from gnlc.queries import read_header
 
-SH = "http://www.w3.org/ns/shacl#"
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One validation result, in the fields the JSON report promises."""
-
-    severity: str
-    focus: str
-    path: str
-    constraint: str
-    message_en: str
-    message_th: str
-    file: str = ""
-    line: int = 0
-    value: str = ""
-    shape: str = ""
-
-    def as_dict(self) -> dict:
-        """The JSON form."""
-        return asdict(self)
-
-
-@dataclass
-class Report:
-    """All findings of one validation run."""
-
-    findings: list[Finding]
-    triples: int
-
-    @property
-    def violations(self) -> list[Finding]:
-        """Findings that make the data non-conforming."""
-        return [f for f in self.findings if f.severity == "Violation"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        """Warnings and infos: gaps, not errors."""
-        return [f for f in self.findings if f.severity != "Violation"]
-
-    def conforms(self, strict: bool = False) -> bool:
-        """True when there is no violation (and, if strict, no warning)."""
-        return not (self.findings if strict else self.violations)
-
-
-def _to_rdflib(store):
+def _to_rdflib(store: pyoxigraph.Store):
     import pyoxigraph
     import rdflib
 
@@ -180,7 +141,7 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
         findings.append(
             Finding(
                 severity=severity,
-                focus=_term_text(focus),
+                focus=_oxigraph_term_text(focus),
                 path=path,
                 constraint=_term_text(report.value(result, ns.sourceConstraintComponent)),
                 message_en=en,
@@ -197,8 +158,10 @@ def check_files(root: Path) -> list[Path]:
     return sorted(p for p in (root / CHECKS_DIR).glob("*-violation.rq") if p.is_file())
 
 
-def check_findings(store, root: Path) -> list[Finding]:
+def check_findings(store: pyoxigraph.Store, root: Path) -> list[Finding]:
     """Run each check; every row is a violation whose focus is the row's ?focus (or first value)."""
+    import pyoxigraph
+
     from gnlc.queries import load_query, sparql_syntax_error
 
     findings = []
@@ -212,6 +175,8 @@ def check_findings(store, root: Path) -> list[Finding]:
             result = store.query(text)
         except SyntaxError as exc:
             raise sparql_syntax_error(path, exc) from None
+        if not isinstance(result, pyoxigraph.QuerySolutions):
+            raise GnlcError(f"{shown(path)}: a check must be a SELECT query")
         names = [v.value for v in result.variables]
         for row in result:
             values = {name: row[name] for name in names if row[name] is not None}
@@ -558,16 +523,21 @@ def compiled_findings(
         findings.append(
             Finding(
                 severity=check.severity,
-                focus=focus.value if hasattr(focus, "value") else str(focus),
+                focus=_oxigraph_term_text(focus),
                 path=result.path,
                 constraint=check.component,
                 message_en=fill(en, bindings),
                 message_th=fill(th, bindings),
-                value=value.value if value is not None else "",
+                value=_oxigraph_term_text(value) if value is not None else "",
                 shape=check.shape,
             )
         )
     return findings
+
+
+def _oxigraph_term_text(term) -> str:
+    """A term's IRI, label or lexical form; a triple term's (or an rdflib term's) text."""
+    return term.value if hasattr(term, "value") else str(term)
 
 
 def engine() -> str:
@@ -620,16 +590,3 @@ def located(report: Report, files: Sequence[Path]) -> Report:
     findings = locate(sorted(set(report.findings)), files)
     findings.sort(key=lambda f: (f.severity != "Violation", f.file, f.line, f.focus, f.constraint))
     return Report(findings=findings, triples=report.triples)
-
-
-def validate_sources(
-    root: Path, inputs: Sequence[Path] = (), shapes: Sequence[Path] = ()
-) -> tuple[Report, list[str]]:
-    """Load, derive, validate: the whole `gnlc validate` pipeline as a function."""
-    from gnlc.progress import for_files
-    from gnlc.sources import graph_files, load_graph, shapes_files
-
-    progress = for_files([p for group in graph_files(root, inputs) for p in group])
-    loaded = load_graph(root, inputs, progress=progress)
-    report = validate_loaded(loaded, root, shapes_files(root, shapes), progress=progress)
-    return report, loaded.warnings

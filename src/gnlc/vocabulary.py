@@ -15,10 +15,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gnlc.errors import shown
-from gnlc.namespaces import BASE, GNLC, PREFIXES, RDF_TYPE
-from gnlc.validation import Finding
+from gnlc.findings import Finding
+from gnlc.namespaces import BASE, GNLC, PREFIXES, RDF_TYPE, compact_iri
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
 
 # The external vocabularies data files may use, by prefix. Term lists are rdflib's closed
 # namespaces (tests/test_vocabulary.py checks they match); geo is W3C Basic Geo (rdflib lists
@@ -109,7 +113,7 @@ _CONTAINER = re.compile(r"_[1-9][0-9]*")
 
 def allowed_terms() -> set[str]:
     """Every IRI of the allowed external vocabularies."""
-    terms = set()
+    terms: set[str] = set()
     for prefix, names in ALLOWED_TERMS.items():
         terms.update(PREFIXES[prefix] + name for name in names.split())
     return terms
@@ -158,10 +162,8 @@ def _nearest(iri: str, known: set[str]) -> str:
 
 
 def _short(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return f"<{iri}>"
+    compact = compact_iri(iri)
+    return compact if compact != iri else f"<{iri}>"
 
 
 def _line_of(lines: list[str], needles: Sequence[str]) -> int:
@@ -268,8 +270,10 @@ def _prefixes(path: Path, raw: bytes) -> dict[str, str]:
     return dict(getattr(parser, "prefixes", None) or {})
 
 
-def _counts(store, query: str) -> dict[str, int]:
-    return {row["t"].value: int(row["n"].value) for row in store.query(query)}
+def _counts(store: pyoxigraph.Store, query: str) -> dict[str, int]:
+    from gnlc.loading import select
+
+    return {row["t"].value: int(row["n"].value) for row in select(store, query)}
 
 
 _PREDICATE_COUNTS = "SELECT ?t (COUNT(*) AS ?n) WHERE { ?s ?t ?o } GROUP BY ?t"
@@ -328,7 +332,7 @@ def vocabulary_findings(
     """
     import pyoxigraph
 
-    from gnlc.loading import _rdf_format, read_source
+    from gnlc.loading import _rdf_format, read_source, select
 
     known = declared_terms(ontology) | allowed_terms()
     raws = [read_source(path, []) for path in files]
@@ -347,7 +351,7 @@ def vocabulary_findings(
 
     unknown: dict[int, dict[str, str]] = {}
     for query, kind in ((_PREDICATES, "predicate"), (_CLASSES, "class")):
-        for row in store.query(query):
+        for row in select(store, query):
             iri = row["t"].value
             if not _known(iri, known, namespaces):
                 unknown.setdefault(file_of(row["g"]), {}).setdefault(iri, kind)
@@ -355,7 +359,7 @@ def vocabulary_findings(
     if suspects:
         graphs = " ".join(f"<urn:gnlc:file:{index}>" for index in suspects)
         query = _HIDDEN_IRIS.replace("WHERE {", f"WHERE {{ VALUES ?g {{ {graphs} }}", 1)
-        for row in store.query(query):
+        for row in select(store, query):
             roles = hidden.setdefault(file_of(row["g"]), {})
             iri, where = row["x"].value, row["where"].value
             if iri not in roles or _ROLES.index(where) < _ROLES.index(roles[iri]):

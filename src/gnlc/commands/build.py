@@ -8,9 +8,20 @@ import click
 
 from gnlc.commands.common import root_of, warn
 from gnlc.errors import NONCONFORMING, OK
+from gnlc.paths import RELEASE_FILES, output_dir
+
+_HELP = f"""Validate, then write the release dumps (nothing is written if the data is invalid).
+
+Writes {", ".join(RELEASE_FILES)}.
+
+\b
+Examples:
+  gnlc build
+  gnlc build --out /tmp/release
+"""
 
 
-@click.command("build", short_help="Validate, then write the release dumps.")
+@click.command("build", short_help="Validate, then write the release dumps.", help=_HELP)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -19,20 +30,7 @@ from gnlc.errors import NONCONFORMING, OK
 )
 @click.pass_context
 def command(ctx: click.Context, out: Path | None) -> None:
-    """Validate, then write the release dumps (nothing is written if the data is invalid).
-
-    \b
-    Writes gnlc.ttl, gnlc.nt, gnlc.jsonld, gnlc.rdf, context.jsonld, gnlc-ontology.ttl,
-    gnlc-shapes.ttl, gnlc-members.csv with its CSVW metadata and datapackage.json, void.ttl and
-    SHA256SUMS.
-
-    \b
-    Examples:
-      gnlc build
-      gnlc build --out /tmp/release
-    """
-    from gnlc.export import build
-    from gnlc.paths import output_dir
+    from gnlc.pipeline import build
     from gnlc.reporting import render_report
 
     root = root_of(ctx)

@@ -40,3 +40,18 @@ def remote_options(default_timeout: float, timeout_help: str = "Seconds to wait 
         )(function)
 
     return decorate
+
+
+def build_into(ctx: click.Context, out: Path, verb: str) -> Path | None:
+    """Validate and build the release into out (a temporary folder); None if nonconforming."""
+    from gnlc.pipeline import build
+    from gnlc.reporting import render_report
+
+    root = root_of(ctx)
+    click.echo(f"building the release from {root} into a temporary folder", err=True)
+    report, release = build(root, out)
+    if release is None:
+        click.echo(render_report(report, "text"), err=True, nl=False)
+        click.echo(f"gnlc: {verb} refused: data does not conform (see gnlc validate)", err=True)
+        return None
+    return out

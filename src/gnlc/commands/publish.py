@@ -9,8 +9,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import remote_options
-from gnlc.commands.serve import build_into
+from gnlc.commands.common import build_into, remote_options
 from gnlc.errors import NONCONFORMING, OK, GnlcError
 
 PASSWORD_ENV = "GNLC_PASSWORD"

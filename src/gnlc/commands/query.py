@@ -155,7 +155,7 @@ def _default_format(result) -> str:
     return "turtle" if isinstance(result, pyoxigraph.QueryTriples) else "table"
 
 
-def _empty_select(result, fmt: str, output: bytes) -> bool:
+def _empty_select(result, fmt: str | None, output: bytes) -> bool:
     """True when a SELECT gave no row (judged on the rendered output: the rows are consumed)."""
     import pyoxigraph
 

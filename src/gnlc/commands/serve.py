@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import root_of, warn
+from gnlc.commands.common import build_into, warn
 from gnlc.errors import NONCONFORMING, OK, GnlcError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -127,18 +127,3 @@ def _listen(host: str, port: int):
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise GnlcError(f"cannot listen on {host}:{port}: {reason} (try --port)") from None
-
-
-def build_into(ctx: click.Context, out: Path, verb: str) -> Path | None:
-    """Validate and build the release into out (a temporary folder); None if nonconforming."""
-    from gnlc.export import build
-    from gnlc.reporting import render_report
-
-    root = root_of(ctx)
-    click.echo(f"building the release from {root} into a temporary folder", err=True)
-    report, release = build(root, out)
-    if release is None:
-        click.echo(render_report(report, "text"), err=True, nl=False)
-        click.echo(f"gnlc: {verb} refused: data does not conform (see gnlc validate)", err=True)
-        return None
-    return out

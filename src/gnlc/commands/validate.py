@@ -45,8 +45,8 @@ def command(
       gnlc validate dist/gnlc.ttl --strict   # exits 1: --strict fails on data-gap warnings
     """
     from gnlc.errors import GnlcError
+    from gnlc.pipeline import validate_sources
     from gnlc.reporting import render_error, render_report
-    from gnlc.validation import validate_sources
 
     root = root_of(ctx)
     try:

@@ -1,0 +1,203 @@
+"""The package's structure, checked from its source: names defined once (issue 16 item 2) and
+imports that point one way (ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from gnlc import namespaces, paths
+from gnlc.namespaces import PREFIXES, compact_iri
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "gnlc"
+# site/ is its own package, being split in its own issue; its labels table keys on full IRIs.
+NAMED_ONCE_SCOPE = sorted(
+    p for p in SRC.rglob("*.py") if "site" not in p.relative_to(SRC).parts[:1]
+)
+# Names whose one definition lives in namespaces.py or paths.py.
+HOME = {
+    **{n: "namespaces.py" for n in ("DATASET", "DIST_BASE", "NETWORK", "XSD_INTEGERS", "PREFIXES")},
+    **{n: "paths.py" for n in ("RELEASE", "RELEASE_FILES", "FORMAT_NAMES")},
+}
+
+
+def _module(path: Path) -> str:
+    return path.relative_to(SRC).as_posix()
+
+
+def _strings(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node
+
+
+@pytest.mark.parametrize("path", NAMED_ONCE_SCOPE, ids=_module)
+def test_no_namespace_is_retyped(path: Path) -> None:
+    if _module(path) == "namespaces.py":
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    retyped = [
+        f"{_module(path)}:{node.lineno}: {ns}"
+        for node in _strings(tree)
+        for ns in PREFIXES.values()
+        if ns in node.value
+    ]
+    assert not retyped, "use gnlc.namespaces instead of:\n" + "\n".join(retyped)
+
+
+@pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=_module)
+def test_shared_names_defined_once(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    redefined = [
+        f"{_module(path)}:{node.lineno}: {target.id} (defined in {HOME[target.id]})"
+        for node in tree.body
+        if isinstance(node, ast.Assign) and not isinstance(node.value, ast.Name)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id in HOME and HOME[target.id] != _module(path)
+    ]
+    assert not redefined
+
+
+def test_release_table_drives_the_release_lists() -> None:
+    names = [f.name for f in paths.RELEASE]
+    assert len(set(names)) == len(names)
+    assert list(paths.RELEASE_FILES) == names
+    assert set(paths.MEDIA_TYPES) == set(paths.FORMAT_NAMES) == set(names)
+    assert all("/" in f.media_type and f.label for f in paths.RELEASE)
+
+
+def test_build_help_lists_every_release_file() -> None:
+    from click.testing import CliRunner
+
+    from gnlc.cli import cli
+
+    text = " ".join(CliRunner().invoke(cli, ["build", "--help"]).output.split())
+    for name in paths.RELEASE_FILES:
+        # click wraps at '-'; compare with the wrapping undone.
+        assert name in text.replace("- ", "-"), name
+
+
+@pytest.mark.parametrize("name", sorted(PREFIXES))
+def test_compact_iri_round_trips(name: str) -> None:
+    iri = PREFIXES[name] + "Some_local-name1"
+    short = compact_iri(iri)
+    prefix, local = short.split(":", 1)
+    assert PREFIXES[prefix] + local == iri
+    assert len(short) <= len(f"{name}:Some_local-name1")
+
+
+def test_compact_iri_leaves_unsafe_locals_alone() -> None:
+    for local in ("", "a/b", "a.b", "a b", "%20"):
+        assert compact_iri(namespaces.GNLC + local) == namespaces.GNLC + local
+    assert compact_iri("https://example.org/x") == "https://example.org/x"
+    assert compact_iri("https://example.org/x", {"ex": "https://example.org/"}) == "ex:x"
+
+
+def test_one_list_of_integer_datatypes() -> None:
+    import rdflib.term
+
+    # A second route: rdflib's own table of XSD datatypes with integer values.
+    integer_like = {
+        str(dt) for dt, conv in rdflib.term.XSDToPython.items() if dt is not None and conv is int
+    }
+    assert integer_like == namespaces.XSD_INTEGERS
+
+
+# --- layers: which module may import which (ARCHITECTURE.md) -------------------------------
+
+ARCHITECTURE = SRC.parents[1] / "ARCHITECTURE.md"
+
+
+def _ranks() -> list[list[str]]:
+    """The lines of the layers block: module names (relative to gnlc), lowest rank first."""
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    block = text.split("<!-- layers: start -->", 1)[1].split("<!-- layers: end -->", 1)[0]
+    lines = [line.split("#", 1)[0].split() for line in block.splitlines()]
+    return [line for line in lines if line and not line[0].startswith("```")]
+
+
+def _all_modules() -> list[str]:
+    out = []
+    for path in sorted(SRC.rglob("*.py")):
+        parts = list(path.relative_to(SRC).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out.append(".".join(parts) or "gnlc")
+    return out
+
+
+def _unit(module: str) -> str:
+    """The table entry a module belongs to."""
+    if module == "site" or module.startswith("site."):
+        return "site"
+    if (module == "commands" or module.startswith("commands.")) and module != "commands.common":
+        return "commands.*"
+    return module
+
+
+def _rank_of() -> dict[str, int]:
+    return {name: rank for rank, line in enumerate(_ranks()) for name in line}
+
+
+def _imports(path: Path, modules: set[str]) -> list[tuple[int, str]]:
+    """(line, module) for every import of a project module, wherever it is in the file."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [f"{node.module}.{a.name}" for a in node.names] + [node.module]
+        else:
+            continue
+        for name in names:
+            if name == "gnlc.__version__":
+                found.append((node.lineno, "__version__"))
+            elif name.startswith("gnlc."):
+                relative = name[len("gnlc.") :]
+                if relative in modules:
+                    found.append((node.lineno, relative))
+            elif name == "gnlc" and isinstance(node, ast.Import):
+                found.append((node.lineno, "gnlc"))
+    # `from gnlc import x` also yields the bare package: drop it when a submodule was named.
+    named = {line for line, module in found if module != "gnlc"}
+    return [(line, m) for line, m in found if not (m == "gnlc" and line in named)]
+
+
+def test_every_module_has_a_rank() -> None:
+    ranks = _rank_of()
+    missing = sorted({_unit(m) for m in _all_modules()} - set(ranks))
+    assert not missing, f"give these modules a line in ARCHITECTURE.md: {missing}"
+    unknown = sorted(set(ranks) - {_unit(m) for m in _all_modules()} - {"__version__"})
+    assert not unknown, f"ARCHITECTURE.md names modules that do not exist: {unknown}"
+
+
+@pytest.mark.parametrize("module", _all_modules())
+def test_imports_point_down(module: str) -> None:
+    ranks = _rank_of()
+    modules = set(_all_modules())
+    unit = _unit(module)
+    path = SRC / (module.replace(".", "/") + ".py")
+    if not path.is_file():
+        path = SRC / module.replace(".", "/") / "__init__.py"
+    if module == "gnlc":
+        path = SRC / "__init__.py"
+    upward = [
+        f"{path.relative_to(SRC.parents[1])}:{line}: {module} imports {imported}"
+        for line, imported in _imports(path, modules)
+        if not (unit == "site" == _unit(imported))  # site's inner imports are its own business
+        and ranks[_unit(imported)] >= ranks[unit]
+    ]
+    assert not upward, "imports of the same or a higher line (ARCHITECTURE.md):\n" + "\n".join(
+        upward
+    )
+
+
+def test_layer_check_catches_an_upward_import(tmp_path: Path) -> None:
+    """The check itself: an import of a later line is reported (a planted example)."""
+    planted = tmp_path / "planted.py"
+    planted.write_text("def f():\n    from gnlc.pipeline import build\n", encoding="utf-8")
+    found = _imports(planted, set(_all_modules()))
+    assert found == [(2, "pipeline")]
+    assert _rank_of()["pipeline"] > _rank_of()["validation"]
