@@ -263,3 +263,25 @@ def test_other_routes_to_the_writer_refuse_too_many_entangled_blank_nodes() -> N
     ]
     with pytest.raises(GnlcError, match="300 blank nodes are shared"):
         serialize(triples)
+
+
+def test_rdf_1_2_triple_terms_are_refused_at_their_place(tmp_path: Path) -> None:
+    """A triple term used to pass validate and then come out of build as broken Turtle (its
+    blank node split in two); RDF/XML and JSON-LD cannot write one at all."""
+    root = _copy_root(tmp_path)
+    path = root / "data" / "terms.ttl"
+    path.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
+        "<https://example.org/s> rdfs:seeAlso\n"
+        "    <<( _:b rdfs:seeAlso <https://example.org/c> )>> .\n",
+        encoding="utf-8",
+    )
+    for args in (
+        ["validate", str(path)],
+        ["fmt", str(path)],
+        ["build", "--out", str(tmp_path / "d")],
+    ):
+        result = run(*args, root=root)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"{path}:4:5: RDF 1.2 triple terms are not supported" in result.output, result.output
+    assert not (tmp_path / "d").exists()

@@ -286,7 +286,40 @@ def parse_file(path: Path, warnings: list[str]) -> list:
     except (ValueError, OSError) as exc:
         raise GnlcError(located(path, None, None, str(exc))) from None
     refuse_entangled(path, raw, fmt)
+    refuse_triple_terms(path, raw, fmt)
     return triples
+
+
+# Text that may carry an RDF 1.2 triple term (Turtle/N-Triples `<<`, RDF/XML parseType Triple).
+_TRIPLE_TERM_MARKS = (b"<<", b"Triple")
+
+
+def refuse_triple_terms(path: Path, raw: bytes, fmt) -> None:
+    """RDF 1.2 triple terms (`<<( s p o )>>`) are refused: RDF/XML and JSON-LD 1.1 cannot write
+    them, and the release must say the same graph in all four syntaxes. Only a text holding a
+    mark of one is parsed again."""
+    import pyoxigraph
+
+    if not any(mark in raw for mark in _TRIPLE_TERM_MARKS):
+        return
+    for quad in pyoxigraph.parse(raw, format=fmt):
+        triple = quad.triple
+        if isinstance(triple.subject, pyoxigraph.Triple) or isinstance(
+            triple.object, pyoxigraph.Triple
+        ):
+            text = raw.decode("utf-8", "replace")
+            at = text.find("<<")
+            line = text.count("\n", 0, at) + 1 if at >= 0 else None
+            column = at - text.rfind("\n", 0, at) if at >= 0 else None
+            raise GnlcError(
+                located(
+                    path,
+                    line,
+                    column,
+                    "RDF 1.2 triple terms are not supported (the release is also written as "
+                    "RDF/XML and JSON-LD, which cannot hold them)",
+                )
+            )
 
 
 def expand_inputs(paths: Iterable[Path]) -> list[Path]:
@@ -351,5 +384,6 @@ def load_files(
         except (ValueError, OSError) as exc:
             raise GnlcError(located(path, None, None, str(exc))) from None
         refuse_entangled(path, raw, fmt)
+        refuse_triple_terms(path, raw, fmt)
         loaded.files.append(path)
     return loaded
