@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_shacl_engine import empty_root
 
@@ -148,6 +148,13 @@ def bare(tmp_path_factory) -> Path:
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=data(), shapes_text=shapes())
+# Found by this test: a literal focus node from pySHACL reached locate() as a Python int.
+@example(
+    data="ex:n0 ex:q 1 .",
+    shapes_text="ex:S0 a sh:NodeShape ;\n  sh:targetObjectsOf ex:q ;\n  sh:class ex:A ;\n"
+    "  sh:closed true ; sh:ignoredProperties ( rdf:type ) ;\n"
+    '  sh:severity sh:Warning ; sh:message "S {$this} {$value}" .',
+)
 def test_compiled_engine_agrees_with_pyshacl(data, shapes_text, bare, tmp_path, monkeypatch):
     data_file, shapes_file = tmp_path / "data.ttl", tmp_path / "shapes.ttl"
     data_file.write_text(PREFIXES + data, encoding="utf-8")

@@ -238,3 +238,17 @@ def test_a_datatype_the_store_rewrites_is_refused_not_misreported(
     )
     report, _ = validate_sources(bare, [data], [shapes])
     assert [(f.focus, f.value) for f in report.findings] == [(EX + "a", "x")]
+
+
+def test_a_literal_focus_node_from_pyshacl_is_text() -> None:
+    """pySHACL reports rdflib terms; a literal focus ("1"^^xsd:integer) must reach the report as
+    its lexical form, not as the Python int rdflib's .value gives (found by the differential
+    test: locating such a finding crashed)."""
+    import rdflib
+
+    from gnlc.validation import _oxigraph_term_text
+
+    assert _oxigraph_term_text(rdflib.Literal(1)) == "1"
+    assert _oxigraph_term_text(rdflib.Literal("x", lang="th")) == "x"
+    assert _oxigraph_term_text(rdflib.URIRef("https://example.org/a")) == "https://example.org/a"
+    assert _oxigraph_term_text(None) == ""

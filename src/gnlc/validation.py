@@ -536,7 +536,12 @@ def compiled_findings(
 
 
 def _oxigraph_term_text(term) -> str:
-    """A term's IRI, label or lexical form; a triple term's (or an rdflib term's) text."""
+    """A term's IRI, label or lexical form, always text: an rdflib term (pySHACL's report) by
+    str(), since an rdflib Literal's .value is its Python value (an int for "1"^^xsd:integer)."""
+    if term is None:
+        return ""
+    if type(term).__module__.startswith("rdflib"):
+        return str(term)
     return term.value if hasattr(term, "value") else str(term)
 
 
