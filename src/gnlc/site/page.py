@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote
 
 from gnlc.namespaces import BASE
@@ -13,7 +14,8 @@ from gnlc.site.layout import SKOS, XSD
 from gnlc.site.view import Value, short, sort_key
 
 if TYPE_CHECKING:
-    from gnlc.site.pages import SiteBuilder
+    from gnlc.site.citation import Citation
+    from gnlc.site.view import View
 
 
 @dataclass
@@ -50,10 +52,63 @@ class Section:
     rows: list[Row] = field(default_factory=list)
 
 
+# What pages need from the site being built: page.py, vocabulary.py and schemaorg.py type their
+# `site` argument with it, so they never import the builder back (no import circle).
+class Site(Protocol):
+    """The model, routes and rendering helpers of one site build."""
+
+    root: Path
+    view: View
+    release: dict[str, bytes]
+    resources: dict[str, str]
+    terms: list[str]
+    members: list[Member]
+    citation: Citation | None
+
+    def file_for(self, iri: str, lang: str) -> str | None:
+        """The site file a link to iri points at, or None."""
+
+    def url(self, file: str) -> str:
+        """Absolute URL of a site file."""
+
+    def term_label(self, iri: str, lang: str) -> str:
+        """A property or class label."""
+
+    def rdf_list(self, key: str) -> list[Value] | None:
+        """The items of an RDF collection, or None."""
+
+    def country_code(self, iri: str | None) -> str:
+        """The ISO code of a country IRI."""
+
+    def node_link_text(self, key: str, lang: str) -> str:
+        """The text of a link to a hash sub-node."""
+
+    def add(self, path: str, data: str | bytes) -> None:
+        """Add one output file."""
+
+    def render(self, template: str, file: str, lang: str, page: Page, **context: Any) -> None:
+        """Render a template to file."""
+
+    def schema_json(self, data: dict) -> str:
+        """schema.org JSON-LD, safe inside a <script> element."""
+
+    def describe_more(self, stem: str, triples: list) -> None:
+        """Write stem.nt and stem.rdf."""
+
+    def section(self, page: Page, key: str, anchor: str, title: Any, skip: Any = ()) -> Section:
+        """A facts table of one node."""
+
+    def downloads(self) -> list[dict]:
+        """The release files with size and checksum."""
+
+    def rdf_links(self, page: Page, stem: str) -> list[dict]:
+        """The RDF alternates of a page."""
+
+
 class Page:
     """Link and value rendering for one page (its language and its place in the tree)."""
 
-    def __init__(self, site: SiteBuilder, lang: str, file: str) -> None:
+    def __init__(self, site: Site, lang: str, file: str) -> None:
         self.site, self.lang, self.file = site, lang, file
         self.cited: list[str] = []
 
