@@ -11,26 +11,12 @@ from urllib.parse import unquote
 from gnlc.namespaces import BASE
 from gnlc.site import i18n
 from gnlc.site.layout import SKOS, XSD
+from gnlc.site.model import Member
 from gnlc.site.view import Value, short, sort_key
 
 if TYPE_CHECKING:
     from gnlc.site.citation import Citation
     from gnlc.site.view import View
-
-
-@dataclass
-class Member:
-    """A learning city with what the index pages, map and chart need."""
-
-    iri: str
-    path: str
-    country: str | None
-    region: str | None
-    year: str
-    cohort: str | None
-    current: bool
-    latitude: float | None = None
-    longitude: float | None = None
 
 
 @dataclass

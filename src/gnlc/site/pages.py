@@ -11,40 +11,25 @@ Layout (all paths relative to the site root):
 
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
 
-from gnlc.namespaces import BASE, GNLC, NETWORK, ONTOLOGY, PREFIXES, RDF_TYPE
+from gnlc.namespaces import GNLC, NETWORK, ONTOLOGY, PREFIXES, RDF_TYPE
 from gnlc.site import chart, i18n, mapsvg, negotiation, schemaorg, vocabulary
 from gnlc.site.layout import (
     ATLAS_LICENCE,
-    DATASET,
     DERIVED,
-    DIST_BASE,
-    FORMAT_NAMES,
-    GENERATED,
-    GEO,
     HIDDEN,
-    INDEX_PAGES,
     LANGS,
     ORG,
-    PATH_OK,
-    RDF_FIRST,
-    RDF_MEDIA,
-    RDF_REST,
-    RDFS,
     SKOS,
     STATIC,
     STATIC_FILES,
-    TEMPLATES,
 )
-from gnlc.site.page import Member, Page, Row, Section
-from gnlc.site.view import Value, View, canonical, short, sort_key
+from gnlc.site.model import XL_LINKS
+from gnlc.site.page import Page, Row, Section
+from gnlc.site.render import SiteRenderer
+from gnlc.site.view import Value, sort_key
 
-SKOSXL = PREFIXES["skosxl"]
-# Names are shown as the plain labels they entail, each citing its own SKOS-XL label's source.
-XL_LINKS = (SKOSXL + "prefLabel", SKOSXL + "altLabel")
 MATCHES = tuple(SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch"))
 # The class whose label names each kind of search result.
 KIND_CLASSES = {
@@ -60,224 +45,12 @@ KIND_CLASSES = {
 }
 
 
-class SiteBuilder:
+class SiteBuilder(SiteRenderer):
     """Renders every page and RDF file of the site into a dict of path -> bytes."""
-
-    def __init__(self, root: Path, store, release: dict[str, bytes], base_url: str | None) -> None:
-        from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-        self.root = root
-        self.view = View(store)
-        self.release = release
-        self.base_url = base_url.rstrip("/") + "/" if base_url else None
-        # Absolute URLs (canonical links, sitemap, schema.org) need a base even without
-        # --base-url: the IRI base, where w3id.org forwards every path to the site's host.
-        self.public_base = self.base_url or BASE
-        self.files: dict[str, bytes] = {}
-        self.html_pages: list[str] = []
-        self.env = Environment(
-            loader=FileSystemLoader(str(TEMPLATES)),
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        from gnlc.site.citation import read_citation
-
-        self.citation = read_citation(root)
-        self.env.globals["citation"] = self.citation
-        self.resources = self._resources()
-        self.terms = sorted(
-            s for s in self.view.triples if s.startswith(GNLC) and len(s) > len(GNLC)
-        )
-        self.members = self._members()
-        self.current = [m for m in self.members if m.current]
 
     # ---- what exists -------------------------------------------------------------------------
 
-    def _resources(self) -> dict[str, str]:
-        found = {}
-        for key in self.view.triples:
-            if not key.startswith(BASE) or "#" in key or key.startswith(ONTOLOGY):
-                continue
-            path = key[len(BASE) :]
-            if PATH_OK.match(path) and path not in INDEX_PAGES and path != "index":
-                found[key] = path
-        return dict(sorted(found.items()))
-
-    def _members(self) -> list[Member]:
-        view = self.view
-        members = []
-        for city in view.instances(GNLC + "LearningCity"):
-            if city not in self.resources:
-                continue
-            memberships = view.subjects(ORG + "member", city)
-            current = [m for m in memberships if not view.values(m, GNLC + "endYear")]
-            chosen = sorted(current or memberships, key=lambda m: self._year(m))
-            membership = chosen[0] if chosen else None
-            country = (view.iris(city, GNLC + "country") or [None])[0]
-            region = (view.iris(city, GNLC + "region") or [None])[0]
-            if region is None and country:
-                region = (view.iris(country, GNLC + "region") or [None])[0]
-            member = Member(
-                iri=city,
-                path=self.resources[city],
-                country=country,
-                region=region,
-                year=self._year(membership) if membership else "",
-                cohort=(view.iris(membership, GNLC + "cohort") or [None])[0]
-                if membership
-                else None,
-                current=bool(view.iris(city, GNLC + "memberOf")),
-            )
-            point = (view.iris(city, GEO + "location") or [None])[0]
-            if point:
-                lat, long = view.first(point, GEO + "lat"), view.first(point, GEO + "long")
-                if lat and long:
-                    member.latitude, member.longitude = float(lat.value), float(long.value)
-            members.append(member)
-        return members
-
-    def _year(self, membership: str) -> str:
-        found = self.view.first(membership, GNLC + "startYear")
-        return found.value if found else ""
-
-    def file_for(self, iri: str, lang: str) -> str | None:
-        """The site file a link to iri should point at, or None when the site has none."""
-        if iri in self.resources:
-            return f"{lang}/{self.resources[iri]}.html"
-        if iri in (ONTOLOGY, ONTOLOGY + "#"):
-            return f"{lang}/ontology.html"
-        if iri in self.terms:
-            return f"{lang}/ontology/{iri[len(GNLC) :]}.html"
-        if iri == DATASET:
-            return f"{lang}/dataset.html"
-        if iri.startswith(DIST_BASE) and iri[len(DIST_BASE) :] in self.release:
-            return "dist/" + iri[len(DIST_BASE) :]
-        base, hash_, fragment = iri.partition("#")
-        if hash_ and base in self.resources:
-            return f"{lang}/{self.resources[base]}.html#{fragment}"
-        return None
-
-    def term_label(self, iri: str, lang: str) -> str:
-        """A property or class label: the vocabulary's own, else the site's, else prefix:local."""
-        own = self.view.literal(iri, RDFS + "label", lang) or self.view.literal(
-            iri, RDFS + "label", "en"
-        )
-        if own and iri.startswith(GNLC):
-            return own
-        if iri in i18n.TERMS:
-            english, thai = i18n.TERMS[iri]
-            return thai if lang == "th" else english
-        return own or short(iri)
-
-    def rdf_list(self, key: str) -> list[Value] | None:
-        """The items of an RDF collection starting at blank node key, or None if it is not one."""
-        items = []
-        seen = set()
-        while key != PREFIXES["rdf"] + "nil":
-            if key in seen:
-                return None
-            seen.add(key)
-            first, rest = self.view.first(key, RDF_FIRST), self.view.first(key, RDF_REST)
-            if first is None or rest is None:
-                return None
-            items.append(first)
-            key = rest.key
-        return items
-
-    def kind(self, iri: str) -> str:
-        """The kind of resource (city, country, ...) by its class."""
-        types = set(self.view.types(iri))
-        for cls, kind in (
-            (GNLC + "LearningCity", "city"),
-            (GNLC + "Country", "country"),
-            (GNLC + "Region", "region"),
-            (GNLC + "Cohort", "cohort"),
-            (GNLC + "LearningCityAward", "award"),
-            (GNLC + "Characteristic", "concept"),
-            (GNLC + "SDG", "concept"),
-            (SKOS + "ConceptScheme", "scheme"),
-            (GNLC + "Network", "network"),
-        ):
-            if cls in types:
-                return kind
-        return "other"
-
     # ---- output helpers ----------------------------------------------------------------------
-
-    def url(self, file: str) -> str:
-        """Absolute URL of a site file: --base-url, else the IRI base https://w3id.org/gnlc/."""
-        return self.public_base + file
-
-    def add(self, path: str, data: str | bytes) -> None:
-        """Add one output file."""
-        self.files[path] = data.encode("utf-8") if isinstance(data, str) else data
-
-    def render(self, template: str, file: str, lang: str, page: Page, **context) -> None:
-        """Render a template to file (one language version of a page)."""
-        other = "th" if lang == "en" else "en"
-        alt_file = other + file[len(lang) :]
-        context.setdefault("rdf_alternates", [])
-        context.setdefault("schema", None)
-        html = self.env.get_template(template).render(
-            lang=lang,
-            other_lang=other,
-            t=i18n.strings(lang),
-            page=page,
-            root=page.href("index.html").removesuffix("index.html") or "./",
-            home=page.href(f"{lang}/index.html"),
-            nav=[(key, page.href(f"{lang}/{target}")) for key, target in self.nav()],
-            switch=page.href(alt_file),
-            canonical=self.url(file),
-            alternates={code: self.url(code + file[len(lang) :]) for code in LANGS},
-            relative_alternates={code: page.href(code + file[len(lang) :]) for code in LANGS},
-            base_url=self.public_base,
-            network_name=page.name(NETWORK) if NETWORK in self.view.triples else "",
-            **context,
-        )
-        self.add(file, html)
-        self.html_pages.append(file)
-
-    def nav(self) -> list[tuple[str, str]]:
-        """(label key, file under the language folder) of the main navigation."""
-        items = [
-            ("home", "index.html"),
-            ("members", "members.html"),
-            ("countries", "countries.html"),
-            ("cohorts", "cohorts.html"),
-            ("map", "map.html"),
-            ("growth", "growth.html"),
-            ("vocabulary", "ontology.html"),
-            ("search", "search.html"),
-        ]
-        return items
-
-    def schema_json(self, data: dict) -> str:
-        """schema.org JSON-LD, safe inside a <script> element."""
-        from markupsafe import Markup
-
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
-        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-    def describe(self, stem: str, triples: list) -> None:
-        """Write stem.ttl, stem.jsonld, stem.nt and stem.rdf holding triples."""
-        from gnlc.jsonld import to_jsonld
-        from gnlc.paths import CONTEXT_FILE
-        from gnlc.turtle import serialize
-
-        triples = canonical(triples)
-        self.add(f"{stem}.ttl", serialize(triples, header=f"# {GENERATED}\n"))
-        self.add(f"{stem}.jsonld", to_jsonld(triples, self.root / CONTEXT_FILE))
-        self.describe_more(stem, triples)
-
-    def describe_more(self, stem: str, triples: list) -> None:
-        """Write stem.nt and stem.rdf: every format the release offers, per resource too."""
-        from gnlc.export import ntriples, rdfxml_bytes
-
-        self.add(f"{stem}.nt", ntriples(triples, header=GENERATED))
-        self.add(f"{stem}.rdf", rdfxml_bytes(triples))
 
     # ---- building ----------------------------------------------------------------------------
 
@@ -319,12 +92,6 @@ class SiteBuilder:
         self.add("sitemap.xml", self.sitemap())
         return dict(sorted(self.files.items()))
 
-    def root_path(self) -> str:
-        """The URL path of the site's root on its host ('/' unless --base-url says otherwise)."""
-        from urllib.parse import urlsplit
-
-        return urlsplit(self.base_url).path if self.base_url else "/"
-
     def type_maps(self) -> None:
         """A type map (and its .asis redirects) for every IRI the site answers."""
         from gnlc.site.negotiation import (
@@ -348,51 +115,6 @@ class SiteBuilder:
                 raise AssertionError(f"type map for {path!r} names missing files {missing}")
             for name, text in negotiation_files(type_map_path(path), variants).items():
                 self.add(name, text)
-
-    def version_paths(self) -> list[str]:
-        """The vocabulary's version IRIs under BASE (ontology/0.1.0), as paths."""
-        return sorted(
-            iri[len(BASE) :]
-            for iri in self.view.iris(ONTOLOGY, PREFIXES["owl"] + "versionIRI")
-            if negotiation.VERSION.match(iri[len(BASE) :])
-        )
-
-    def not_found_page(self) -> None:
-        """404.html: bilingual, self-contained (served at any depth by ErrorDocument)."""
-        root = self.root_path()
-        html = self.env.get_template("404.html").render(
-            en=i18n.strings("en"), th=i18n.strings("th"), root=root
-        )
-        self.add("404.html", html)
-
-    def search_entries(self) -> list[dict]:
-        """search.json: every resource and vocabulary term with its English, Thai, other names."""
-        view = self.view
-        entries = []
-        for iri, path in self.resources.items():
-            alt = [v.value for v in view.values(iri, SKOS + "altLabel")]
-            alt += [v.value for v in view.values(iri, SKOS + "notation")]
-            entries.append(
-                {
-                    "p": path,
-                    "k": self.kind(iri),
-                    "en": view.label(iri, "en")[0],
-                    "th": view.literal(iri, SKOS + "prefLabel", "th") or "",
-                    "alt": sorted(set(alt)),
-                }
-            )
-        for term in self.terms:
-            local = term[len(GNLC) :]
-            entries.append(
-                {
-                    "p": f"ontology/{local}",
-                    "k": "term",
-                    "en": view.literal(term, RDFS + "label", "en") or local,
-                    "th": view.literal(term, RDFS + "label", "th") or "",
-                    "alt": [local],
-                }
-            )
-        return sorted(entries, key=lambda e: e["p"])
 
     def search_pages(self) -> None:
         """LANG/search.html (a box and an offline script) and the index they read, search.json."""
@@ -418,21 +140,6 @@ class SiteBuilder:
                 rows=self.sorted_by_name(found, lang),
             )  # fmt: skip
 
-    def sitemap(self) -> str:
-        """sitemap.xml of every HTML page, by absolute URL (the sitemap protocol requires it)."""
-        from xml.sax.saxutils import escape
-
-        urls = "".join(
-            f"  <url><loc>{escape(self.url(page))}</loc></url>\n"
-            for page in sorted(self.html_pages)
-        )
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f"<!-- {GENERATED} -->\n"
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            f"{urls}</urlset>\n"
-        )
-
     def landing(self) -> None:
         """index.html at the site root: a bilingual language choice."""
         page = Page(self, "en", "index.html")
@@ -448,28 +155,6 @@ class SiteBuilder:
         self.html_pages.append("index.html")
 
     # ---- pages -------------------------------------------------------------------------------
-
-    def downloads(self) -> list[dict]:
-        """The release files with format, size and checksum."""
-        return [
-            {
-                "name": name,
-                "file": f"dist/{name}",
-                "format": FORMAT_NAMES.get(name, ""),
-                "size": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-            }
-            for name, data in sorted(self.release.items())
-        ]
-
-    def counts(self) -> dict[str, int]:
-        """Headline figures: current members, their countries, cohorts, members with points."""
-        return {
-            "members": len(self.current),
-            "countries": len({m.country for m in self.current if m.country}),
-            "cohorts": len(self.view.instances(GNLC + "Cohort")),
-            "mapped": len([m for m in self.current if m.latitude is not None]),
-        }
 
     def home(self, lang: str) -> None:
         """LANG/index.html: overview, map, growth, discovery."""
@@ -497,10 +182,6 @@ class SiteBuilder:
             ],
         )
 
-    def sorted_by_name(self, iris: list[str], lang: str) -> list[str]:
-        """IRIs sorted by their name in lang."""
-        return sorted(iris, key=lambda i: (sort_key(self.view.label(i, lang)[0]), i))
-
     def members_index(self, lang: str) -> None:
         """LANG/members.html: every current member, filterable and sortable."""
         file = f"{lang}/members.html"
@@ -521,11 +202,6 @@ class SiteBuilder:
             years=years,
             code=self.country_code,
         )
-
-    def country_code(self, iri: str | None) -> str:
-        """A country's ISO code, or ''."""
-        found = self.view.first(iri, GNLC + "countryCode") if iri else None
-        return found.value if found else ""
 
     def countries_index(self, lang: str) -> None:
         """LANG/countries.html: countries with members, counts and first cohort."""
@@ -558,25 +234,6 @@ class SiteBuilder:
         rows = [self.cohort_summary(c) for c in self.view.instances(GNLC + "Cohort")]
         rows.sort(key=lambda r: r["year"])
         self.render("cohorts.html", file, lang, page, title=i18n.text("cohorts", lang), rows=rows)
-
-    def cohort_summary(self, cohort: str) -> dict:
-        """Year, announced figures and recorded members of a cohort."""
-        view = self.view
-
-        def number(predicate: str) -> str:
-            found = view.first(cohort, GNLC + predicate)
-            return found.value if found else ""
-
-        members = [m for m in self.members if m.cohort == cohort]
-        return {
-            "iri": cohort,
-            "year": number("year"),
-            "announced": number("announced"),
-            "new": number("announcedNewMembers"),
-            "total": number("announcedTotalMembers"),
-            "recorded": len(members),
-            "sources": view.sources(cohort),
-        }
 
     def regions_index(self, lang: str) -> None:
         """LANG/regions.html: UNESCO regions with member counts."""
@@ -656,10 +313,6 @@ class SiteBuilder:
             licence=page.href(ATLAS_LICENCE),
         )
 
-    def growth_rows(self) -> list[chart.GrowthRow]:
-        """Growth by cohort year of the current members."""
-        return chart.growth((m.year, m.country) for m in self.current if m.year)
-
     def chart_svg(self, lang: str):
         """The inline SVG growth chart."""
         from markupsafe import Markup
@@ -693,12 +346,6 @@ class SiteBuilder:
             total_countries=rows[-1].countries if rows else 0,
             undated=sum(1 for m in self.current if not m.year),
         )
-
-    def cohorts_with_year(self) -> list[str]:
-        """Cohorts that have a gnlc:year."""
-        return [
-            c for c in self.view.instances(GNLC + "Cohort") if self.view.first(c, GNLC + "year")
-        ]
 
     # ---- resource pages ----------------------------------------------------------------------
 
@@ -745,69 +392,6 @@ class SiteBuilder:
             return page.value(value)
         host = urlsplit(value.value).netloc
         return page.link(value.value, f"{page.plain_name(key)} ({host})")
-
-    def fact_sources(self, key: str, predicate: str, values: list[Value]) -> list[str]:
-        """The sources of one fact row, where the fact has its own; else [] (the node's apply).
-
-        A name cites its SKOS-XL label's source, a region its country's gnlc:regionSource, a
-        GeoNames id or point the GeoNames feature, an award the edition's source, an attestation
-        the attesting page.
-        """
-        view = self.view
-        if predicate in (SKOS + "prefLabel", SKOS + "altLabel"):
-            link = SKOSXL + predicate[len(SKOS) :]
-            shown = {(v.value, v.lang) for v in values}
-            found: list[str] = []
-            for label in view.iris(key, link):
-                form = view.first(label, SKOSXL + "literalForm")
-                if form is not None and (form.value, form.lang) in shown:
-                    found += view.sources(label)
-            return sorted(set(found))
-        if predicate == GNLC + "region":
-            countries = view.iris(key, GNLC + "country")
-            return sorted({s for c in countries for s in view.iris(c, GNLC + "regionSource")})
-        if predicate in (GNLC + "geonames", GEO + "location"):
-            points = view.iris(key, GEO + "location")
-            return sorted({s for p in points for s in view.sources(p)})
-        if predicate == GNLC + "awarded":
-            return sorted({s for v in values for s in view.sources(v.value)})
-        if predicate in (GNLC + "attestedBy", GNLC + "attestedDate"):
-            return view.iris(key, GNLC + "attestedBy")
-        return []
-
-    def shown_subnode(self, key: str) -> bool:
-        """Hash sub-nodes get a section, except names with nothing to add to their fact row."""
-        if SKOSXL + "Label" in self.view.types(key):
-            return bool(self.view.values(key, SKOS + "editorialNote"))
-        return True
-
-    def node_title(self, key: str, lang: str) -> str:
-        """The heading of a hash sub-node: Membership, Location, else its fragment."""
-        types = self.view.types(key)
-        if GNLC + "Membership" in types:
-            return i18n.text("membership", lang)
-        if GEO + "Point" in types:
-            return i18n.text("location", lang)
-        return key.partition("#")[2]
-
-    def node_link_text(self, key: str, lang: str) -> str:
-        """The text of a link to a hash sub-node: a point's coordinates, else its heading.
-
-        The row is already labelled "Location"; repeating the heading as its value said nothing.
-        """
-        if GEO + "Point" in self.view.types(key):
-            lat, long = self.view.first(key, GEO + "lat"), self.view.first(key, GEO + "long")
-            if lat and long:
-                return f"{lat.value}, {long.value}"
-        return self.node_title(key, lang)
-
-    def fallback_sources(self, key: str) -> list[str]:
-        """Sources for nodes that carry none: the vocabulary's terms cite the vocabulary."""
-        if key.startswith(ONTOLOGY):
-            return [ONTOLOGY]
-        if key.startswith(DATASET):
-            return [DIST_BASE + "void.ttl"]
-        return []
 
     def resource_page(self, iri: str, lang: str) -> None:
         """LANG/PATH.html for one resource: its facts, sub-nodes, related lists, RDF links."""
@@ -863,23 +447,6 @@ class SiteBuilder:
             **context,
         )
 
-    def sorted_concepts(self, concepts: list[str]) -> list[str]:
-        """Concepts by numeric notation, then IRI."""
-
-        def key(iri: str) -> tuple:
-            notation = self.view.first(iri, SKOS + "notation")
-            text = notation.value if notation else ""
-            return (int(text) if text.isdigit() else 10**6, text, iri)
-
-        return sorted(concepts, key=key)
-
-    def rdf_links(self, page: Page, stem: str) -> list[dict]:
-        """<link rel=alternate> entries for a description's RDF files."""
-        return [
-            {"type": media, "href": page.href(f"{stem}.{ext}"), "title": title}
-            for ext, media, title in RDF_MEDIA
-        ]
-
     def derived_links(self, page: Page, city: str) -> dict | None:
         """A city's derived links (characteristics, SDGs), cited to membership and network."""
         view = self.view
@@ -924,12 +491,3 @@ class SiteBuilder:
             subjects = self.sorted_by_name(sorted(found[predicate]), page.lang)
             rows.append((page.term(predicate), [page.link(s) for s in subjects[:200]]))
         return rows
-
-    def linked_members(self, concept: str) -> list[Member]:
-        """The member cities linked to a characteristic or an SDG (the derived links)."""
-        cities = {
-            city
-            for predicate in (GNLC + "promotesCharacteristic", GNLC + "supportsSDG")
-            for city in self.view.subjects(predicate, concept)
-        }
-        return [m for m in self.members if m.iri in cities]
