@@ -15,12 +15,15 @@ PACKAGE = "gnlc.site"
 SITE = Path(__file__).resolve().parents[1] / "src" / "gnlc" / "site"
 
 
-def module_name(path: Path) -> str:
-    """gnlc.site.NAME for SITE/NAME.py; gnlc.site for its __init__.py."""
-    return PACKAGE if path.name == "__init__.py" else f"{PACKAGE}.{path.stem}"
+def module_name(path: Path, folder: Path = SITE) -> str:
+    """gnlc.site.A.B for SITE/A/B.py; gnlc.site.A for SITE/A/__init__.py."""
+    parts = path.relative_to(folder).with_suffix("").parts
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join([PACKAGE, *parts])
 
 
-def site_imports(path: Path, modules: set[str]) -> set[str]:
+def site_imports(path: Path, modules: set[str], folder: Path = SITE) -> set[str]:
     """The gnlc.site modules that the module at path imports, read from its syntax tree."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
@@ -29,18 +32,22 @@ def site_imports(path: Path, modules: set[str]) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:  # relative import: from . import x / from .x import y
-                base = ".".join([PACKAGE, *filter(None, [base])])
+                here = module_name(path, folder).split(".")
+                if path.name != "__init__.py":
+                    here = here[:-1]
+                here = here[: len(here) - (node.level - 1)]
+                base = ".".join([*here, *filter(None, [base])])
             for alias in node.names:
                 candidate = f"{base}.{alias.name}"
                 found.add(candidate if candidate in modules else base)
-    return {name for name in found if name in modules} - {module_name(path)}
+    return {name for name in found if name in modules} - {module_name(path, folder)}
 
 
 def import_graph(folder: Path) -> dict[str, set[str]]:
-    """Module -> the site modules it imports, for every .py file in folder."""
-    paths = sorted(folder.glob("*.py"))
-    modules = {module_name(p) for p in paths}
-    return {module_name(p): site_imports(p, modules) for p in paths}
+    """Module -> the site modules it imports, for every .py file in folder and below."""
+    paths = sorted(folder.rglob("*.py"))
+    modules = {module_name(p, folder) for p in paths}
+    return {module_name(p, folder): site_imports(p, modules, folder) for p in paths}
 
 
 def find_circle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -94,10 +101,16 @@ def test_imports_are_read_from_every_place(tmp_path: Path) -> None:
     )
     (tmp_path / "two.py").write_text("def f():\n    from . import three\n")
     (tmp_path / "three.py").write_text("import gnlc.site.one\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "__init__.py").write_text("")
+    four = "from .. import one\nfrom gnlc.site.sub import five\n"
+    (tmp_path / "sub" / "four.py").write_text(four)
+    (tmp_path / "sub" / "five.py").write_text("")
     graph = import_graph(tmp_path)
     assert graph["gnlc.site.one"] == {"gnlc.site.two"}
     assert graph["gnlc.site.two"] == {"gnlc.site.three"}
     assert graph["gnlc.site.three"] == {"gnlc.site.one"}
+    assert graph["gnlc.site.sub.four"] == {"gnlc.site.one", "gnlc.site.sub.five"}
     assert find_circle(graph) == [
         "gnlc.site.one",
         "gnlc.site.two",

@@ -81,9 +81,6 @@ class Site(Protocol):
     def describe_more(self, stem: str, triples: list) -> None:
         """Write stem.nt and stem.rdf."""
 
-    def section(self, page: Page, key: str, anchor: str, title: Any, skip: Any = ()) -> Section:
-        """A facts table of one node."""
-
     def downloads(self) -> list[dict]:
         """The release files with size and checksum."""
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from gnlc.namespaces import GNLC, ONTOLOGY, PREFIXES
 from gnlc.site import i18n, schemaorg
+from gnlc.site.facts import section
 from gnlc.site.layout import DATASET, DCTERMS, OWL, RDFS, SKOS
 from gnlc.site.page import Page
 from gnlc.site.view import Value, View, canonical
@@ -72,7 +73,7 @@ def ontology_pages(site: Site, lang: str) -> None:
     page = Page(site, lang, file)
     groups = ontology_terms(site, lang)
     info = {k: [term_info(site, page, t) for t in v] for k, v in groups.items()}
-    meta = site.section(page, ONTOLOGY, "about", i18n.text("facts", lang))
+    meta = section(site, page, ONTOLOGY, "about", i18n.text("facts", lang))
     schema = {
         "@context": "https://schema.org",
         "@type": "DefinedTermSet",
@@ -109,7 +110,7 @@ def ontology_pages(site: Site, lang: str) -> None:
             term_page,
             title=info_one["label"] or local,
             term=info_one,
-            section=site.section(term_page, term, "facts", i18n.text("facts", lang)),
+            section=section(site, term_page, term, "facts", i18n.text("facts", lang)),
             rdf_alternates=site.rdf_links(term_page, f"ontology/{local}"),
             schema=site.schema_json(
                 {
@@ -166,7 +167,7 @@ def dataset_page(site: Site, lang: str) -> None:
     own, site.view = site.view, void
     try:
         skip = (PREFIXES["void"] + "classPartition",)
-        facts = site.section(page, DATASET, "facts", i18n.text("facts", lang), skip)
+        facts = section(site, page, DATASET, "facts", i18n.text("facts", lang), skip)
         partitions = [
             (
                 page.link(void.iris(p, PREFIXES["void"] + "class")[0])
