@@ -50,6 +50,8 @@ class Site(Protocol):
     terms: list[str]
     members: list[Member]
     citation: Citation | None
+    # The macros of templates/_inline.html (values, links, citations), each returning Markup.
+    inline: Any
 
     def file_for(self, iri: str, lang: str) -> str | None:
         """The site file a link to iri points at, or None."""
@@ -104,12 +106,12 @@ class Page:
 
     def name(self, iri: str):
         """The resource's name in this language, marked with its own language if different."""
-        from markupsafe import Markup, escape
+        from markupsafe import escape
 
         text, lang = self.site.view.label(iri, self.lang)
         if lang and lang != self.lang:
-            return Markup(f'<span lang="{lang}">{escape(text)}</span>')
-        return Markup(escape(text))
+            return self.site.inline.in_lang(text, lang)
+        return escape(text)
 
     def notation(self, iri: str) -> str:
         """The skos:notation of a concept (an SDG's number), or ''."""
@@ -129,62 +131,52 @@ class Page:
 
     def link(self, iri: str, text=None):
         """A link to the resource's page, or to the IRI itself when it has none."""
-        from markupsafe import Markup, escape
-
+        inline = self.site.inline
         target = self.site.file_for(iri, self.lang)
         if target is None:
             if iri.startswith(("http://", "https://")):
                 # One of our IRIs without a page here (a dataset example not in this build)
                 # is shown whole: its CURIE would look like a name.
                 shown = text or (iri if iri.startswith(BASE) else short(iri))
-                return Markup(f'<a class="external" href="{escape(iri)}">{escape(shown)}</a>')
-            return Markup(f"<code>{escape(iri)}</code>")
+                return inline.external(iri, shown)
+            return inline.code(iri)
         if text is None and "#" in iri and iri.partition("#")[0] in self.site.resources:
             text = self.site.node_link_text(iri, self.lang)
-        label = self.name(iri) if text is None else escape(text)
-        return Markup(f'<a href="{escape(self.href(target))}">{label}</a>')
+        return inline.internal(self.href(target), self.name(iri) if text is None else text)
 
     def term(self, iri: str):
         """A property or class: its label in this language, linked to its documentation."""
-        from markupsafe import Markup, escape
-
+        inline = self.site.inline
         label = self.site.term_label(iri, self.lang)
         if self.lang == "en" and ":" not in label:
             label = label[:1].upper() + label[1:]
         target = self.site.file_for(iri, self.lang)
-        title = escape(short(iri))
         if target:
-            return Markup(f'<a href="{escape(self.href(target))}" title="{title}">{label}</a>')
-        return Markup(f'<abbr title="{escape(iri)}">{escape(label)}</abbr>')
+            return inline.internal(self.href(target), label, short(iri))
+        return inline.abbr(iri, label)
 
     def value(self, value: Value):
         """One RDF value as HTML: a link, or a literal marked with its language."""
-        from markupsafe import Markup, escape
+        from markupsafe import Markup
 
+        inline = self.site.inline
         if value.kind == "iri":
             return self.link(value.value)
         if value.kind == "bnode":
             items = self.site.rdf_list(value.key)
             if items is not None:
                 return Markup(" ∘ ").join(self.value(item) for item in items)
-            return Markup("<span>[…]</span>")
-        text = escape(value.value)
+            return inline.span("[…]")
         if value.datatype == XSD + "anyURI":
             return self.link(value.value)
         if value.lang and value.lang != self.lang:
-            return Markup(f'<span lang="{value.lang}">{text}</span>')
-        if value.lang:
-            return Markup(f"<span>{text}</span>")
-        return Markup(f"<span>{text}</span>")
+            return inline.in_lang(value.value, value.lang)
+        return inline.span(value.value)
 
     def cite(self, sources: list[str]):
         """Numbered links straight to each source (numbers shared with the page's source list)."""
-        from markupsafe import Markup, escape
-
         if not sources:
-            return Markup(
-                f'<span class="no-source">{escape(i18n.text("no_source", self.lang))}</span>'
-            )
+            return self.site.inline.no_source(i18n.text("no_source", self.lang))
         links = []
         for url in sources:
             if url not in self.cited:
@@ -192,10 +184,8 @@ class Page:
             number = self.cited.index(url) + 1
             target = self.site.file_for(url, self.lang)
             href = self.href(target) if target else url
-            links.append(
-                f'<a class="cite" href="{escape(href)}" title="{escape(url)}">[{number}]</a>'
-            )
-        return Markup(" ".join(links))
+            links.append((href, url, number))
+        return self.site.inline.cites(links)
 
     def source_list(self) -> list[tuple[int, str, str]]:
         """(number, href, text) of every source cited on the page so far."""

@@ -34,6 +34,7 @@ class SiteRenderer(SiteRoutes):
             keep_trailing_newline=True,
         )
         self.env.globals["citation"] = self.citation
+        self.inline = self.env.get_template("_inline.html").module
 
     def add(self, path: str, data: str | bytes) -> None:
         """Add one output file."""
