@@ -1114,3 +1114,120 @@ def test_browser_search_finds_a_city_by_either_name(page, fixture_url: str) -> N
     page.locator("#search-results a", has_text="Testburi").click()
     assert page.url.endswith("/en/city/th-testburi.html")
     assert_clean(page)
+
+
+# --- on a phone (issue #15 item 4) ------------------------------------------------------------
+
+WIDTHS = (320, 390, 1280)
+INDEX_PAGES = (
+    "index.html",
+    "404.html",
+    "en/index.html",
+    "th/index.html",
+    "en/members.html",
+    "th/members.html",
+    "en/countries.html",
+    "en/regions.html",
+    "en/cohorts.html",
+    "en/awards.html",
+    "en/organizations.html",
+    "en/characteristic.html",
+    "en/sdg.html",
+    "en/map.html",
+    "en/growth.html",
+    "en/dataset.html",
+    "th/dataset.html",
+    "en/ontology.html",
+    "en/network.html",
+    "en/search.html",
+)
+ENTITY_FOLDERS = (*KINDS, "organization", "ontology")
+
+# Latin words of 3+ letters in ordinary text (IRIs, checksums and code may break anywhere).
+MID_WORD_BREAKS = """() => {
+  const skip = 'code, pre, .iri, .hash, a.external, .source-list, svg, script, style, [hidden]';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const broken = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement || node.parentElement.closest(skip)) continue;
+    if (!node.parentElement.getClientRects().length) continue;
+    for (const m of node.data.matchAll(/[A-Za-z]{3,}/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (lines.size > 1) broken.push(m[0]);
+    }
+  }
+  return broken;
+}"""
+
+SMALL_TARGETS = """() => [...document.querySelectorAll('a.cite')]
+  .map(a => a.getBoundingClientRect())
+  .filter(r => r.width < 24 || r.height < 24)
+  .map(r => [r.width, r.height])"""
+
+CHART_LABEL_PX = """() => [...document.querySelectorAll('svg.growth-chart text')]
+  .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
+
+
+def phone_pages(site: Path) -> list[str]:
+    """Every page kind: the index pages, one entity page per folder in both languages."""
+    pages = list(INDEX_PAGES)
+    for folder in ENTITY_FOLDERS:
+        first = sorted((site / "en" / folder).glob("*.html"))[0].name
+        pages += [f"en/{folder}/{first}", f"th/{folder}/{first}"]
+    return pages
+
+
+def axe_violations(tab) -> list[str]:
+    """axe-core (the copy bundled with axe-playwright-python, injected: no network) under
+    WCAG 2.2 AA: the ids and first targets of every violation."""
+    from importlib.resources import files
+
+    script = files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+    tab.add_script_tag(content=script)
+    result = tab.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag', values:
+             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+    )
+    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in result["violations"]]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("width", WIDTHS)
+def test_browser_every_page_kind_fits_the_screen(browser, real_url, real_site, width) -> None:
+    """No horizontal scroll, no mid-word breaks, citation targets >= 24x24 px, chart labels
+    >= 10 px, checksums on one line, and axe-core clean under WCAG 2.2 AA, at 320, 390 and
+    1280 px on every page kind (screenshots at 390 and 1280 go to test-artifacts/)."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    problems = []
+    try:
+        for path in phone_pages(real_site):
+            tab.goto(real_url + path)
+            width_px = tab.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+            if width_px[0] > width_px[1]:
+                problems.append(f"{path}: {width_px[0]} px wide on a {width_px[1]} px screen")
+            if broken := tab.evaluate(MID_WORD_BREAKS):
+                problems.append(f"{path}: words broken mid-word: {broken[:5]}")
+            if small := tab.evaluate(SMALL_TARGETS):
+                problems.append(f"{path}: {len(small)} citation links below 24x24: {small[:3]}")
+            if tiny := [px for px in tab.evaluate(CHART_LABEL_PX) if px < 10]:
+                problems.append(f"{path}: {len(tiny)} chart labels below 10 px ({min(tiny):.1f})")
+            for line in tab.locator("code.hash").evaluate_all(
+                "l => l.map(c => [c.textContent, c.title, c.getClientRects().length,"
+                " c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).fontSize)])"
+            ):
+                text, title, boxes, em_high = line
+                if not (re.fullmatch(r"[0-9a-f]{64}", text) and title == text):
+                    problems.append(f"{path}: checksum not whole: {text!r} / {title!r}")
+                if boxes != 1 or em_high > 2.5:
+                    problems.append(f"{path}: checksum on {boxes} boxes, {em_high:.1f} em high")
+            if width in (390, 1280):
+                problems += [f"{path} ({width} px): {v}" for v in axe_violations(tab)]
+                shot(tab, f"width-{width}-{path.replace('/', '-').removesuffix('.html')}")
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems)

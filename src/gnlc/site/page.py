@@ -4,31 +4,19 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote
 
 from gnlc.namespaces import BASE
 from gnlc.site import i18n
 from gnlc.site.layout import SKOS, XSD
+from gnlc.site.model import Member
 from gnlc.site.view import Value, short, sort_key
 
 if TYPE_CHECKING:
-    from gnlc.site.pages import SiteBuilder
-
-
-@dataclass
-class Member:
-    """A learning city with what the index pages, map and chart need."""
-
-    iri: str
-    path: str
-    country: str | None
-    region: str | None
-    year: str
-    cohort: str | None
-    current: bool
-    latitude: float | None = None
-    longitude: float | None = None
+    from gnlc.site.citation import Citation
+    from gnlc.site.view import View
 
 
 @dataclass
@@ -50,10 +38,62 @@ class Section:
     rows: list[Row] = field(default_factory=list)
 
 
+# What pages need from the site being built: page.py, vocabulary.py and schemaorg.py type their
+# `site` argument with it, so they never import the builder back (no import circle).
+class Site(Protocol):
+    """The model, routes and rendering helpers of one site build."""
+
+    root: Path
+    view: View
+    release: dict[str, bytes]
+    resources: dict[str, str]
+    terms: list[str]
+    members: list[Member]
+    citation: Citation | None
+    # The macros of templates/_inline.html (values, links, citations), each returning Markup.
+    inline: Any
+
+    def file_for(self, iri: str, lang: str) -> str | None:
+        """The site file a link to iri points at, or None."""
+
+    def url(self, file: str) -> str:
+        """Absolute URL of a site file."""
+
+    def term_label(self, iri: str, lang: str) -> str:
+        """A property or class label."""
+
+    def rdf_list(self, key: str) -> list[Value] | None:
+        """The items of an RDF collection, or None."""
+
+    def country_code(self, iri: str | None) -> str:
+        """The ISO code of a country IRI."""
+
+    def node_link_text(self, key: str, lang: str) -> str:
+        """The text of a link to a hash sub-node."""
+
+    def add(self, path: str, data: str | bytes) -> None:
+        """Add one output file."""
+
+    def render(self, template: str, file: str, lang: str, page: Page, **context: Any) -> None:
+        """Render a template to file."""
+
+    def schema_json(self, data: dict) -> str:
+        """schema.org JSON-LD, safe inside a <script> element."""
+
+    def describe_more(self, stem: str, triples: list) -> None:
+        """Write stem.nt and stem.rdf."""
+
+    def downloads(self) -> list[dict]:
+        """The release files with size and checksum."""
+
+    def rdf_links(self, page: Page, stem: str) -> list[dict]:
+        """The RDF alternates of a page."""
+
+
 class Page:
     """Link and value rendering for one page (its language and its place in the tree)."""
 
-    def __init__(self, site: SiteBuilder, lang: str, file: str) -> None:
+    def __init__(self, site: Site, lang: str, file: str) -> None:
         self.site, self.lang, self.file = site, lang, file
         self.cited: list[str] = []
 
@@ -66,12 +106,12 @@ class Page:
 
     def name(self, iri: str):
         """The resource's name in this language, marked with its own language if different."""
-        from markupsafe import Markup, escape
+        from markupsafe import escape
 
         text, lang = self.site.view.label(iri, self.lang)
         if lang and lang != self.lang:
-            return Markup(f'<span lang="{lang}">{escape(text)}</span>')
-        return Markup(escape(text))
+            return self.site.inline.in_lang(text, lang)
+        return escape(text)
 
     def notation(self, iri: str) -> str:
         """The skos:notation of a concept (an SDG's number), or ''."""
@@ -91,62 +131,52 @@ class Page:
 
     def link(self, iri: str, text=None):
         """A link to the resource's page, or to the IRI itself when it has none."""
-        from markupsafe import Markup, escape
-
+        inline = self.site.inline
         target = self.site.file_for(iri, self.lang)
         if target is None:
             if iri.startswith(("http://", "https://")):
                 # One of our IRIs without a page here (a dataset example not in this build)
                 # is shown whole: its CURIE would look like a name.
                 shown = text or (iri if iri.startswith(BASE) else short(iri))
-                return Markup(f'<a class="external" href="{escape(iri)}">{escape(shown)}</a>')
-            return Markup(f"<code>{escape(iri)}</code>")
+                return inline.external(iri, shown)
+            return inline.code(iri)
         if text is None and "#" in iri and iri.partition("#")[0] in self.site.resources:
             text = self.site.node_link_text(iri, self.lang)
-        label = self.name(iri) if text is None else escape(text)
-        return Markup(f'<a href="{escape(self.href(target))}">{label}</a>')
+        return inline.internal(self.href(target), self.name(iri) if text is None else text)
 
     def term(self, iri: str):
         """A property or class: its label in this language, linked to its documentation."""
-        from markupsafe import Markup, escape
-
+        inline = self.site.inline
         label = self.site.term_label(iri, self.lang)
         if self.lang == "en" and ":" not in label:
             label = label[:1].upper() + label[1:]
         target = self.site.file_for(iri, self.lang)
-        title = escape(short(iri))
         if target:
-            return Markup(f'<a href="{escape(self.href(target))}" title="{title}">{label}</a>')
-        return Markup(f'<abbr title="{escape(iri)}">{escape(label)}</abbr>')
+            return inline.internal(self.href(target), label, short(iri))
+        return inline.abbr(iri, label)
 
     def value(self, value: Value):
         """One RDF value as HTML: a link, or a literal marked with its language."""
-        from markupsafe import Markup, escape
+        from markupsafe import Markup
 
+        inline = self.site.inline
         if value.kind == "iri":
             return self.link(value.value)
         if value.kind == "bnode":
             items = self.site.rdf_list(value.key)
             if items is not None:
                 return Markup(" ∘ ").join(self.value(item) for item in items)
-            return Markup("<span>[…]</span>")
-        text = escape(value.value)
+            return inline.span("[…]")
         if value.datatype == XSD + "anyURI":
             return self.link(value.value)
         if value.lang and value.lang != self.lang:
-            return Markup(f'<span lang="{value.lang}">{text}</span>')
-        if value.lang:
-            return Markup(f"<span>{text}</span>")
-        return Markup(f"<span>{text}</span>")
+            return inline.in_lang(value.value, value.lang)
+        return inline.span(value.value)
 
     def cite(self, sources: list[str]):
         """Numbered links straight to each source (numbers shared with the page's source list)."""
-        from markupsafe import Markup, escape
-
         if not sources:
-            return Markup(
-                f'<span class="no-source">{escape(i18n.text("no_source", self.lang))}</span>'
-            )
+            return self.site.inline.no_source(i18n.text("no_source", self.lang))
         links = []
         for url in sources:
             if url not in self.cited:
@@ -154,10 +184,8 @@ class Page:
             number = self.cited.index(url) + 1
             target = self.site.file_for(url, self.lang)
             href = self.href(target) if target else url
-            links.append(
-                f'<a class="cite" href="{escape(href)}" title="{escape(url)}">[{number}]</a>'
-            )
-        return Markup(" ".join(links))
+            links.append((href, url, number))
+        return self.site.inline.cites(links)
 
     def source_list(self) -> list[tuple[int, str, str]]:
         """(number, href, text) of every source cited on the page so far."""

@@ -6,15 +6,16 @@ from typing import TYPE_CHECKING
 
 from gnlc.namespaces import GNLC, ONTOLOGY, PREFIXES
 from gnlc.site import i18n, schemaorg
+from gnlc.site.facts import section
 from gnlc.site.layout import DATASET, DCTERMS, OWL, RDFS, SKOS
 from gnlc.site.page import Page
 from gnlc.site.view import Value, View, canonical
 
 if TYPE_CHECKING:
-    from gnlc.site.pages import SiteBuilder
+    from gnlc.site.page import Site
 
 
-def ontology_terms(site: SiteBuilder, lang: str) -> dict[str, list[str]]:
+def ontology_terms(site: Site, lang: str) -> dict[str, list[str]]:
     """Classes, object and datatype properties of the vocabulary, by label."""
     groups: dict[str, list[str]] = {"classes": [], "object": [], "datatype": [], "other": []}
     for term in site.terms:
@@ -30,7 +31,7 @@ def ontology_terms(site: SiteBuilder, lang: str) -> dict[str, list[str]]:
     return {k: sorted(v, key=lambda t: t[len(GNLC) :].lower()) for k, v in groups.items()}
 
 
-def term_info(site: SiteBuilder, page: Page, term: str) -> dict:
+def term_info(site: Site, page: Page, term: str) -> dict:
     """Everything the vocabulary says about one term, ready for a template."""
     view = site.view
     other = "th" if page.lang == "en" else "en"
@@ -66,13 +67,13 @@ def term_info(site: SiteBuilder, page: Page, term: str) -> dict:
     }
 
 
-def ontology_pages(site: SiteBuilder, lang: str) -> None:
+def ontology_pages(site: Site, lang: str) -> None:
     """LANG/ontology.html and one page per vocabulary term."""
     file = f"{lang}/ontology.html"
     page = Page(site, lang, file)
     groups = ontology_terms(site, lang)
     info = {k: [term_info(site, page, t) for t in v] for k, v in groups.items()}
-    meta = site.section(page, ONTOLOGY, "about", i18n.text("facts", lang))
+    meta = section(site, page, ONTOLOGY, "about", i18n.text("facts", lang))
     schema = {
         "@context": "https://schema.org",
         "@type": "DefinedTermSet",
@@ -109,7 +110,7 @@ def ontology_pages(site: SiteBuilder, lang: str) -> None:
             term_page,
             title=info_one["label"] or local,
             term=info_one,
-            section=site.section(term_page, term, "facts", i18n.text("facts", lang)),
+            section=section(site, term_page, term, "facts", i18n.text("facts", lang)),
             rdf_alternates=site.rdf_links(term_page, f"ontology/{local}"),
             schema=site.schema_json(
                 {
@@ -125,7 +126,7 @@ def ontology_pages(site: SiteBuilder, lang: str) -> None:
         )
 
 
-def void_view(site: SiteBuilder) -> View:
+def void_view(site: Site) -> View:
     """The release's void.ttl as a View."""
     import pyoxigraph
 
@@ -142,7 +143,7 @@ def void_view(site: SiteBuilder) -> View:
     return View(store)
 
 
-def dataset_files(site: SiteBuilder) -> None:
+def dataset_files(site: Site) -> None:
     """dataset.ttl, .jsonld, .nt, .rdf: the VoID and DCAT description of the release."""
     import pyoxigraph
 
@@ -158,7 +159,7 @@ def dataset_files(site: SiteBuilder) -> None:
     site.describe_more("dataset", canonical(triples))
 
 
-def dataset_page(site: SiteBuilder, lang: str) -> None:
+def dataset_page(site: Site, lang: str) -> None:
     """LANG/dataset.html: the dataset's VoID/DCAT description and its downloads."""
     file = f"{lang}/dataset.html"
     page = Page(site, lang, file)
@@ -166,7 +167,7 @@ def dataset_page(site: SiteBuilder, lang: str) -> None:
     own, site.view = site.view, void
     try:
         skip = (PREFIXES["void"] + "classPartition",)
-        facts = site.section(page, DATASET, "facts", i18n.text("facts", lang), skip)
+        facts = section(site, page, DATASET, "facts", i18n.text("facts", lang), skip)
         partitions = [
             (
                 page.link(void.iris(p, PREFIXES["void"] + "class")[0])

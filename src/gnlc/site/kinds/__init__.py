@@ -1,0 +1,1 @@
+"""One module per page kind; each writes its pages into the site being built."""

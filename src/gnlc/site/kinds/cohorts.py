@@ -1,0 +1,21 @@
+"""LANG/cohorts.html: cohorts with announced and recorded figures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gnlc.namespaces import GNLC
+from gnlc.site import i18n
+from gnlc.site.page import Page
+
+if TYPE_CHECKING:
+    from gnlc.site.render import SiteRenderer
+
+
+def write(site: SiteRenderer, lang: str) -> None:
+    """LANG/cohorts.html: cohorts with announced and recorded figures."""
+    file = f"{lang}/cohorts.html"
+    page = Page(site, lang, file)
+    rows = [site.cohort_summary(c) for c in site.view.instances(GNLC + "Cohort")]
+    rows.sort(key=lambda r: r["year"])
+    site.render("cohorts.html", file, lang, page, title=i18n.text("cohorts", lang), rows=rows)

@@ -1,0 +1,36 @@
+"""LANG/countries.html: countries with members, counts and first cohort."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gnlc.namespaces import GNLC
+from gnlc.site import i18n
+from gnlc.site.page import Page
+from gnlc.site.view import sort_key
+
+if TYPE_CHECKING:
+    from gnlc.site.render import SiteRenderer
+
+
+def write(site: SiteRenderer, lang: str) -> None:
+    """LANG/countries.html: countries with members, counts and first cohort."""
+    file = f"{lang}/countries.html"
+    page = Page(site, lang, file)
+    rows = []
+    for country in site.view.instances(GNLC + "Country"):
+        members = [m for m in site.current if m.country == country]
+        years = sorted(m.year for m in members if m.year)
+        regions = sorted({m.region for m in members if m.region})
+        rows.append(
+            {
+                "iri": country,
+                "code": site.country_code(country),
+                "members": len(members),
+                "first": years[0] if years else "",
+                "regions": regions,
+                "sort": sort_key(page.plain_name(country)),
+            }
+        )
+    rows.sort(key=lambda r: (-r["members"], r["sort"]))
+    site.render("countries.html", file, lang, page, title=i18n.text("countries", lang), rows=rows)
