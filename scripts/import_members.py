@@ -4,7 +4,9 @@ Usage: python scripts/import_members.py scripts/import/members.csv [--dry-run]
 
 The CSV is research input; every row names the page that lists the city as a member.
 Columns: name_en, country, cohort_year (only where a source gives it), attested_date (the date of
-the source, needed when cohort_year is empty; the membership is then gnlc:attestedBy that source),
+the source, needed when cohort_year is empty; the membership is then gnlc:attestedBy that source;
+left empty only when no page that names the city shows a date, and the note then says "shows
+no date"),
 source, evidence, and optionally attested_by (when the attesting page is not the first source),
 name_en_source (the reference for the English name when the membership source gives the name only
 in another language), name_local + name_local_lang (the name as the source writes it),
@@ -30,6 +32,10 @@ from pathlib import Path
 from gnlc.namespaces import BASE, GNLC, NETWORK, PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
+DATE = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
+# A row with neither cohort_year nor attested_date must say so in its note: the membership is
+# then attested by an undated page (gnlc:attestedBy without gnlc:attestedDate).
+UNDATED = "shows no date"
 
 
 def slug(text: str) -> str:
@@ -109,13 +115,14 @@ def city_triples(row: dict, code: str) -> list:
         # The attesting page: named, or else the first source as the row lists it.
         attested_by = ox.NamedNode(cell("attested_by") or row["source"].split()[0])
         t.append(ox.Triple(membership, ox.NamedNode(GNLC + "attestedBy"), attested_by))
-        t.append(
-            ox.Triple(
-                membership,
-                ox.NamedNode(GNLC + "attestedDate"),
-                attested_literal(cell("attested_date")),
+        if cell("attested_date"):
+            t.append(
+                ox.Triple(
+                    membership,
+                    ox.NamedNode(GNLC + "attestedDate"),
+                    attested_literal(cell("attested_date")),
+                )
             )
-        )
     for source in sources:
         t.append(ox.Triple(city, p("dcterms:source"), source))
         t.append(ox.Triple(membership, p("dcterms:source"), source))
@@ -182,6 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     with args.csv.open(encoding="utf-8", newline="") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=2):
             where = f"{args.csv}:{number}"
+            if None in row:
+                # csv puts cells past the header under the key None: an unquoted comma
+                # would otherwise shift every later cell into the wrong column.
+                problems.append(
+                    f"{where}: {len(row) - 1 + len(row[None])} cells, the header has"
+                    f" {len(row) - 1}: quote a cell that contains a comma"
+                )
+                continue
             code = table.get(row["country"].strip())
             if not code:
                 problems.append(f"{where}: country {row['country']!r} is not in the reviewed table")
@@ -194,10 +209,12 @@ def main(argv: list[str] | None = None) -> int:
             if year and not (year.isdigit() and len(year) == 4):
                 problems.append(f"{where}: cohort_year {year!r} is not a year")
                 continue
-            if not year and not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", attested):
+            undated = not attested and UNDATED in (row.get("note") or "")
+            if not year and not undated and not re.fullmatch(DATE, attested):
                 problems.append(
                     f"{where}: no cohort_year, so attested_date (YYYY, YYYY-MM or YYYY-MM-DD,"
-                    f" the date of the source) is needed, not {attested!r}"
+                    f" the date of the source) is needed, not {attested!r}; or, when no page"
+                    f" that names the city shows a date, a note saying {UNDATED!r}"
                 )
                 continue
             if row.get("alt_en", "").strip() and not row.get("alt_en_source", "").strip():

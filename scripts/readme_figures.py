@@ -44,7 +44,8 @@ def render(stats: dict) -> str:
         f"This graph records **{stats['members']} member cities in {stats['countries']}"
         f" countries** (UNESCO announced {latest.get('members')} in {latest.get('countries')}"
         f" after the {latest.get('year')} cohort); {unknown['members']} of them in"
-        f" {unknown['countries']} countries are members whose joining year no source gives.",
+        f" {unknown['countries']} countries are members whose joining year no source gives"
+        f" ({unknown['undated']['members']} of these are named only by pages that show no date).",
         "",
         "| cohort | announced | recorded | of announced | countries recorded | of announced"
         " | network after |",
@@ -63,6 +64,10 @@ def render(stats: dict) -> str:
             f" | {cell(c['announced_new_countries'])} | {after} |"
         )
     lines.append(f"| year unknown | | {unknown['members']} | | {unknown['countries']} | | |")
+    undated = unknown["undated"]
+    lines.append(
+        f"| of which no dated page | | {undated['members']} | | {undated['countries']} | | |"
+    )
     regions = ", ".join(f"{r['region']} {r['members']}" for r in stats["by_region"])
     e = stats["enrichment"]
     lines += [

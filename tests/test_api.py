@@ -94,9 +94,18 @@ def test_members_with_unknown_year_have_none_not_a_guess(source_graph) -> None:
     undated = {iri for iri, (_, year) in rdflib_members(source_graph).items() if year is None}
     assert undated, "the data records members whose year no source gives"
     by_iri = {m.iri: m for m in gnlc.members(ROOT)}
+    import rdflib
+
+    org_member = rdflib.URIRef("http://www.w3.org/ns/org#member")
+    dated = {
+        str(source_graph.value(m, org_member))
+        for m in source_graph.subjects(rdflib.URIRef(GNLC + "attestedDate"), None)
+    }
+    assert undated - dated, "the data records members no dated page names"
     for iri in undated:
         assert by_iri[iri].cohort_year is None
-        assert by_iri[iri].attested_year is not None
+        # The year of the attesting page where it shows one; None where no page gives a date.
+        assert (by_iri[iri].attested_year is not None) == (iri in dated)
 
 
 def test_query_with_a_parameter_matches_rdflib(source_graph) -> None:

@@ -135,7 +135,7 @@ def test_members_csv_rows_match_the_data(release: Path, source_graph) -> None:
                 str(source_graph.value(country, g.countryCode)) if country else "",
                 lang_value(source_graph, region, skos.prefLabel, "en") or "" if region else "",
                 str(start) if start else "",
-                str(start) if start else str(attested)[:4],
+                str(start) if start else str(attested or "")[:4],
                 str(source_graph.value(point, geo.lat)) if point else "",
                 str(source_graph.value(point, geo.long)) if point else "",
                 str(geonames).rstrip("/").rsplit("/", 1)[-1] if geonames else "",

@@ -79,10 +79,42 @@ def test_a_member_without_a_year_is_attested_and_its_names_cite_their_sources(
     }
 
 
+def test_a_member_no_dated_page_names_is_attested_without_a_date(importer, tmp_path: Path) -> None:
+    import rdflib
+
+    row = {
+        "name_en": "Testgrad",
+        "country": "Russian Federation",
+        "source": "https://example.org/profile",
+        "note": "The page shows no date and gives no joining year.",
+    }
+    code, out = run(importer, tmp_path, [row])
+    assert code == 0
+    g = rdflib.Graph().parse(out / "RU.ttl", format="turtle")
+    membership = rdflib.URIRef("https://w3id.org/gnlc/city/ru-testgrad#membership")
+    assert g.value(membership, rdflib.URIRef(GNLC + "attestedBy")) == rdflib.URIRef(row["source"])
+    assert (membership, rdflib.URIRef(GNLC + "attestedDate"), None) not in g
+    assert (membership, rdflib.URIRef(GNLC + "startYear"), None) not in g
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused(importer, tmp_path: Path, capsys) -> None:
+    table = tmp_path / "rows.csv"
+    table.write_text(
+        ",".join(COLUMNS) + "\n"
+        "Testgrad,Russian Federation,,2024-02,https://example.org/x,e,,,,,"
+        "a note, with an unquoted comma\n",
+        encoding="utf-8",
+    )
+    code = importer.main([str(table), "--out", str(tmp_path / "members")])
+    assert code == 2 and not (tmp_path / "members").exists()
+    assert "rows.csv:2: 12 cells, the header has 11" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("row", "message"),
     [
         ({"cohort_year": "", "attested_date": ""}, "attested_date"),
+        ({"cohort_year": "", "note": "no year known"}, "shows no date"),
         ({"cohort_year": "", "attested_date": "May 2024"}, "attested_date"),
         ({"cohort_year": "24"}, "is not a year"),
         ({"cohort_year": "2024", "name_local": "Тестград"}, "name_local_lang"),

@@ -84,7 +84,7 @@ def _member_rows(g, country: str | None = None) -> list[tuple]:
                     lang_value(g, city, u(SKOS + "prefLabel"), "en"),
                     lang_value(g, city, u(SKOS + "prefLabel"), "th") or "",
                     str(start) if (start := g.value(m, u(GNLC + "startYear"))) else "",
-                    str(start) if start else str(g.value(m, u(GNLC + "attestedDate")))[:4],
+                    str(start) if start else str(g.value(m, u(GNLC + "attestedDate")) or "")[:4],
                 )
             )
     return sorted(out, key=lambda r: (r[0], r[2]))

@@ -114,6 +114,29 @@ def test_award_before_membership_is_a_warning() -> None:
     assert not report.conforms(strict=True)
 
 
+def test_a_membership_no_dated_page_attests_is_a_counted_gap_not_an_error(tmp_path) -> None:
+    fixture = FIXTURES / "warning/membership-attestation-undated.ttl"
+    report, _ = validate_sources(ROOT, [fixture])
+    assert report.violations == []
+    membership = "https://w3id.org/gnlc/city/kr-testville#membership"
+    assert ("shape:membership-attestation-undated", membership) in {
+        (f.constraint, f.focus) for f in report.warnings
+    }
+    # Without the attesting page the same membership is a violation: a member needs a source
+    # that names it as one.
+    unattested = tmp_path / "unattested.ttl"
+    unattested.write_text(
+        fixture.read_text(encoding="utf-8").replace(
+            "gnlc:attestedBy <https://example.org/fake-profile> ;", ""
+        ),
+        encoding="utf-8",
+    )
+    report, _ = validate_sources(ROOT, [unattested])
+    assert ("shape:membership-dated", membership) in {
+        (f.constraint, f.focus) for f in report.violations
+    }
+
+
 def test_duplicate_name_message_names_the_other_city() -> None:
     report, _ = validate_sources(ROOT, [FIXTURES / "invalid/city-duplicate-name.ttl"])
     messages = {

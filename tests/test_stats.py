@@ -44,6 +44,16 @@ def test_stats_json_matches_the_data(source_graph) -> None:
         if (m, u(GNLC + "startYear"), None) not in g and (m, u(GNLC + "endYear"), None) not in g
     }
     assert stats["year_unknown"]["members"] == len(undated)
+    no_dated_page = {
+        g.value(m, u(ORG + "member"))
+        for m in g.subjects(u(GNLC + "attestedBy"), None)
+        if (m, u(GNLC + "attestedDate"), None) not in g
+        and (m, u(GNLC + "startYear"), None) not in g
+    }
+    assert stats["year_unknown"]["undated"]["members"] == len(no_dated_page) > 0
+    assert stats["year_unknown"]["undated"]["countries"] == len(
+        {g.value(c, u(GNLC + "country")) for c in no_dated_page}
+    )
     assert sum(c["recorded_members"] for c in stats["cohorts"]) + len(undated) == len(members)
     enrichment = stats["enrichment"]
     located = sum(1 for c in members if (c, u(GEO + "location"), None) in g)

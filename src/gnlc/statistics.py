@@ -108,10 +108,14 @@ def collect(store: pyoxigraph.Store) -> dict:
     unknown = _rows(
         store,
         f"""SELECT (COUNT(DISTINCT ?city) AS ?n) (COUNT(DISTINCT ?country) AS ?countries)
+          (COUNT(DISTINCT ?undated) AS ?nUndated) (COUNT(DISTINCT ?undatedCountry) AS ?cUndated)
         WHERE {{ {members} ?m org:member ?city .
           FILTER NOT EXISTS {{ ?m gnlc:endYear ?end }}
           FILTER NOT EXISTS {{ ?m gnlc:startYear ?start }}
-          OPTIONAL {{ ?city gnlc:country ?country }} }}""",
+          OPTIONAL {{ ?city gnlc:country ?country }}
+          BIND (NOT EXISTS {{ ?m gnlc:attestedDate ?date }} AS ?noDate)
+          BIND (IF(?noDate, ?city, ?unbound) AS ?undated)
+          BIND (IF(?noDate, ?country, ?unbound) AS ?undatedCountry) }}""",
     )[0]
     latest = next((c for c in reversed(cohorts) if c["announced_total_members"]), None)
     ended = _rows(store, "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m gnlc:endYear ?y }")[0]
@@ -134,8 +138,15 @@ def collect(store: pyoxigraph.Store) -> dict:
         else None,
         "cohorts": cohorts,
         # Current members whose joining year no source gives: dated only by an attestation,
-        # so they are in no cohort count.
-        "year_unknown": {"members": int(unknown["n"]), "countries": int(unknown["countries"])},
+        # so they are in no cohort count; "undated" are those no page with a date names.
+        "year_unknown": {
+            "members": int(unknown["n"]),
+            "countries": int(unknown["countries"]),
+            "undated": {
+                "members": int(unknown["nUndated"]),
+                "countries": int(unknown["cUndated"]),
+            },
+        },
         "by_country": by_country,
         "by_region": by_region,
         "enrichment": {
@@ -224,7 +235,17 @@ def render_table(stats: dict) -> str:
                     "",
                     "",
                     "",
-                ]
+                ],
+                [
+                    "  no dated page",
+                    "",
+                    stats["year_unknown"]["undated"]["members"],
+                    "",
+                    stats["year_unknown"]["undated"]["countries"],
+                    "",
+                    "",
+                    "",
+                ],
             ],
         )
     )
