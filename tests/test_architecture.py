@@ -201,3 +201,19 @@ def test_layer_check_catches_an_upward_import(tmp_path: Path) -> None:
     found = _imports(planted, set(_all_modules()))
     assert found == [(2, "pipeline")]
     assert _rank_of()["pipeline"] > _rank_of()["validation"]
+
+
+# The steps of the pipeline that only gnlc.pipeline may run in sequence (load -> validate ->
+# locate): a second caller would be a second copy of the pipeline.
+PIPELINE_STEPS = {"gnlc.validation.validate_loaded", "gnlc.validation.located"}
+
+
+def test_only_the_pipeline_runs_the_pipeline() -> None:
+    callers = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                for alias in node.names:
+                    if f"{node.module}.{alias.name}" in PIPELINE_STEPS:
+                        callers.append(f"{_module(path)}:{node.lineno}: {alias.name}")
+    assert callers and all(c.startswith("pipeline.py:") for c in callers), "\n".join(callers)
