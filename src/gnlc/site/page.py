@@ -12,6 +12,7 @@ from gnlc.namespaces import BASE
 from gnlc.site import i18n
 from gnlc.site.layout import SKOS, XSD
 from gnlc.site.model import Member
+from gnlc.site.negotiation import relative
 from gnlc.site.view import Value, short, sort_key
 
 if TYPE_CHECKING:
@@ -215,13 +216,3 @@ class Page:
                 }
             )
         return sorted(rows, key=lambda r: (r["sort_name"], r["member"].iri))
-
-
-def relative(path: str, start: str) -> str:
-    """posixpath.relpath for site paths (no '..', no leading '/'), without touching the disk."""
-    parts = path.split("/")
-    base = start.split("/") if start else []
-    common = 0
-    while common < len(base) and common < len(parts) - 1 and parts[common] == base[common]:
-        common += 1
-    return "/".join([".."] * (len(base) - common) + parts[common:])
