@@ -75,8 +75,8 @@ class Site(Protocol):
     def add(self, path: str, data: str | bytes) -> None:
         """Add one output file."""
 
-    def render(self, template: str, file: str, lang: str, page: Page, **context: Any) -> None:
-        """Render a template to file."""
+    def render(self, template: str, page: Page, **context: Any) -> None:
+        """Render a template to the page's file."""
 
     def schema_json(self, data: dict) -> str:
         """schema.org JSON-LD, safe inside a <script> element."""

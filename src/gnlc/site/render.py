@@ -40,8 +40,9 @@ class SiteRenderer(SiteRoutes):
         """Add one output file."""
         self.files[path] = data.encode("utf-8") if isinstance(data, str) else data
 
-    def render(self, template: str, file: str, lang: str, page: Page, **context) -> None:
-        """Render a template to file (one language version of a page)."""
+    def render(self, template: str, page: Page, **context) -> None:
+        """Render a template to the page's file (one language version of a page)."""
+        file, lang = page.file, page.lang
         other = "th" if lang == "en" else "en"
         alt_file = other + file[len(lang) :]
         context.setdefault("rdf_alternates", [])

@@ -69,8 +69,7 @@ def term_info(site: Site, page: Page, term: str) -> dict:
 
 def ontology_pages(site: Site, lang: str) -> None:
     """LANG/ontology.html and one page per vocabulary term."""
-    file = f"{lang}/ontology.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/ontology.html")
     groups = ontology_terms(site, lang)
     info = {k: [term_info(site, page, t) for t in v] for k, v in groups.items()}
     meta = section(site, page, ONTOLOGY, "about", i18n.text("facts", lang))
@@ -79,15 +78,13 @@ def ontology_pages(site: Site, lang: str) -> None:
         "@type": "DefinedTermSet",
         "@id": ONTOLOGY,
         "name": site.view.literal(ONTOLOGY, DCTERMS + "title", lang) or "",
-        "url": site.url(file),
+        "url": site.url(page.file),
         "hasDefinedTerm": [
             {"@type": "DefinedTerm", "@id": t, "name": site.term_label(t, lang)} for t in site.terms
         ],
     }
     site.render(
         "ontology.html",
-        file,
-        lang,
         page,
         title=site.view.literal(ONTOLOGY, DCTERMS + "title", lang) or "gnlc",
         description=site.view.literal(ONTOLOGY, DCTERMS + "description", lang) or "",
@@ -100,13 +97,10 @@ def ontology_pages(site: Site, lang: str) -> None:
     )
     for term in site.terms:
         local = term[len(GNLC) :]
-        term_file = f"{lang}/ontology/{local}.html"
-        term_page = Page(site, lang, term_file)
+        term_page = Page(site, lang, f"{lang}/ontology/{local}.html")
         info_one = term_info(site, term_page, term)
         site.render(
             "term.html",
-            term_file,
-            lang,
             term_page,
             title=info_one["label"] or local,
             term=info_one,
@@ -120,7 +114,7 @@ def ontology_pages(site: Site, lang: str) -> None:
                     "name": info_one["label"] or local,
                     "description": info_one["definition"],
                     "inDefinedTermSet": ONTOLOGY,
-                    "url": site.url(term_file),
+                    "url": site.url(term_page.file),
                 }
             ),
         )
@@ -161,8 +155,7 @@ def dataset_files(site: Site) -> None:
 
 def dataset_page(site: Site, lang: str) -> None:
     """LANG/dataset.html: the dataset's VoID/DCAT description and its downloads."""
-    file = f"{lang}/dataset.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/dataset.html")
     void = void_view(site)
     own, site.view = site.view, void
     try:
@@ -181,8 +174,6 @@ def dataset_page(site: Site, lang: str) -> None:
         site.view = own
     site.render(
         "dataset.html",
-        file,
-        lang,
         page,
         title=i18n.text("dataset_page", lang),
         facts=facts,

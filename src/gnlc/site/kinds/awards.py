@@ -14,12 +14,11 @@ if TYPE_CHECKING:
 
 def write(site: SiteRenderer, lang: str) -> None:
     """LANG/awards.html: award editions and their winners."""
-    file = f"{lang}/awards.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/awards.html")
     rows = []
     for award in site.view.instances(GNLC + "LearningCityAward"):
         year = site.view.first(award, GNLC + "year")
         winners = site.sorted_by_name(site.view.subjects(GNLC + "awarded", award), lang)
         rows.append({"iri": award, "year": year.value if year else "", "winners": winners})
     rows.sort(key=lambda r: r["year"])
-    site.render("awards.html", file, lang, page, title=i18n.text("awards_index", lang), rows=rows)
+    site.render("awards.html", page, title=i18n.text("awards_index", lang), rows=rows)

@@ -15,8 +15,7 @@ if TYPE_CHECKING:
 
 def write(site: SiteRenderer, lang: str) -> None:
     """LANG/countries.html: countries with members, counts and first cohort."""
-    file = f"{lang}/countries.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/countries.html")
     rows = []
     for country in site.view.instances(GNLC + "Country"):
         members = [m for m in site.current if m.country == country]
@@ -33,4 +32,4 @@ def write(site: SiteRenderer, lang: str) -> None:
             }
         )
     rows.sort(key=lambda r: (-r["members"], r["sort"]))
-    site.render("countries.html", file, lang, page, title=i18n.text("countries", lang), rows=rows)
+    site.render("countries.html", page, title=i18n.text("countries", lang), rows=rows)

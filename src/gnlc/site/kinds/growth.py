@@ -29,14 +29,11 @@ def chart_svg(site: SiteRenderer, lang: str):
 
 def write(site: SiteRenderer, lang: str) -> None:
     """LANG/growth.html: the growth chart and its table."""
-    file = f"{lang}/growth.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/growth.html")
     rows = site.growth_rows()
     cohorts = {site.view.first(c, GNLC + "year").value: c for c in site.cohorts_with_year()}
     site.render(
         "growth.html",
-        file,
-        lang,
         page,
         title=i18n.text("growth", lang),
         chart_svg=chart_svg(site, lang),

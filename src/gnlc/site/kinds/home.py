@@ -15,12 +15,9 @@ if TYPE_CHECKING:
 
 def write(site: SiteRenderer, lang: str) -> None:
     """LANG/index.html: overview, map, growth, discovery."""
-    file = f"{lang}/index.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/index.html")
     site.render(
         "home.html",
-        file,
-        lang,
         page,
         title=i18n.text("site_name", lang),
         counts=site.counts(),

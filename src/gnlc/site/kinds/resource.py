@@ -16,8 +16,7 @@ if TYPE_CHECKING:
 def write(site: SiteRenderer, iri: str, lang: str) -> None:
     """LANG/PATH.html for one resource: its facts, sub-nodes, related lists, RDF links."""
     path = site.resources[iri]
-    file = f"{lang}/{path}.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/{path}.html")
     kind = site.kind(iri)
     skip = DERIVED if kind == "city" else ()
     sections = [facts.section(site, page, iri, "facts", i18n.text("facts", lang), skip)]
@@ -52,8 +51,6 @@ def write(site: SiteRenderer, iri: str, lang: str) -> None:
     )
     site.render(
         "resource.html",
-        file,
-        lang,
         page,
         title=page.plain_name(iri),
         heading=page.name(iri),

@@ -32,10 +32,8 @@ def write(site: SiteRenderer) -> None:
     text = json.dumps(site.search_entries(), ensure_ascii=False, sort_keys=True, indent=0)
     site.add("search.json", text + "\n")
     for lang in LANGS:
-        file = f"{lang}/search.html"
-        page = Page(site, lang, file)
+        page = Page(site, lang, f"{lang}/search.html")
         kinds = {k: site.term_label(c, lang) for k, c in KIND_CLASSES.items()}
-        site.render(
-            "search.html", file, lang, page, title=i18n.text("search", lang),
+        site.render("search.html", page, title=i18n.text("search", lang),
             index=page.href("search.json"), kinds=kinds,
         )  # fmt: skip

@@ -48,14 +48,11 @@ def map_svg(site: SiteRenderer, page: Page):
 
 def write(site: SiteRenderer, lang: str) -> None:
     """LANG/map.html: the world map and its table."""
-    file = f"{lang}/map.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/map.html")
     mapped = [m for m in site.current if m.latitude is not None]
     missing = [m for m in site.current if m.latitude is None]
     site.render(
         "map.html",
-        file,
-        lang,
         page,
         title=i18n.text("map", lang),
         map_svg=map_svg(site, page),
