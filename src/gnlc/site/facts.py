@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gnlc.namespaces import GNLC, RDF_TYPE
-from gnlc.site.layout import HIDDEN, SKOS
+from gnlc.namespaces import GNLC, RDF_TYPE, SKOS
+from gnlc.site.layout import HIDDEN
 from gnlc.site.model import XL_LINKS
 from gnlc.site.page import Page, Row, Section
 from gnlc.site.view import Value

@@ -11,24 +11,17 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from gnlc.namespaces import BASE, GNLC, ONTOLOGY, PREFIXES
+from gnlc.namespaces import BASE, GEO, GNLC, ONTOLOGY, ORG, OWL, RDF, RDFS, SKOS, SKOSXL, short_iri
 from gnlc.site import chart, i18n, negotiation
 from gnlc.site.layout import (
     DATASET,
     DIST_BASE,
     FORMAT_NAMES,
-    GEO,
     INDEX_PAGES,
-    ORG,
     PATH_OK,
-    RDF_FIRST,
-    RDF_REST,
-    RDFS,
-    SKOS,
 )
-from gnlc.site.view import Value, View, short, sort_key
+from gnlc.site.view import Value, View, sort_key
 
-SKOSXL = PREFIXES["skosxl"]
 # Names are shown as the plain labels they entail, each citing its own SKOS-XL label's source.
 XL_LINKS = (SKOSXL + "prefLabel", SKOSXL + "altLabel")
 
@@ -122,17 +115,17 @@ class SiteModel:
         if iri in i18n.TERMS:
             english, thai = i18n.TERMS[iri]
             return thai if lang == "th" else english
-        return own or short(iri)
+        return own or short_iri(iri)
 
     def rdf_list(self, key: str) -> list[Value] | None:
         """The items of an RDF collection starting at blank node key, or None if it is not one."""
         items = []
         seen = set()
-        while key != PREFIXES["rdf"] + "nil":
+        while key != RDF + "nil":
             if key in seen:
                 return None
             seen.add(key)
-            first, rest = self.view.first(key, RDF_FIRST), self.view.first(key, RDF_REST)
+            first, rest = self.view.first(key, RDF + "first"), self.view.first(key, RDF + "rest")
             if first is None or rest is None:
                 return None
             items.append(first)
@@ -161,7 +154,7 @@ class SiteModel:
         """The vocabulary's version IRIs under BASE (ontology/0.1.0), as paths."""
         return sorted(
             iri[len(BASE) :]
-            for iri in self.view.iris(ONTOLOGY, PREFIXES["owl"] + "versionIRI")
+            for iri in self.view.iris(ONTOLOGY, OWL + "versionIRI")
             if negotiation.VERSION.match(iri[len(BASE) :])
         )
 

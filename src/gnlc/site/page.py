@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote
 
-from gnlc.namespaces import BASE
+from gnlc.namespaces import BASE, SKOS, XSD, short_iri
 from gnlc.site import i18n
-from gnlc.site.layout import SKOS, XSD
 from gnlc.site.model import Member
 from gnlc.site.negotiation import relative
-from gnlc.site.view import Value, short, sort_key
+from gnlc.site.view import Value, sort_key
 
 if TYPE_CHECKING:
     from gnlc.site.citation import Citation
@@ -138,7 +137,7 @@ class Page:
             if iri.startswith(("http://", "https://")):
                 # One of our IRIs without a page here (a dataset example not in this build)
                 # is shown whole: its CURIE would look like a name.
-                shown = text or (iri if iri.startswith(BASE) else short(iri))
+                shown = text or (iri if iri.startswith(BASE) else short_iri(iri))
                 return inline.external(iri, shown)
             return inline.code(iri)
         if text is None and "#" in iri and iri.partition("#")[0] in self.site.resources:
@@ -153,7 +152,7 @@ class Page:
             label = label[:1].upper() + label[1:]
         target = self.site.file_for(iri, self.lang)
         if target:
-            return inline.internal(self.href(target), label, short(iri))
+            return inline.internal(self.href(target), label, short_iri(iri))
         return inline.abbr(iri, label)
 
     def value(self, value: Value):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gnlc.namespaces import GNLC
+from gnlc.namespaces import DCTERMS, GNLC, ORG, SKOS
 from gnlc.site import i18n
-from gnlc.site.layout import DATASET, ORG, SKOS
+from gnlc.site.layout import DATASET
 
 if TYPE_CHECKING:
     from gnlc.site.page import Site
@@ -112,7 +112,7 @@ def release_modified(site: Site) -> str:
     import pyoxigraph
 
     quads = pyoxigraph.parse(site.release["void.ttl"], format=pyoxigraph.RdfFormat.TURTLE)
-    modified = "http://purl.org/dc/terms/modified"
+    modified = DCTERMS + "modified"
     found = sorted(q.object.value for q in quads if q.subject.value == DATASET
                    and q.predicate.value == modified)  # fmt: skip
     return found[0] if found else ""

@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from gnlc.namespaces import BASE, GNLC, ONTOLOGY, PREFIXES, RDF_TYPE
+from gnlc.namespaces import DCTERMS, RDF_TYPE, RDFS, SKOS, short_iri
 
-SKOS = PREFIXES["skos"]
-RDFS = PREFIXES["rdfs"]
-DCTERMS = PREFIXES["dcterms"]
 PREF_LABEL = SKOS + "prefLabel"
 RDFS_LABEL = RDFS + "label"
 SOURCE = DCTERMS + "source"
@@ -118,7 +115,7 @@ class View:
                 found = self.literal(subject, predicate, wanted)
                 if found is not None:
                     return found, wanted
-        return short(subject), ""
+        return short_iri(subject), ""
 
     def sources(self, subject: str) -> list[str]:
         """dcterms:source IRIs of a node."""
@@ -138,23 +135,6 @@ class View:
                     seen.add(obj.key)
                     keys.append(obj.key)
         return sorted(triples, key=str)
-
-
-def short(iri: str) -> str:
-    """prefix:local for a known namespace, the path under BASE, or the IRI itself."""
-    if iri.startswith(GNLC):
-        return "gnlc:" + iri[len(GNLC) :]
-    if iri == ONTOLOGY:
-        return "gnlc"
-    best = iri
-    for name, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns) and "/" not in iri[len(ns) :]:
-            candidate = f"{name}:{iri[len(ns) :]}"
-            if len(candidate) < len(best):
-                best = candidate
-    if best == iri and iri.startswith(BASE):
-        return iri[len(BASE) :]
-    return best
 
 
 def canonical(triples: list) -> list:

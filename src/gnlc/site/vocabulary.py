@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gnlc.namespaces import GNLC, ONTOLOGY, PREFIXES
+from gnlc.namespaces import DCTERMS, GNLC, ONTOLOGY, OWL, RDFS, SKOS, VOID
 from gnlc.site import i18n, schemaorg
 from gnlc.site.facts import section
-from gnlc.site.layout import DATASET, DCTERMS, OWL, RDFS, SKOS
+from gnlc.site.layout import DATASET
 from gnlc.site.page import Page
 from gnlc.site.view import Value, View, canonical
 
@@ -159,16 +159,14 @@ def dataset_page(site: Site, lang: str) -> None:
     void = void_view(site)
     own, site.view = site.view, void
     try:
-        skip = (PREFIXES["void"] + "classPartition",)
+        skip = (VOID + "classPartition",)
         facts = section(site, page, DATASET, "facts", i18n.text("facts", lang), skip)
         partitions = [
             (
-                page.link(void.iris(p, PREFIXES["void"] + "class")[0])
-                if void.iris(p, PREFIXES["void"] + "class")
-                else "",
-                (void.first(p, PREFIXES["void"] + "entities") or Value("literal", "")).value,
+                page.link(void.iris(p, VOID + "class")[0]) if void.iris(p, VOID + "class") else "",
+                (void.first(p, VOID + "entities") or Value("literal", "")).value,
             )
-            for p in void.iris(DATASET, PREFIXES["void"] + "classPartition")
+            for p in void.iris(DATASET, VOID + "classPartition")
         ]
     finally:
         site.view = own

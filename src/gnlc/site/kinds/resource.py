@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gnlc.namespaces import GNLC, ONTOLOGY, RDF_TYPE
+from gnlc.namespaces import GNLC, ONTOLOGY, ORG, RDF_TYPE, SKOS
 from gnlc.site import facts, i18n, schemaorg
-from gnlc.site.layout import DERIVED, ORG, SKOS
+from gnlc.site.layout import DERIVED
 from gnlc.site.page import Page
 
 if TYPE_CHECKING:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from gnlc.namespaces import GNLC, PREFIXES
+from gnlc.namespaces import GNLC, RDFS, SKOS
 from gnlc.site import i18n
-from gnlc.site.layout import LANGS, SKOS
+from gnlc.site.layout import LANGS
 from gnlc.site.page import Page
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ KIND_CLASSES = {
     "concept": SKOS + "Concept",
     "scheme": SKOS + "ConceptScheme",
     "network": GNLC + "Network",
-    "term": PREFIXES["rdfs"] + "Class",
+    "term": RDFS + "Class",
 }
 
 
