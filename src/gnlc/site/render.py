@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gnlc.namespaces import NETWORK
 from gnlc.site import i18n
@@ -13,13 +13,25 @@ from gnlc.site.routes import SiteRoutes
 from gnlc.site.view import canonical
 
 if TYPE_CHECKING:
+    import pyoxigraph
+
     from gnlc.site.page import Page
+
+
+class Alternate(NamedTuple):
+    """A <link rel=alternate> to another representation of a page (an RDF file)."""
+
+    type: str
+    href: str
+    title: str
 
 
 class SiteRenderer(SiteRoutes):
     """Routes plus the template environment and the files written so far (path -> bytes)."""
 
-    def __init__(self, root: Path, store, release: dict[str, bytes], base_url: str | None) -> None:
+    def __init__(
+        self, root: Path, store: pyoxigraph.Store, release: dict[str, bytes], base_url: str | None
+    ) -> None:
         from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
         super().__init__(root, store, release, base_url)
@@ -40,7 +52,7 @@ class SiteRenderer(SiteRoutes):
         """Add one output file."""
         self.files[path] = data.encode("utf-8") if isinstance(data, str) else data
 
-    def render(self, template: str, page: Page, **context) -> None:
+    def render(self, template: str, page: Page, **context: Any) -> None:
         """Render a template to the page's file (one language version of a page)."""
         file, lang = page.file, page.lang
         other = "th" if lang == "en" else "en"
@@ -128,9 +140,8 @@ class SiteRenderer(SiteRoutes):
         )
         self.add("404.html", html)
 
-    def rdf_links(self, page: Page, stem: str) -> list[dict]:
+    def rdf_links(self, page: Page, stem: str) -> list[Alternate]:
         """<link rel=alternate> entries for a description's RDF files."""
         return [
-            {"type": media, "href": page.href(f"{stem}.{ext}"), "title": title}
-            for ext, media, title in RDF_MEDIA
+            Alternate(media, page.href(f"{stem}.{ext}"), title) for ext, media, title in RDF_MEDIA
         ]

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gnlc.namespaces import DCTERMS, RDF_TYPE, RDFS, SKOS, short_iri
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
 
 PREF_LABEL = SKOS + "prefLabel"
 RDFS_LABEL = RDFS + "label"
@@ -28,7 +32,7 @@ class Value:
         return "_:" + self.value if self.kind == "bnode" else self.value
 
 
-def value_of(term) -> Value:
+def value_of(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal) -> Value:
     """A pyoxigraph term as a Value."""
     import pyoxigraph
 
@@ -54,7 +58,7 @@ def sort_key(text: str) -> str:
 class View:
     """Triples of a store indexed by subject and object, with label look-ups."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: pyoxigraph.Store) -> None:
         import pyoxigraph
 
         self.triples: dict[str, list] = defaultdict(list)
@@ -87,6 +91,11 @@ class View:
     def first(self, subject: str, predicate: str) -> Value | None:
         """The first object of subject's predicate, or None."""
         found = self.values(subject, predicate)
+        return found[0] if found else None
+
+    def iri(self, subject: str, predicate: str) -> str | None:
+        """The first IRI object of subject's predicate, or None."""
+        found = self.iris(subject, predicate)
         return found[0] if found else None
 
     def subjects(self, predicate: str, obj: str) -> list[str]:

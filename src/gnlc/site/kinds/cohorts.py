@@ -16,5 +16,5 @@ def write(site: SiteRenderer, lang: str) -> None:
     """LANG/cohorts.html: cohorts with announced and recorded figures."""
     page = Page(site, lang, f"{lang}/cohorts.html")
     rows = [site.cohort_summary(c) for c in site.view.instances(GNLC + "Cohort")]
-    rows.sort(key=lambda r: r["year"])
+    rows.sort(key=lambda r: r.year)
     site.render("cohorts.html", page, title=i18n.text("cohorts", lang), rows=rows)

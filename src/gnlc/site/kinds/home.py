@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from gnlc.namespaces import GNLC, NETWORK
 from gnlc.site import i18n, schemaorg
 from gnlc.site.kinds import growth, worldmap
 from gnlc.site.page import Page
-
-if TYPE_CHECKING:
-    from gnlc.site.render import SiteRenderer
+from gnlc.site.render import Alternate, SiteRenderer
 
 
 def write(site: SiteRenderer, lang: str) -> None:
@@ -31,9 +27,7 @@ def write(site: SiteRenderer, lang: str) -> None:
         void=page.href("dist/void.ttl"),
         dataset=page.href(f"{lang}/dataset.html"),
         dcat_ttl=page.href("dataset.ttl"),
-        rdf_alternates=[
-            {"type": "text/turtle", "href": page.href("dist/void.ttl"), "title": "VoID"}
-        ],
+        rdf_alternates=[Alternate("text/turtle", page.href("dist/void.ttl"), "VoID")],
     )
 
 

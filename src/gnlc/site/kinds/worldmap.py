@@ -9,6 +9,8 @@ from gnlc.site.layout import ATLAS_LICENCE
 from gnlc.site.page import Page
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from gnlc.site.render import SiteRenderer
 
 
@@ -32,7 +34,7 @@ def map_points(site: SiteRenderer, page: Page) -> list[mapsvg.MapPoint]:
     return sorted(points, key=lambda p: (-p.latitude, p.key))
 
 
-def map_svg(site: SiteRenderer, page: Page):
+def map_svg(site: SiteRenderer, page: Page) -> Markup:
     """The inline SVG world map for a page."""
     from markupsafe import Markup
 
