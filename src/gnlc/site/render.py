@@ -10,7 +10,6 @@ from gnlc.namespaces import NETWORK
 from gnlc.site import i18n
 from gnlc.site.layout import GENERATED, LANGS, RDF_MEDIA, TEMPLATES
 from gnlc.site.routes import SiteRoutes
-from gnlc.site.view import canonical
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -101,11 +100,12 @@ class SiteRenderer(SiteRoutes):
 
     def describe(self, stem: str, triples: list) -> None:
         """Write stem.ttl, stem.jsonld, stem.nt and stem.rdf holding triples."""
+        from gnlc.canonical import canonical_triples
         from gnlc.jsonld import to_jsonld
         from gnlc.paths import CONTEXT_FILE
         from gnlc.turtle import serialize
 
-        triples = canonical(triples)
+        triples = canonical_triples(triples)
         self.add(f"{stem}.ttl", serialize(triples, header=f"# {GENERATED}\n"))
         self.add(f"{stem}.jsonld", to_jsonld(triples, self.root / CONTEXT_FILE))
         self.describe_more(stem, triples)

@@ -144,17 +144,3 @@ class View:
                     seen.add(obj.key)
                     keys.append(obj.key)
         return sorted(triples, key=str)
-
-
-def canonical(triples: list) -> list:
-    """Triples sorted, blank nodes relabelled canonically (so output is byte-stable)."""
-    import pyoxigraph
-
-    if not any(
-        isinstance(t.subject, pyoxigraph.BlankNode) or isinstance(t.object, pyoxigraph.BlankNode)
-        for t in triples
-    ):
-        return sorted(triples, key=str)
-    from gnlc.canonical import canonical_triples
-
-    return canonical_triples(triples)

@@ -10,7 +10,7 @@ from gnlc.site import i18n, schemaorg
 from gnlc.site.facts import section
 from gnlc.site.layout import DATASET
 from gnlc.site.page import Page
-from gnlc.site.view import Value, View, canonical
+from gnlc.site.view import Value, View
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -168,16 +168,16 @@ def dataset_files(site: SiteRenderer) -> None:
     """dataset.ttl, .jsonld, .nt, .rdf: the VoID and DCAT description of the release."""
     import pyoxigraph
 
+    from gnlc.canonical import canonical_triples
     from gnlc.jsonld import to_jsonld
     from gnlc.paths import CONTEXT_FILE
 
-    triples = [
-        q.triple
-        for q in pyoxigraph.parse(site.release["void.ttl"], format=pyoxigraph.RdfFormat.TURTLE)
-    ]
+    triples = canonical_triples(
+        pyoxigraph.parse(site.release["void.ttl"], format=pyoxigraph.RdfFormat.TURTLE)
+    )
     site.add("dataset.ttl", site.release["void.ttl"])
-    site.add("dataset.jsonld", to_jsonld(canonical(triples), site.root / CONTEXT_FILE))
-    site.describe_more("dataset", canonical(triples))
+    site.add("dataset.jsonld", to_jsonld(triples, site.root / CONTEXT_FILE))
+    site.describe_more("dataset", triples)
 
 
 def dataset_page(site: SiteRenderer, lang: str) -> None:
