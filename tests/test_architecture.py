@@ -9,13 +9,10 @@ from pathlib import Path
 import pytest
 
 from gnlc import namespaces, paths
-from gnlc.namespaces import PREFIXES, compact_iri
+from gnlc.namespaces import PREFIXES, compact_iri, expand_curie, short_iri
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "gnlc"
-# site/ is its own package, being split in its own issue; its labels table keys on full IRIs.
-NAMED_ONCE_SCOPE = sorted(
-    p for p in SRC.rglob("*.py") if "site" not in p.relative_to(SRC).parts[:1]
-)
+NAMED_ONCE_SCOPE = sorted(SRC.rglob("*.py"))
 # Names whose one definition lives in namespaces.py or paths.py.
 HOME = {
     **{n: "namespaces.py" for n in ("DATASET", "DIST_BASE", "NETWORK", "XSD_INTEGERS", "PREFIXES")},
@@ -93,6 +90,36 @@ def test_compact_iri_leaves_unsafe_locals_alone() -> None:
         assert compact_iri(namespaces.GNLC + local) == namespaces.GNLC + local
     assert compact_iri("https://example.org/x") == "https://example.org/x"
     assert compact_iri("https://example.org/x", {"ex": "https://example.org/"}) == "ex:x"
+
+
+@pytest.mark.parametrize("name", sorted(PREFIXES))
+def test_expand_curie_inverts_compact_iri(name: str) -> None:
+    iri = PREFIXES[name] + "Some_local-name1"
+    assert expand_curie(compact_iri(iri)) == iri
+    assert expand_curie(f"{name}:x") == PREFIXES[name] + "x"
+
+
+def test_short_iri_shows_names_people_read() -> None:
+    """The site's display form, built on compact_iri (one compactor, not a second one)."""
+    base, gnlc = namespaces.BASE, namespaces.GNLC
+    assert short_iri(namespaces.ONTOLOGY) == "gnlc"
+    assert short_iri(gnlc + "LearningCity") == "gnlc:LearningCity"
+    assert short_iri(PREFIXES["skos"] + "prefLabel") == "skos:prefLabel"
+    # A hash sub-node of a compacted resource keeps its fragment; Turtle could not.
+    assert short_iri(base + "city/th-chiang-rai#membership") == "city:th-chiang-rai#membership"
+    assert (
+        compact_iri(base + "city/th-chiang-rai#membership")
+        == base + "city/th-chiang-rai#membership"
+    )
+    # Under the base without a prefix: the path; elsewhere: the IRI itself.
+    assert short_iri(base + "dist/gnlc.ttl") == "dist/gnlc.ttl"
+    assert short_iri("https://example.org/a#b") == "https://example.org/a#b"
+
+
+def test_site_labels_cover_only_known_prefixes() -> None:
+    from gnlc.site import i18n
+
+    assert all(compact_iri(iri) != iri for iri in i18n.TERMS)
 
 
 def test_one_list_of_integer_datatypes() -> None:
@@ -201,3 +228,19 @@ def test_layer_check_catches_an_upward_import(tmp_path: Path) -> None:
     found = _imports(planted, set(_all_modules()))
     assert found == [(2, "pipeline")]
     assert _rank_of()["pipeline"] > _rank_of()["validation"]
+
+
+# The steps of the pipeline that only gnlc.pipeline may run in sequence (load -> validate ->
+# locate): a second caller would be a second copy of the pipeline.
+PIPELINE_STEPS = {"gnlc.validation.validate_loaded", "gnlc.validation.located"}
+
+
+def test_only_the_pipeline_runs_the_pipeline() -> None:
+    callers = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                for alias in node.names:
+                    if f"{node.module}.{alias.name}" in PIPELINE_STEPS:
+                        callers.append(f"{_module(path)}:{node.lineno}: {alias.name}")
+    assert callers and all(c.startswith("pipeline.py:") for c in callers), "\n".join(callers)

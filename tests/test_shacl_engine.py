@@ -246,9 +246,9 @@ def test_a_literal_focus_node_from_pyshacl_is_text() -> None:
     test: locating such a finding crashed)."""
     import rdflib
 
-    from gnlc.validation import _oxigraph_term_text
+    from gnlc.validation import _term_text
 
-    assert _oxigraph_term_text(rdflib.Literal(1)) == "1"
-    assert _oxigraph_term_text(rdflib.Literal("x", lang="th")) == "x"
-    assert _oxigraph_term_text(rdflib.URIRef("https://example.org/a")) == "https://example.org/a"
-    assert _oxigraph_term_text(None) == ""
+    assert _term_text(rdflib.Literal(1)) == "1"
+    assert _term_text(rdflib.Literal("x", lang="th")) == "x"
+    assert _term_text(rdflib.URIRef("https://example.org/a")) == "https://example.org/a"
+    assert _term_text(None) == ""

@@ -222,6 +222,29 @@ def test_layout(fixture_site: Path) -> None:
     assert (fixture_site / "static" / "world-atlas-LICENSE.txt").is_file()
 
 
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_home_and_dataset_pages_list_the_same_downloads(fixture_site: Path, lang: str) -> None:
+    """Both download tables name every file of dist/ with its size in bytes (read from the files
+    themselves) and its SHA-256, written the same way on both pages (one table, not two)."""
+    import hashlib
+
+    row = re.compile(
+        r'<tr><td><a href="../dist/([^"]+)" download>[^<]*</a></td><td>[^<]*</td>'
+        r'<td class="num" data-bytes="(\d+)">[^<]*</td><td><code class="hash" title="(\w+)">'
+    )
+    tables = {}
+    for name in ("index", "dataset"):
+        text = (fixture_site / lang / f"{name}.html").read_text(encoding="utf-8")
+        tables[name] = re.search(r'<table class="downloads">.*?</table>', text, re.DOTALL).group(0)
+        dist = fixture_site / "dist"
+        expected = [
+            (f.name, str(f.stat().st_size), hashlib.sha256(f.read_bytes()).hexdigest())
+            for f in sorted(dist.iterdir())
+        ]
+        assert row.findall(tables[name]) == expected, name
+    assert tables["index"] == tables["dataset"]
+
+
 def test_every_resource_has_pages_and_rdf(any_site) -> None:
     """Each resource has an English and a Thai page and its Turtle and JSON-LD beside them."""
     root, site = any_site

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -274,11 +275,26 @@ def parse_file(path: Path, warnings: list[str]) -> list:
     """All triples of one RDF file (format by extension), or a GnlcError saying where it broke."""
     import pyoxigraph
 
+    fmt, raw = _read_checked(path, warnings)
+    with _parsing(path, raw, fmt):
+        triples = [q.triple for q in pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)]
+    return triples
+
+
+def _read_checked(path: Path, warnings: list[str]) -> tuple[pyoxigraph.RdfFormat, bytes]:
+    """The file's RDF format and bytes, refused early when its text cannot be RDF."""
     fmt = _rdf_format(path)
     raw = read_source(path, warnings)
     _check_syntax(path, raw)
+    return fmt, raw
+
+
+@contextmanager
+def _parsing(path: Path, raw: bytes, fmt: pyoxigraph.RdfFormat) -> Iterator[None]:
+    """Around a parse of raw: the parser's errors become GnlcErrors located in path; after a
+    parse that succeeds, what parses but must not load (entangled blank nodes, triple terms)."""
     try:
-        triples = [q.triple for q in pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)]
+        yield
     except SyntaxError as exc:
         raise GnlcError(_syntax_message(path, exc)) from None
     except MemoryError as exc:
@@ -287,7 +303,6 @@ def parse_file(path: Path, warnings: list[str]) -> list:
         raise GnlcError(located(path, None, None, str(exc))) from None
     refuse_entangled(path, raw, fmt)
     refuse_triple_terms(path, raw, fmt)
-    return triples
 
 
 # Text that may carry an RDF 1.2 triple term (Turtle/N-Triples `<<`, RDF/XML parseType Triple).
@@ -365,10 +380,8 @@ def load_files(
     loaded = loaded or Loaded(store=new_store())
     watched = set(scan)
     for path in files:
-        fmt = _rdf_format(path)
-        raw = read_source(path, loaded.warnings)
-        _check_syntax(path, raw)
-        try:
+        fmt, raw = _read_checked(path, loaded.warnings)
+        with _parsing(path, raw, fmt):
             if path in watched:
                 found: list = []
                 quads = pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)
@@ -377,13 +390,5 @@ def load_files(
             else:
                 # Store.load gives blank nodes fresh names, like parse(rename_blank_nodes=True).
                 loaded.store.load(raw, format=fmt)
-        except SyntaxError as exc:
-            raise GnlcError(_syntax_message(path, exc)) from None
-        except MemoryError as exc:
-            raise _too_large(path, raw, exc) from None
-        except (ValueError, OSError) as exc:
-            raise GnlcError(located(path, None, None, str(exc))) from None
-        refuse_entangled(path, raw, fmt)
-        refuse_triple_terms(path, raw, fmt)
         loaded.files.append(path)
     return loaded

@@ -52,6 +52,7 @@ RDFS = PREFIXES["rdfs"]
 OWL = PREFIXES["owl"]
 GEO = PREFIXES["geo"]
 ORG = PREFIXES["org"]
+VOID = PREFIXES["void"]
 
 # The release's own IRIs: the dataset (VoID, DCAT) and the folder its files are served from.
 DATASET = BASE + "dataset"
@@ -95,3 +96,24 @@ def compact_iri(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
 def sparql_prefixes(*names: str) -> str:
     """PREFIX lines for the named project prefixes (for SPARQL written in the code)."""
     return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
+
+
+def short_iri(iri: str) -> str:
+    """An IRI as the site shows it to people: `gnlc` for the vocabulary, else compact_iri's
+    prefix:local, with a hash sub-node's fragment after it (`city:th-chiang-rai#membership`),
+    else the path under BASE, else the IRI itself."""
+    if iri == ONTOLOGY:
+        return "gnlc"
+    compact = compact_iri(iri)
+    if compact != iri:
+        return compact
+    node, hash_, fragment = iri.partition("#")
+    if hash_ and _LOCAL_NAME.fullmatch(fragment) and compact_iri(node) != node:
+        return f"{compact_iri(node)}#{fragment}"
+    return iri[len(BASE) :] if iri.startswith(BASE) else iri
+
+
+def expand_curie(curie: str) -> str:
+    """The IRI a prefix:local name of the project's prefixes stands for."""
+    prefix, _, local = curie.partition(":")
+    return PREFIXES[prefix] + local

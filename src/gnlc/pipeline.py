@@ -1,17 +1,22 @@
 """The pipeline, in one place: load (with derived links) → validate → on refusal, locate each
 finding in its file → write. `gnlc validate`, `gnlc build`, `gnlc serve`/`publish` (through
-`build`) and the Python API call these; the stages are the modules below this one
-(ARCHITECTURE.md)."""
+`build`), `gnlc site` (through `validated`) and the Python API call these; the stages are the
+modules below this one (ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
+
     from gnlc.export import Release, Written
     from gnlc.findings import Report
+    from gnlc.progress import Progress
+
+T = TypeVar("T")
 
 
 def validate_sources(
@@ -28,6 +33,29 @@ def validate_sources(
     return report, loaded.warnings
 
 
+def validated(
+    root: Path, write: Callable[[pyoxigraph.Store, Progress], T], shapes: Sequence[Path] = ()
+) -> tuple[Report, T | None]:
+    """Load and derive the project's graph and validate it; only if the data conforms, hand the
+    store to write (which writes the output) and return what it returns.
+
+    Returns the report (its findings located in their files when the data is refused) and
+    write's result, or None when write was not called."""
+    from gnlc.export import pause_for_tests
+    from gnlc.progress import for_files
+    from gnlc.sources import graph_files, load_graph, shapes_files
+    from gnlc.validation import located, validate_loaded
+
+    progress = for_files([p for group in graph_files(root) for p in group])
+    loaded = load_graph(root, progress=progress)
+    pause_for_tests("loaded")
+    chosen = shapes_files(root, shapes)
+    report = validate_loaded(loaded, root, chosen, progress=progress, locate_findings=False)
+    if not report.conforms():
+        return located(report, loaded.files), None
+    return report, write(loaded.store, progress)
+
+
 def build(
     root: Path, out: Path, shapes: Sequence[Path] = ()
 ) -> tuple[Report, Release[Written] | None]:
@@ -36,19 +64,11 @@ def build(
     Returns the report (its findings located in their files when the data is refused) and the
     release written, or None when nothing was written."""
     from gnlc.atomic import refuse_unswappable
-    from gnlc.export import pause_for_tests, refuse_non_folder, write_rendered
-    from gnlc.progress import for_files
-    from gnlc.sources import graph_files, load_graph, shapes_files
-    from gnlc.validation import located, validate_loaded
+    from gnlc.export import refuse_non_folder, write_rendered
 
     # Refused before the work, and again under the lock just before the swap.
     refuse_unswappable(out.resolve())
     refuse_non_folder(out)
-    progress = for_files([p for group in graph_files(root) for p in group])
-    loaded = load_graph(root, progress=progress)
-    pause_for_tests("loaded")
-    chosen = shapes_files(root, shapes)
-    report = validate_loaded(loaded, root, chosen, progress=progress, locate_findings=False)
-    if not report.conforms():
-        return located(report, loaded.files), None
-    return report, write_rendered(root, loaded.store, out, progress)
+    return validated(
+        root, lambda store, progress: write_rendered(root, store, out, progress), shapes
+    )

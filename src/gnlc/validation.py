@@ -41,12 +41,6 @@ def _shapes_graph(files: Sequence[Path], warnings: list[str]):
     return graph
 
 
-def _term_text(term) -> str:
-    if term is None:
-        return ""
-    return str(term)
-
-
 def _path_text(graph, node, top: bool = True) -> str:
     """A result path in the compiled engine's notation: SPARQL path syntax, a bare IRI alone."""
     import rdflib
@@ -141,7 +135,7 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
         findings.append(
             Finding(
                 severity=severity,
-                focus=_oxigraph_term_text(focus),
+                focus=_term_text(focus),
                 path=path,
                 constraint=_term_text(report.value(result, ns.sourceConstraintComponent)),
                 message_en=en,
@@ -523,21 +517,22 @@ def compiled_findings(
         findings.append(
             Finding(
                 severity=check.severity,
-                focus=_oxigraph_term_text(focus),
+                focus=_term_text(focus),
                 path=result.path,
                 constraint=check.component,
                 message_en=fill(en, bindings),
                 message_th=fill(th, bindings),
-                value=_oxigraph_term_text(value) if value is not None else "",
+                value=_term_text(value) if value is not None else "",
                 shape=check.shape,
             )
         )
     return findings
 
 
-def _oxigraph_term_text(term) -> str:
-    """A term's IRI, label or lexical form, always text: an rdflib term (pySHACL's report) by
-    str(), since an rdflib Literal's .value is its Python value (an int for "1"^^xsd:integer)."""
+def _term_text(term) -> str:
+    """A term's IRI, label or lexical form, always text ('' for None), for pyoxigraph and rdflib
+    terms alike: an rdflib term (pySHACL's report) by str(), since an rdflib Literal's .value
+    is its Python value (an int for "1"^^xsd:integer)."""
     if term is None:
         return ""
     if type(term).__module__.startswith("rdflib"):

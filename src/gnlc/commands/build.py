@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import root_of, warn
+from gnlc.commands.common import refuse, root_of, warn_gaps
 from gnlc.errors import NONCONFORMING, OK
 from gnlc.paths import RELEASE_FILES, output_dir
 
@@ -31,17 +31,14 @@ Examples:
 @click.pass_context
 def command(ctx: click.Context, out: Path | None) -> None:
     from gnlc.pipeline import build
-    from gnlc.reporting import render_report
 
     root = root_of(ctx)
     out = out or output_dir(root, "dist")
     report, release = build(root, out)
     if release is None:
-        click.echo(render_report(report, "text"), err=True, nl=False)
-        click.echo(f"gnlc: build refused: data does not conform; {out} left unchanged", err=True)
+        refuse(report, f"build refused: data does not conform; {out} left unchanged")
         ctx.exit(NONCONFORMING)
-    if report.warnings:
-        warn([f"gnlc: {len(report.warnings)} warning(s) (gaps); see gnlc validate"])
+    warn_gaps(report)
     sizes = ", ".join(f"{name} {len(data):,} B" for name, data in release.files.items())
     click.echo(f"wrote {out}: {sizes}")
     ctx.exit(OK)

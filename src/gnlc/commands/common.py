@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from gnlc.paths import find_root
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from gnlc.findings import Report
 
 
 def root_of(ctx: click.Context) -> Path:
@@ -18,6 +22,20 @@ def warn(lines: list[str]) -> None:
     """Print warnings to stderr, one a line."""
     for line in lines:
         click.echo(line, err=True)
+
+
+def refuse(report: Report, what: str) -> None:
+    """On stderr: the findings that refused the data, then `gnlc: WHAT` (what was not done)."""
+    from gnlc.reporting import render_report
+
+    click.echo(render_report(report, "text"), err=True, nl=False)
+    click.echo(f"gnlc: {what}", err=True)
+
+
+def warn_gaps(report: Report) -> None:
+    """After a build that went ahead: how many warnings (gaps) validation found, if any."""
+    if report.warnings:
+        warn([f"gnlc: {len(report.warnings)} warning(s) (gaps); see gnlc validate"])
 
 
 def remote_options(default_timeout: float, timeout_help: str = "Seconds to wait for the endpoint."):
@@ -45,13 +63,11 @@ def remote_options(default_timeout: float, timeout_help: str = "Seconds to wait 
 def build_into(ctx: click.Context, out: Path, verb: str) -> Path | None:
     """Validate and build the release into out (a temporary folder); None if nonconforming."""
     from gnlc.pipeline import build
-    from gnlc.reporting import render_report
 
     root = root_of(ctx)
     click.echo(f"building the release from {root} into a temporary folder", err=True)
     report, release = build(root, out)
     if release is None:
-        click.echo(render_report(report, "text"), err=True, nl=False)
-        click.echo(f"gnlc: {verb} refused: data does not conform (see gnlc validate)", err=True)
+        refuse(report, f"{verb} refused: data does not conform (see gnlc validate)")
         return None
     return out

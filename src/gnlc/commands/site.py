@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import root_of, warn
+from gnlc.commands.common import refuse, root_of, warn_gaps
 from gnlc.errors import NONCONFORMING, OK
 
 
@@ -43,18 +43,15 @@ def command(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
       gnlc site --out /tmp/site --base-url https://example.org/gnlc/
     """
     from gnlc.paths import output_dir
-    from gnlc.reporting import render_report
     from gnlc.site import build_site
 
     root = root_of(ctx)
     out = out or output_dir(root, "site")
     report, result = build_site(root, out, base_url)
     if result is None:
-        click.echo(render_report(report, "text"), err=True, nl=False)
-        click.echo(f"gnlc: site refused: data does not conform; {out} left unchanged", err=True)
+        refuse(report, f"site refused: data does not conform; {out} left unchanged")
         ctx.exit(NONCONFORMING)
-    if report.warnings:
-        warn([f"gnlc: {len(report.warnings)} warning(s) (gaps); see gnlc validate"])
+    warn_gaps(report)
     size = sum(len(data) for data in result.files.values())
     click.echo(f"wrote {out}: {result.pages} pages, {len(result.files)} files, {size:,} B")
     ctx.exit(OK)

@@ -1,15 +1,24 @@
 """`gnlc site`: the static linked-data site, built from the validated release graph.
 
-`build_site()` validates like `gnlc build`, renders every page in memory (see `gnlc.site.pages`
-for the layout) and swaps the finished folder in atomically; nothing is written for invalid data.
+`build_site()` runs the pipeline `gnlc build` runs (`gnlc.pipeline.validated`): only when the
+data conforms does it render every page in memory (see `gnlc.site.pages` for the layout) and swap
+the finished folder in atomically; nothing is written for invalid data.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gnlc.errors import GnlcError
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
+
+    from gnlc.findings import Report
+    from gnlc.progress import Progress
 
 MARKER = ".gnlc-site"
 
@@ -22,7 +31,7 @@ class SiteResult:
     pages: int
 
 
-def render_site(root: Path, store, base_url: str | None = None) -> SiteResult:
+def render_site(root: Path, store: pyoxigraph.Store, base_url: str | None = None) -> SiteResult:
     """Every file of the site from a validated, derived store (nothing is written)."""
     from gnlc.export import make_release
     from gnlc.site.pages import SiteBuilder
@@ -46,22 +55,24 @@ def check_base_url(base_url: str | None) -> str | None:
     return base_url.rstrip("/") + "/"
 
 
-def build_site(root: Path, out: Path, base_url: str | None = None, shapes=()) -> tuple:
-    """Validate, and only if the data conforms, write the site to out; (report, SiteResult)."""
+def build_site(
+    root: Path, out: Path, base_url: str | None = None, shapes: Sequence[Path] = ()
+) -> tuple[Report, SiteResult | None]:
+    """Validate, and only if the data conforms, write the site to out; (report, SiteResult),
+    or (report with located findings, None) when nothing was written."""
     from gnlc.export import pause_for_tests
-    from gnlc.sources import load_graph, shapes_files
-    from gnlc.validation import located, validate_loaded
+    from gnlc.pipeline import validated
 
     base_url = check_base_url(base_url)
     check_out(out)
-    loaded = load_graph(root)
-    report = validate_loaded(loaded, root, shapes_files(root, shapes), locate_findings=False)
-    if not report.conforms():
-        return located(report, loaded.files), None
-    result = render_site(root, loaded.store, base_url)
-    pause_for_tests("site-rendered")
-    write_tree(result.files, out)
-    return report, result
+
+    def write(store: pyoxigraph.Store, progress: Progress) -> SiteResult:
+        result = render_site(root, store, base_url)
+        pause_for_tests("site-rendered")
+        write_tree(result.files, out)
+        return result
+
+    return validated(root, write, shapes)
 
 
 def check_out(out: Path) -> None:

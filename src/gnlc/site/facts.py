@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from gnlc.namespaces import GNLC, RDF_TYPE
-from gnlc.site.layout import HIDDEN, SKOS
+from gnlc.namespaces import GNLC, RDF_TYPE, SKOS
+from gnlc.site.layout import HIDDEN
 from gnlc.site.model import XL_LINKS
 from gnlc.site.page import Page, Row, Section
 from gnlc.site.view import Value
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from gnlc.site.render import SiteRenderer
 
 MATCHES = tuple(SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch"))
 
 
-def section(site: SiteRenderer, page: Page, key: str, anchor: str, title, skip=()) -> Section:
+def section(
+    site: SiteRenderer,
+    page: Page,
+    key: str,
+    anchor: str,
+    title: str | Markup,
+    skip: Collection[str] = (),
+) -> Section:
     """The facts of one node, each row citing the node's sources."""
     from markupsafe import Markup
 
@@ -48,7 +58,7 @@ def section(site: SiteRenderer, page: Page, key: str, anchor: str, title, skip=(
     return Section(anchor, Markup(title) if isinstance(title, str) else title, rows)
 
 
-def match_link(site: SiteRenderer, page: Page, key: str, value: Value):
+def match_link(site: SiteRenderer, page: Page, key: str, value: Value) -> Markup:
     """A link to an equivalent concept elsewhere, named by our own label and its host.
 
     An exact match names the same concept, so our name for it is right, where the bare

@@ -10,25 +10,22 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
-from gnlc.namespaces import BASE, GNLC, ONTOLOGY, PREFIXES
+from gnlc.namespaces import BASE, GEO, GNLC, ONTOLOGY, ORG, OWL, RDF, RDFS, SKOS, SKOSXL, short_iri
 from gnlc.site import chart, i18n, negotiation
 from gnlc.site.layout import (
     DATASET,
     DIST_BASE,
     FORMAT_NAMES,
-    GEO,
     INDEX_PAGES,
-    ORG,
     PATH_OK,
-    RDF_FIRST,
-    RDF_REST,
-    RDFS,
-    SKOS,
 )
-from gnlc.site.view import Value, View, short, sort_key
+from gnlc.site.view import Value, View, sort_key
 
-SKOSXL = PREFIXES["skosxl"]
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
+
 # Names are shown as the plain labels they entail, each citing its own SKOS-XL label's source.
 XL_LINKS = (SKOSXL + "prefLabel", SKOSXL + "altLabel")
 
@@ -48,10 +45,44 @@ class Member:
     longitude: float | None = None
 
 
+@dataclass(frozen=True)
+class CohortSummary:
+    """A cohort's year, announced figures (text as the source gives them) and recorded members."""
+
+    iri: str
+    year: str
+    announced: str
+    new: str
+    total: str
+    recorded: int
+    sources: list[str]
+
+
+@dataclass(frozen=True)
+class Download:
+    """One release file as the download tables list it."""
+
+    name: str
+    file: str
+    format: str
+    size: int
+    sha256: str
+
+
+class SearchEntry(TypedDict):
+    """One entry of search.json (short keys: the file is fetched by every search page)."""
+
+    p: str  # the path under the base
+    k: str  # the kind (city, country, ... or term)
+    en: str
+    th: str
+    alt: list[str]
+
+
 class SiteModel:
     """The release graph read once: resources, terms, members, and questions about them."""
 
-    def __init__(self, root: Path, store, release: dict[str, bytes]) -> None:
+    def __init__(self, root: Path, store: pyoxigraph.Store, release: dict[str, bytes]) -> None:
         from gnlc.site.citation import read_citation
 
         self.root = root
@@ -85,22 +116,20 @@ class SiteModel:
             current = [m for m in memberships if not view.values(m, GNLC + "endYear")]
             chosen = sorted(current or memberships, key=lambda m: self._year(m))
             membership = chosen[0] if chosen else None
-            country = (view.iris(city, GNLC + "country") or [None])[0]
-            region = (view.iris(city, GNLC + "region") or [None])[0]
+            country = view.iri(city, GNLC + "country")
+            region = view.iri(city, GNLC + "region")
             if region is None and country:
-                region = (view.iris(country, GNLC + "region") or [None])[0]
+                region = view.iri(country, GNLC + "region")
             member = Member(
                 iri=city,
                 path=self.resources[city],
                 country=country,
                 region=region,
                 year=self._year(membership) if membership else "",
-                cohort=(view.iris(membership, GNLC + "cohort") or [None])[0]
-                if membership
-                else None,
+                cohort=view.iri(membership, GNLC + "cohort") if membership else None,
                 current=bool(view.iris(city, GNLC + "memberOf")),
             )
-            point = (view.iris(city, GEO + "location") or [None])[0]
+            point = view.iri(city, GEO + "location")
             if point:
                 lat, long = view.first(point, GEO + "lat"), view.first(point, GEO + "long")
                 if lat and long:
@@ -122,17 +151,17 @@ class SiteModel:
         if iri in i18n.TERMS:
             english, thai = i18n.TERMS[iri]
             return thai if lang == "th" else english
-        return own or short(iri)
+        return own or short_iri(iri)
 
     def rdf_list(self, key: str) -> list[Value] | None:
         """The items of an RDF collection starting at blank node key, or None if it is not one."""
         items = []
         seen = set()
-        while key != PREFIXES["rdf"] + "nil":
+        while key != RDF + "nil":
             if key in seen:
                 return None
             seen.add(key)
-            first, rest = self.view.first(key, RDF_FIRST), self.view.first(key, RDF_REST)
+            first, rest = self.view.first(key, RDF + "first"), self.view.first(key, RDF + "rest")
             if first is None or rest is None:
                 return None
             items.append(first)
@@ -161,7 +190,7 @@ class SiteModel:
         """The vocabulary's version IRIs under BASE (ontology/0.1.0), as paths."""
         return sorted(
             iri[len(BASE) :]
-            for iri in self.view.iris(ONTOLOGY, PREFIXES["owl"] + "versionIRI")
+            for iri in self.view.iris(ONTOLOGY, OWL + "versionIRI")
             if negotiation.VERSION.match(iri[len(BASE) :])
         )
 
@@ -170,16 +199,16 @@ class SiteModel:
         found = self.view.first(iri, GNLC + "countryCode") if iri else None
         return found.value if found else ""
 
-    def downloads(self) -> list[dict]:
+    def downloads(self) -> list[Download]:
         """The release files with format, size and checksum."""
         return [
-            {
-                "name": name,
-                "file": f"dist/{name}",
-                "format": FORMAT_NAMES.get(name, ""),
-                "size": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-            }
+            Download(
+                name=name,
+                file=f"dist/{name}",
+                format=FORMAT_NAMES.get(name, ""),
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
             for name, data in sorted(self.release.items())
         ]
 
@@ -192,10 +221,10 @@ class SiteModel:
             "mapped": len([m for m in self.current if m.latitude is not None]),
         }
 
-    def search_entries(self) -> list[dict]:
+    def search_entries(self) -> list[SearchEntry]:
         """search.json: every resource and vocabulary term with its English, Thai, other names."""
         view = self.view
-        entries = []
+        entries: list[SearchEntry] = []
         for iri, path in self.resources.items():
             alt = [v.value for v in view.values(iri, SKOS + "altLabel")]
             alt += [v.value for v in view.values(iri, SKOS + "notation")]
@@ -221,7 +250,7 @@ class SiteModel:
             )
         return sorted(entries, key=lambda e: e["p"])
 
-    def cohort_summary(self, cohort: str) -> dict:
+    def cohort_summary(self, cohort: str) -> CohortSummary:
         """Year, announced figures and recorded members of a cohort."""
         view = self.view
 
@@ -230,21 +259,24 @@ class SiteModel:
             return found.value if found else ""
 
         members = [m for m in self.members if m.cohort == cohort]
-        return {
-            "iri": cohort,
-            "year": number("year"),
-            "announced": number("announced"),
-            "new": number("announcedNewMembers"),
-            "total": number("announcedTotalMembers"),
-            "recorded": len(members),
-            "sources": view.sources(cohort),
-        }
+        return CohortSummary(
+            iri=cohort,
+            year=number("year"),
+            announced=number("announced"),
+            new=number("announcedNewMembers"),
+            total=number("announcedTotalMembers"),
+            recorded=len(members),
+            sources=view.sources(cohort),
+        )
 
-    def cohorts_with_year(self) -> list[str]:
-        """Cohorts that have a gnlc:year."""
-        return [
-            c for c in self.view.instances(GNLC + "Cohort") if self.view.first(c, GNLC + "year")
-        ]
+    def cohorts_by_year(self) -> dict[str, str]:
+        """gnlc:year -> cohort, for the cohorts that have a year."""
+        found = {}
+        for cohort in self.view.instances(GNLC + "Cohort"):
+            year = self.view.first(cohort, GNLC + "year")
+            if year is not None:
+                found[year.value] = cohort
+        return found
 
     def growth_rows(self) -> list[chart.GrowthRow]:
         """Growth by cohort year of the current members."""

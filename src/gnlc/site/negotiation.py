@@ -268,7 +268,7 @@ def type_map(var_file: str, variants: list[Variant]) -> str:
 
 def asis(var_file: str, variant: Variant) -> str:
     """A 303 See Other to the variant's file, relative to the request (the type map's folder)."""
-    location = _relative(variant.file, posixpath.dirname(var_file))
+    location = relative(variant.file, posixpath.dirname(var_file))
     return (
         "Status: 303 See Other\n"
         f"Location: {location}\n"
@@ -288,7 +288,8 @@ def negotiation_files(var_file: str, variants: list[Variant]) -> dict[str, str]:
     return files
 
 
-def _relative(path: str, start: str) -> str:
+def relative(path: str, start: str) -> str:
+    """posixpath.relpath for site paths (no '..', no leading '/'), without touching the disk."""
     parts = path.split("/")
     base = start.split("/") if start else []
     common = 0

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote
 
-from gnlc.namespaces import BASE
+from gnlc.namespaces import BASE, SKOS, XSD, short_iri
 from gnlc.site import i18n
-from gnlc.site.layout import SKOS, XSD
 from gnlc.site.model import Member
-from gnlc.site.view import Value, short, sort_key
+from gnlc.site.negotiation import relative
+from gnlc.site.view import Value, sort_key
 
 if TYPE_CHECKING:
-    from gnlc.site.citation import Citation
+    from markupsafe import Markup
+
     from gnlc.site.view import View
 
 
@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 class Row:
     """One property of a node: its label, its values and the sources that state them."""
 
-    label: object
-    values: list
-    sources: object
+    label: Markup
+    values: list[Markup]
+    sources: Markup
     note: str = ""
 
 
@@ -34,30 +34,23 @@ class Section:
     """A node of a description shown as a table (the resource itself or a hash sub-node)."""
 
     anchor: str
-    title: object
+    title: Markup
     rows: list[Row] = field(default_factory=list)
 
 
-# What pages need from the site being built: page.py, vocabulary.py and schemaorg.py type their
-# `site` argument with it, so they never import the builder back (no import circle).
+# What a page needs from the site being built. page.py types its `site` argument with it, so
+# it never imports the renderer back (render.py imports Page: no import circle); the page kinds,
+# vocabulary.py and schemaorg.py, which the renderer does not import, type theirs SiteRenderer.
 class Site(Protocol):
-    """The model, routes and rendering helpers of one site build."""
+    """The model, routes and inline macros of one site build, as far as a Page uses them."""
 
-    root: Path
     view: View
-    release: dict[str, bytes]
     resources: dict[str, str]
-    terms: list[str]
-    members: list[Member]
-    citation: Citation | None
     # The macros of templates/_inline.html (values, links, citations), each returning Markup.
     inline: Any
 
     def file_for(self, iri: str, lang: str) -> str | None:
         """The site file a link to iri points at, or None."""
-
-    def url(self, file: str) -> str:
-        """Absolute URL of a site file."""
 
     def term_label(self, iri: str, lang: str) -> str:
         """A property or class label."""
@@ -65,29 +58,22 @@ class Site(Protocol):
     def rdf_list(self, key: str) -> list[Value] | None:
         """The items of an RDF collection, or None."""
 
-    def country_code(self, iri: str | None) -> str:
-        """The ISO code of a country IRI."""
-
     def node_link_text(self, key: str, lang: str) -> str:
         """The text of a link to a hash sub-node."""
 
-    def add(self, path: str, data: str | bytes) -> None:
-        """Add one output file."""
 
-    def render(self, template: str, file: str, lang: str, page: Page, **context: Any) -> None:
-        """Render a template to file."""
+@dataclass(frozen=True)
+class MemberRow:
+    """One member city in a members table: links in the page's language, and sort keys."""
 
-    def schema_json(self, data: dict) -> str:
-        """schema.org JSON-LD, safe inside a <script> element."""
-
-    def describe_more(self, stem: str, triples: list) -> None:
-        """Write stem.nt and stem.rdf."""
-
-    def downloads(self) -> list[dict]:
-        """The release files with size and checksum."""
-
-    def rdf_links(self, page: Page, stem: str) -> list[dict]:
-        """The RDF alternates of a page."""
+    member: Member
+    name: Markup
+    sort_name: str
+    country: Markup | str
+    country_name: str
+    region: Markup | str
+    region_name: str
+    cohort: Markup | str
 
 
 class Page:
@@ -104,7 +90,7 @@ class Page:
             return "#" + fragment if fragment else posixpath.basename(path)
         return relative(path, posixpath.dirname(self.file)) + ("#" + fragment if fragment else "")
 
-    def name(self, iri: str):
+    def name(self, iri: str) -> Markup:
         """The resource's name in this language, marked with its own language if different."""
         from markupsafe import escape
 
@@ -118,7 +104,7 @@ class Page:
         found = self.site.view.first(iri, SKOS + "notation")
         return found.value if found else ""
 
-    def lang_attr(self, iri: str):
+    def lang_attr(self, iri: str) -> Markup:
         """' lang="xx"' when the resource's name is in another language than the page, else ''."""
         from markupsafe import Markup
 
@@ -129,7 +115,7 @@ class Page:
         """The resource's name as plain text."""
         return self.site.view.label(iri, self.lang)[0]
 
-    def link(self, iri: str, text=None):
+    def link(self, iri: str, text: str | Markup | None = None) -> Markup:
         """A link to the resource's page, or to the IRI itself when it has none."""
         inline = self.site.inline
         target = self.site.file_for(iri, self.lang)
@@ -137,14 +123,14 @@ class Page:
             if iri.startswith(("http://", "https://")):
                 # One of our IRIs without a page here (a dataset example not in this build)
                 # is shown whole: its CURIE would look like a name.
-                shown = text or (iri if iri.startswith(BASE) else short(iri))
+                shown = text or (iri if iri.startswith(BASE) else short_iri(iri))
                 return inline.external(iri, shown)
             return inline.code(iri)
         if text is None and "#" in iri and iri.partition("#")[0] in self.site.resources:
             text = self.site.node_link_text(iri, self.lang)
         return inline.internal(self.href(target), self.name(iri) if text is None else text)
 
-    def term(self, iri: str):
+    def term(self, iri: str) -> Markup:
         """A property or class: its label in this language, linked to its documentation."""
         inline = self.site.inline
         label = self.site.term_label(iri, self.lang)
@@ -152,10 +138,10 @@ class Page:
             label = label[:1].upper() + label[1:]
         target = self.site.file_for(iri, self.lang)
         if target:
-            return inline.internal(self.href(target), label, short(iri))
+            return inline.internal(self.href(target), label, short_iri(iri))
         return inline.abbr(iri, label)
 
-    def value(self, value: Value):
+    def value(self, value: Value) -> Markup:
         """One RDF value as HTML: a link, or a literal marked with its language."""
         from markupsafe import Markup
 
@@ -173,7 +159,7 @@ class Page:
             return inline.in_lang(value.value, value.lang)
         return inline.span(value.value)
 
-    def cite(self, sources: list[str]):
+    def cite(self, sources: list[str]) -> Markup:
         """Numbered links straight to each source (numbers shared with the page's source list)."""
         if not sources:
             return self.site.inline.no_source(i18n.text("no_source", self.lang))
@@ -195,33 +181,19 @@ class Page:
             out.append((number, self.href(target) if target else url, unquote(url)))
         return out
 
-    def members_rows(self, members: list[Member]) -> list[dict]:
+    def members_rows(self, members: list[Member]) -> list[MemberRow]:
         """Rows for a table of member cities, sorted by name in this language."""
-        rows = []
-        for member in members:
-            country = member.country
-            rows.append(
-                {
-                    "member": member,
-                    "name": self.link(member.iri),
-                    "sort_name": sort_key(self.plain_name(member.iri)),
-                    "country": self.link(country) if country else "",
-                    "country_name": self.plain_name(country) if country else "",
-                    "region": self.link(member.region) if member.region else "",
-                    "region_name": self.plain_name(member.region) if member.region else "",
-                    "cohort": self.link(member.cohort, member.year)
-                    if member.cohort
-                    else member.year,
-                }
+        rows = [
+            MemberRow(
+                member=member,
+                name=self.link(member.iri),
+                sort_name=sort_key(self.plain_name(member.iri)),
+                country=self.link(member.country) if member.country else "",
+                country_name=self.plain_name(member.country) if member.country else "",
+                region=self.link(member.region) if member.region else "",
+                region_name=self.plain_name(member.region) if member.region else "",
+                cohort=self.link(member.cohort, member.year) if member.cohort else member.year,
             )
-        return sorted(rows, key=lambda r: (r["sort_name"], r["member"].iri))
-
-
-def relative(path: str, start: str) -> str:
-    """posixpath.relpath for site paths (no '..', no leading '/'), without touching the disk."""
-    parts = path.split("/")
-    base = start.split("/") if start else []
-    common = 0
-    while common < len(base) and common < len(parts) - 1 and parts[common] == base[common]:
-        common += 1
-    return "/".join([".."] * (len(base) - common) + parts[common:])
+            for member in members
+        ]
+        return sorted(rows, key=lambda r: (r.sort_name, r.member.iri))

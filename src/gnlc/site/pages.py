@@ -80,6 +80,7 @@ class SiteBuilder(SiteRenderer):
         from gnlc.site.negotiation import (
             FOLDERS,
             SINGLES,
+            Variant,
             folder_variants,
             layout_variants,
             negotiation_files,
@@ -90,9 +91,13 @@ class SiteBuilder(SiteRenderer):
         paths += [f"{folder}/" for folder in FOLDERS]
         paths += [folder for folder in FOLDERS if folder not in SINGLES]
         for path in paths:
-            variants = layout_variants(path)
-            if path.rstrip("/") in FOLDERS and path.rstrip("/") not in self.resources.values():
-                variants = folder_variants(path.rstrip("/"))
+            folder = path.rstrip("/")
+            if folder in FOLDERS and folder not in self.resources.values():
+                variants: list[Variant] | None = folder_variants(folder)
+            else:
+                variants = layout_variants(path)
+            if variants is None:
+                raise AssertionError(f"no type map rule gives variants for {path!r}")
             missing = [v.file for v in variants if v.file not in self.files]
             if missing:
                 raise AssertionError(f"type map for {path!r} names missing files {missing}")

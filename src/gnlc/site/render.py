@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gnlc.namespaces import NETWORK
 from gnlc.site import i18n
 from gnlc.site.layout import GENERATED, LANGS, RDF_MEDIA, TEMPLATES
 from gnlc.site.routes import SiteRoutes
-from gnlc.site.view import canonical
 
 if TYPE_CHECKING:
+    import pyoxigraph
+
     from gnlc.site.page import Page
+
+
+class Alternate(NamedTuple):
+    """A <link rel=alternate> to another representation of a page (an RDF file)."""
+
+    type: str
+    href: str
+    title: str
 
 
 class SiteRenderer(SiteRoutes):
     """Routes plus the template environment and the files written so far (path -> bytes)."""
 
-    def __init__(self, root: Path, store, release: dict[str, bytes], base_url: str | None) -> None:
+    def __init__(
+        self, root: Path, store: pyoxigraph.Store, release: dict[str, bytes], base_url: str | None
+    ) -> None:
         from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
         super().__init__(root, store, release, base_url)
@@ -40,8 +51,9 @@ class SiteRenderer(SiteRoutes):
         """Add one output file."""
         self.files[path] = data.encode("utf-8") if isinstance(data, str) else data
 
-    def render(self, template: str, file: str, lang: str, page: Page, **context) -> None:
-        """Render a template to file (one language version of a page)."""
+    def render(self, template: str, page: Page, **context: Any) -> None:
+        """Render a template to the page's file (one language version of a page)."""
+        file, lang = page.file, page.lang
         other = "th" if lang == "en" else "en"
         alt_file = other + file[len(lang) :]
         context.setdefault("rdf_alternates", [])
@@ -88,11 +100,12 @@ class SiteRenderer(SiteRoutes):
 
     def describe(self, stem: str, triples: list) -> None:
         """Write stem.ttl, stem.jsonld, stem.nt and stem.rdf holding triples."""
+        from gnlc.canonical import canonical_triples
         from gnlc.jsonld import to_jsonld
         from gnlc.paths import CONTEXT_FILE
         from gnlc.turtle import serialize
 
-        triples = canonical(triples)
+        triples = canonical_triples(triples)
         self.add(f"{stem}.ttl", serialize(triples, header=f"# {GENERATED}\n"))
         self.add(f"{stem}.jsonld", to_jsonld(triples, self.root / CONTEXT_FILE))
         self.describe_more(stem, triples)
@@ -127,9 +140,8 @@ class SiteRenderer(SiteRoutes):
         )
         self.add("404.html", html)
 
-    def rdf_links(self, page: Page, stem: str) -> list[dict]:
+    def rdf_links(self, page: Page, stem: str) -> list[Alternate]:
         """<link rel=alternate> entries for a description's RDF files."""
         return [
-            {"type": media, "href": page.href(f"{stem}.{ext}"), "title": title}
-            for ext, media, title in RDF_MEDIA
+            Alternate(media, page.href(f"{stem}.{ext}"), title) for ext, media, title in RDF_MEDIA
         ]

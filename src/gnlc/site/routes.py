@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gnlc.namespaces import BASE, GNLC, ONTOLOGY
 from gnlc.site.layout import DATASET, DIST_BASE
 from gnlc.site.model import SiteModel
 
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
+
 
 class SiteRoutes(SiteModel):
     """The model plus the site's file layout and its base URL."""
 
-    def __init__(self, root: Path, store, release: dict[str, bytes], base_url: str | None) -> None:
+    def __init__(
+        self, root: Path, store: pyoxigraph.Store, release: dict[str, bytes], base_url: str | None
+    ) -> None:
         super().__init__(root, store, release)
         self.base_url = base_url.rstrip("/") + "/" if base_url else None
         # Absolute URLs (canonical links, sitemap, schema.org) need a base even without

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gnlc.namespaces import GNLC
+from gnlc.namespaces import DCTERMS, GNLC, ORG, SKOS
 from gnlc.site import i18n
-from gnlc.site.layout import DATASET, ORG, SKOS
+from gnlc.site.layout import DATASET
 
 if TYPE_CHECKING:
-    from gnlc.site.page import Site
+    from gnlc.site.render import SiteRenderer
 
 
-def resource(site: Site, iri: str, kind: str, lang: str) -> dict:
+def resource(site: SiteRenderer, iri: str, kind: str, lang: str) -> dict:
     """schema.org JSON-LD for a resource page."""
     view = site.view
     name = view.label(iri, lang)[0]
@@ -73,7 +73,7 @@ def resource(site: Site, iri: str, kind: str, lang: str) -> dict:
     return data
 
 
-def dataset(site: Site, lang: str) -> dict:
+def dataset(site: SiteRenderer, lang: str) -> dict:
     """schema.org Dataset with its downloads, creator, version and dates."""
     data = {
         "@context": "https://schema.org",
@@ -107,12 +107,12 @@ def dataset(site: Site, lang: str) -> dict:
     return data
 
 
-def release_modified(site: Site) -> str:
+def release_modified(site: SiteRenderer) -> str:
     """dcterms:modified of the release, as void.ttl states it (the last commit's date)."""
     import pyoxigraph
 
     quads = pyoxigraph.parse(site.release["void.ttl"], format=pyoxigraph.RdfFormat.TURTLE)
-    modified = "http://purl.org/dc/terms/modified"
+    modified = DCTERMS + "modified"
     found = sorted(q.object.value for q in quads if q.subject.value == DATASET
                    and q.predicate.value == modified)  # fmt: skip
     return found[0] if found else ""

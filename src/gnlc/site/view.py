@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from gnlc.namespaces import BASE, GNLC, ONTOLOGY, PREFIXES, RDF_TYPE
+from gnlc.namespaces import DCTERMS, RDF_TYPE, RDFS, SKOS, short_iri
 
-SKOS = PREFIXES["skos"]
-RDFS = PREFIXES["rdfs"]
-DCTERMS = PREFIXES["dcterms"]
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
+
 PREF_LABEL = SKOS + "prefLabel"
 RDFS_LABEL = RDFS + "label"
 SOURCE = DCTERMS + "source"
@@ -31,7 +32,7 @@ class Value:
         return "_:" + self.value if self.kind == "bnode" else self.value
 
 
-def value_of(term) -> Value:
+def value_of(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal) -> Value:
     """A pyoxigraph term as a Value."""
     import pyoxigraph
 
@@ -57,7 +58,7 @@ def sort_key(text: str) -> str:
 class View:
     """Triples of a store indexed by subject and object, with label look-ups."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: pyoxigraph.Store) -> None:
         import pyoxigraph
 
         self.triples: dict[str, list] = defaultdict(list)
@@ -92,6 +93,11 @@ class View:
         found = self.values(subject, predicate)
         return found[0] if found else None
 
+    def iri(self, subject: str, predicate: str) -> str | None:
+        """The first IRI object of subject's predicate, or None."""
+        found = self.iris(subject, predicate)
+        return found[0] if found else None
+
     def subjects(self, predicate: str, obj: str) -> list[str]:
         """Subjects that have predicate obj, sorted."""
         return sorted({s for p, s in self.incoming.get(obj, []) if p == predicate})
@@ -118,7 +124,7 @@ class View:
                 found = self.literal(subject, predicate, wanted)
                 if found is not None:
                     return found, wanted
-        return short(subject), ""
+        return short_iri(subject), ""
 
     def sources(self, subject: str) -> list[str]:
         """dcterms:source IRIs of a node."""
@@ -138,34 +144,3 @@ class View:
                     seen.add(obj.key)
                     keys.append(obj.key)
         return sorted(triples, key=str)
-
-
-def short(iri: str) -> str:
-    """prefix:local for a known namespace, the path under BASE, or the IRI itself."""
-    if iri.startswith(GNLC):
-        return "gnlc:" + iri[len(GNLC) :]
-    if iri == ONTOLOGY:
-        return "gnlc"
-    best = iri
-    for name, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns) and "/" not in iri[len(ns) :]:
-            candidate = f"{name}:{iri[len(ns) :]}"
-            if len(candidate) < len(best):
-                best = candidate
-    if best == iri and iri.startswith(BASE):
-        return iri[len(BASE) :]
-    return best
-
-
-def canonical(triples: list) -> list:
-    """Triples sorted, blank nodes relabelled canonically (so output is byte-stable)."""
-    import pyoxigraph
-
-    if not any(
-        isinstance(t.subject, pyoxigraph.BlankNode) or isinstance(t.object, pyoxigraph.BlankNode)
-        for t in triples
-    ):
-        return sorted(triples, key=str)
-    from gnlc.canonical import canonical_triples
-
-    return canonical_triples(triples)

@@ -14,8 +14,7 @@ if TYPE_CHECKING:
 
 def write(site: SiteRenderer, lang: str) -> None:
     """LANG/cohorts.html: cohorts with announced and recorded figures."""
-    file = f"{lang}/cohorts.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/cohorts.html")
     rows = [site.cohort_summary(c) for c in site.view.instances(GNLC + "Cohort")]
-    rows.sort(key=lambda r: r["year"])
-    site.render("cohorts.html", file, lang, page, title=i18n.text("cohorts", lang), rows=rows)
+    rows.sort(key=lambda r: r.year)
+    site.render("cohorts.html", page, title=i18n.text("cohorts", lang), rows=rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gnlc.namespaces import GNLC
@@ -13,24 +14,35 @@ if TYPE_CHECKING:
     from gnlc.site.render import SiteRenderer
 
 
+@dataclass(frozen=True)
+class CountryRow:
+    """A country: its ISO code, current members, the regions they are in, first cohort year."""
+
+    iri: str
+    code: str
+    members: int
+    first: str
+    regions: list[str]
+    sort: str
+
+
 def write(site: SiteRenderer, lang: str) -> None:
     """LANG/countries.html: countries with members, counts and first cohort."""
-    file = f"{lang}/countries.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/countries.html")
     rows = []
     for country in site.view.instances(GNLC + "Country"):
         members = [m for m in site.current if m.country == country]
         years = sorted(m.year for m in members if m.year)
         regions = sorted({m.region for m in members if m.region})
         rows.append(
-            {
-                "iri": country,
-                "code": site.country_code(country),
-                "members": len(members),
-                "first": years[0] if years else "",
-                "regions": regions,
-                "sort": sort_key(page.plain_name(country)),
-            }
+            CountryRow(
+                iri=country,
+                code=site.country_code(country),
+                members=len(members),
+                first=years[0] if years else "",
+                regions=regions,
+                sort=sort_key(page.plain_name(country)),
+            )
         )
-    rows.sort(key=lambda r: (-r["members"], r["sort"]))
-    site.render("countries.html", file, lang, page, title=i18n.text("countries", lang), rows=rows)
+    rows.sort(key=lambda r: (-r.members, r.sort))
+    site.render("countries.html", page, title=i18n.text("countries", lang), rows=rows)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gnlc.namespaces import GNLC
 from gnlc.site import chart, i18n
 from gnlc.site.page import Page
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from gnlc.site.render import SiteRenderer
 
 
-def chart_svg(site: SiteRenderer, lang: str):
+def chart_svg(site: SiteRenderer, lang: str) -> Markup:
     """The inline SVG growth chart."""
     from markupsafe import Markup
 
@@ -29,14 +30,11 @@ def chart_svg(site: SiteRenderer, lang: str):
 
 def write(site: SiteRenderer, lang: str) -> None:
     """LANG/growth.html: the growth chart and its table."""
-    file = f"{lang}/growth.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/growth.html")
     rows = site.growth_rows()
-    cohorts = {site.view.first(c, GNLC + "year").value: c for c in site.cohorts_with_year()}
+    cohorts = site.cohorts_by_year()
     site.render(
         "growth.html",
-        file,
-        lang,
         page,
         title=i18n.text("growth", lang),
         chart_svg=chart_svg(site, lang),

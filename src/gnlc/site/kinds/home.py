@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from gnlc.namespaces import GNLC, NETWORK
 from gnlc.site import i18n, schemaorg
 from gnlc.site.kinds import growth, worldmap
 from gnlc.site.page import Page
-
-if TYPE_CHECKING:
-    from gnlc.site.render import SiteRenderer
+from gnlc.site.render import Alternate, SiteRenderer
 
 
 def write(site: SiteRenderer, lang: str) -> None:
     """LANG/index.html: overview, map, growth, discovery."""
-    file = f"{lang}/index.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/index.html")
     site.render(
         "home.html",
-        file,
-        lang,
         page,
         title=i18n.text("site_name", lang),
         counts=site.counts(),
@@ -34,9 +27,7 @@ def write(site: SiteRenderer, lang: str) -> None:
         void=page.href("dist/void.ttl"),
         dataset=page.href(f"{lang}/dataset.html"),
         dcat_ttl=page.href("dataset.ttl"),
-        rdf_alternates=[
-            {"type": "text/turtle", "href": page.href("dist/void.ttl"), "title": "VoID"}
-        ],
+        rdf_alternates=[Alternate("text/turtle", page.href("dist/void.ttl"), "VoID")],
     )
 
 

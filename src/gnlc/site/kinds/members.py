@@ -13,16 +13,13 @@ if TYPE_CHECKING:
 
 def write(site: SiteRenderer, lang: str) -> None:
     """LANG/members.html: every current member, filterable and sortable."""
-    file = f"{lang}/members.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/members.html")
     rows = page.members_rows(site.current)
     countries = site.sorted_by_name(list({m.country for m in site.current if m.country}), lang)
     regions = site.sorted_by_name(list({m.region for m in site.current if m.region}), lang)
     years = sorted({m.year for m in site.current if m.year})
     site.render(
         "members.html",
-        file,
-        lang,
         page,
         title=i18n.text("members", lang),
         rows=rows,

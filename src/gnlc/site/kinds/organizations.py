@@ -15,10 +15,8 @@ if TYPE_CHECKING:
 def write(site: SiteRenderer) -> None:
     """LANG/organizations.html: the organizations the data describes (organization/ IRIs)."""
     for lang in LANGS:
-        file = f"{lang}/organizations.html"
-        page = Page(site, lang, file)
+        page = Page(site, lang, f"{lang}/organizations.html")
         found = [i for i, p in site.resources.items() if p.startswith("organization/")]
-        site.render(
-            "organizations.html", file, lang, page, title=i18n.text("organizations", lang),
+        site.render("organizations.html", page, title=i18n.text("organizations", lang),
             rows=site.sorted_by_name(found, lang),
         )  # fmt: skip

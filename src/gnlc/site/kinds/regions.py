@@ -14,14 +14,12 @@ if TYPE_CHECKING:
 
 def write(site: SiteRenderer, lang: str) -> None:
     """LANG/regions.html: UNESCO regions with member counts."""
-    file = f"{lang}/regions.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/regions.html")
     rows = [
         {"iri": r, "members": len([m for m in site.current if m.region == r])}
         for r in site.sorted_by_name(site.view.instances(GNLC + "Region"), lang)
     ]
     unknown = len([m for m in site.current if not m.region])
-    site.render(
-        "regions.html", file, lang, page, title=i18n.text("regions", lang), rows=rows,
+    site.render("regions.html", page, title=i18n.text("regions", lang), rows=rows,
         unknown=unknown,
     )  # fmt: skip

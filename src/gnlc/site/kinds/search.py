@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from gnlc.namespaces import GNLC, PREFIXES
+from gnlc.namespaces import GNLC, RDFS, SKOS
 from gnlc.site import i18n
-from gnlc.site.layout import LANGS, SKOS
+from gnlc.site.layout import LANGS
 from gnlc.site.page import Page
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ KIND_CLASSES = {
     "concept": SKOS + "Concept",
     "scheme": SKOS + "ConceptScheme",
     "network": GNLC + "Network",
-    "term": PREFIXES["rdfs"] + "Class",
+    "term": RDFS + "Class",
 }
 
 
@@ -32,10 +32,8 @@ def write(site: SiteRenderer) -> None:
     text = json.dumps(site.search_entries(), ensure_ascii=False, sort_keys=True, indent=0)
     site.add("search.json", text + "\n")
     for lang in LANGS:
-        file = f"{lang}/search.html"
-        page = Page(site, lang, file)
+        page = Page(site, lang, f"{lang}/search.html")
         kinds = {k: site.term_label(c, lang) for k, c in KIND_CLASSES.items()}
-        site.render(
-            "search.html", file, lang, page, title=i18n.text("search", lang),
+        site.render("search.html", page, title=i18n.text("search", lang),
             index=page.href("search.json"), kinds=kinds,
         )  # fmt: skip

@@ -9,6 +9,8 @@ from gnlc.site.layout import ATLAS_LICENCE
 from gnlc.site.page import Page
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from gnlc.site.render import SiteRenderer
 
 
@@ -32,7 +34,7 @@ def map_points(site: SiteRenderer, page: Page) -> list[mapsvg.MapPoint]:
     return sorted(points, key=lambda p: (-p.latitude, p.key))
 
 
-def map_svg(site: SiteRenderer, page: Page):
+def map_svg(site: SiteRenderer, page: Page) -> Markup:
     """The inline SVG world map for a page."""
     from markupsafe import Markup
 
@@ -48,14 +50,11 @@ def map_svg(site: SiteRenderer, page: Page):
 
 def write(site: SiteRenderer, lang: str) -> None:
     """LANG/map.html: the world map and its table."""
-    file = f"{lang}/map.html"
-    page = Page(site, lang, file)
+    page = Page(site, lang, f"{lang}/map.html")
     mapped = [m for m in site.current if m.latitude is not None]
     missing = [m for m in site.current if m.latitude is None]
     site.render(
         "map.html",
-        file,
-        lang,
         page,
         title=i18n.text("map", lang),
         map_svg=map_svg(site, page),
