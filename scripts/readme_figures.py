@@ -83,9 +83,11 @@ def render(stats: dict) -> str:
 def render_tests(run: dict) -> str:
     """The sentence giving the size and duration of the last recorded full test run."""
     minutes = run["seconds"] / 60
+    workers = run.get("workers", 1)
+    how = f"{workers} pytest-xdist workers" if workers > 1 else "one process"
     return (
-        f"{run['tests']:,} tests, {minutes:.1f} minutes on {run['cpus']} cores in the last"
-        f" recorded full run ({run['date']}, Python {run['python']}):\n"
+        f"{run['tests']:,} tests, {minutes:.1f} minutes on {run['cpus']} cores ({how}) in the"
+        f" last recorded full run ({run['date']}, Python {run['python']}):\n"
     )
 
 

@@ -7,7 +7,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from record_run import pytest_sessionfinish, pytest_sessionstart  # noqa: F401 (hooks)
+from record_run import (  # noqa: F401 (hooks)
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+    pytest_sessionstart,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -44,9 +48,19 @@ def source_graph():
 @pytest.fixture(scope="session")
 def release(tmp_path_factory) -> Path:
     """A release built once from the repository's data."""
+    from helpers import shared
+
     from gnlc.pipeline import build
 
-    out = tmp_path_factory.mktemp("release") / "dist"
-    report, release = build(ROOT, out)
-    assert release is not None, [f.message_en for f in report.violations]
-    return out
+    def make(folder: Path) -> None:
+        report, release = build(ROOT, folder / "dist")
+        assert release is not None, [f.message_en for f in report.violations]
+
+    return shared(tmp_path_factory, "release", make) / "dist"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Browser and server tests are slow by nature: the fast loop (-m "not slow") leaves them out."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("server"):
+            item.add_marker(pytest.mark.slow)

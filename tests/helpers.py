@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -126,3 +128,46 @@ def oxigraph_serving(location: Path, data: Path):
     finally:
         process.terminate()
         process.wait(timeout=PATIENCE)
+
+
+def program(names: list[str], install: str, env: str | None = None) -> str:
+    """The path of the first of names found (env, when set, names it instead).
+
+    A program the tests need is part of the test setup: in CI (CI set) its absence fails the
+    test, since .ci/run installs it; elsewhere the test is skipped, saying what to install.
+    """
+    import pytest
+
+    given = os.environ.get(env) if env else None
+    for name in [given] if given else names:
+        found = shutil.which(name)
+        if found:
+            return found
+    wanted = given or " or ".join(names)
+    message = f"{wanted} not found: {install} (.ci/run installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def shared(tmp_path_factory, name: str, make) -> Path:
+    """A folder made once per test run, even when pytest-xdist runs several workers.
+
+    make(folder) fills the folder. Workers share the run's base temporary folder; the first to
+    take the lock makes it, the others wait and reuse it (a marker file says it is complete, so
+    a half-made folder is never handed out). Without xdist this is make() in a fresh folder.
+    """
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder, done = base / f"shared-{name}", base / f"shared-{name}.done"
+    with FileLock(str(base / f"shared-{name}.lock")):
+        if not done.exists():
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder

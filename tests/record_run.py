@@ -17,11 +17,22 @@ from pathlib import Path
 
 RECORDED_RUN = Path(__file__).resolve().parent / "last-full-run.json"
 _STARTED: list[float] = []
+_RAN: set[str] = set()
+
+
+def _worker(config) -> bool:
+    """True in a pytest-xdist worker: only the controlling process records the run."""
+    return hasattr(config, "workerinput")
 
 
 def pytest_sessionstart(session) -> None:
     """Note when the run started."""
     _STARTED.append(time.monotonic())
+
+
+def pytest_runtest_logreport(report) -> None:
+    """Count every test that reported (the controller sees the workers' reports too)."""
+    _RAN.add(report.nodeid)
 
 
 def _whole_suite(config) -> bool:
@@ -39,10 +50,13 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     """Write tests/last-full-run.json after a whole, passing run when asked to."""
     if os.environ.get("GNLC_RECORD_RUN") != "1" or exitstatus != 0 or not _STARTED:
         return
+    if _worker(session.config):
+        return
     if not _whole_suite(session.config):
         return
     record = {
-        "tests": session.testscollected,
+        "tests": len(_RAN),
+        "workers": getattr(session.config.option, "numprocesses", None) or 1,
         "seconds": round(time.monotonic() - _STARTED[0], 1),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),

@@ -7,11 +7,11 @@ mirror of Apache's algorithm, and are checked against what Apache really answers
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from urllib.parse import urljoin
 
+import helpers
 import pytest
 from apache import APACHE, apache, get
 
@@ -26,10 +26,7 @@ SUBFOLDER = "https://example.org/gnlc-site/"
 
 
 def _need_apache() -> None:
-    if not APACHE.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{APACHE} missing: .ci/run installs apache2")
-        pytest.skip(f"{APACHE} missing (apt-get install apache2)")
+    helpers.program([str(APACHE)], "apt-get install apache2")
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from helpers import current_members, lang_value, rdflib_release_graph
+from helpers import current_members, lang_value, program, rdflib_release_graph, shared
 
 BASE = "https://w3id.org/gnlc/"
 GNLC = BASE + "ontology#"
@@ -59,25 +59,29 @@ def build(root: Path, out: Path, base_url: str | None = None) -> Path:
 @pytest.fixture(scope="session")
 def fixture_root(tmp_path_factory, root: Path) -> Path:
     """Reference data plus the made-up members."""
-    return copy_sources(root, tmp_path_factory.mktemp("fixture-root"), FIXTURE_MEMBERS)
+    return shared(
+        tmp_path_factory, "fixture-root", lambda f: copy_sources(root, f, FIXTURE_MEMBERS)
+    )
 
 
 @pytest.fixture(scope="session")
 def fixture_site(fixture_root: Path, tmp_path_factory) -> Path:
     """The site of the made-up members."""
-    return build(fixture_root, tmp_path_factory.mktemp("fixture-site") / "site")
+    return (
+        shared(tmp_path_factory, "fixture-site", lambda f: build(fixture_root, f / "site")) / "site"
+    )
 
 
 @pytest.fixture(scope="session")
 def real_root(tmp_path_factory, root: Path) -> Path:
     """A copy of the repository's sources as they are."""
-    return copy_sources(root, tmp_path_factory.mktemp("real-root"), None)
+    return shared(tmp_path_factory, "real-root", lambda f: copy_sources(root, f, None))
 
 
 @pytest.fixture(scope="session")
 def real_site(real_root: Path, tmp_path_factory) -> Path:
     """The site of the repository's data."""
-    return build(real_root, tmp_path_factory.mktemp("real-site") / "site")
+    return shared(tmp_path_factory, "real-site", lambda f: build(real_root, f / "site")) / "site"
 
 
 @pytest.fixture(params=["fixture", "real"])
@@ -750,7 +754,6 @@ def test_htaccess_is_the_generated_rules(fixture_site: Path) -> None:
 
 # --- in a real browser --------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -778,12 +781,16 @@ def serve(site: Path):
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by playwright; fails (never skips) when it is missing."""
+    """Debian's Chromium (found on PATH, or GNLC_CHROMIUM) driven by playwright."""
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} missing: apt-get install chromium fonts-thai-tlwg"
+    executable = program(
+        ["chromium", "chromium-browser"],
+        "apt-get install chromium fonts-thai-tlwg",
+        "GNLC_CHROMIUM",
+    )
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

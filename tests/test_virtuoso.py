@@ -12,10 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import time
@@ -27,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+import helpers
 import pytest
 from click.testing import CliRunner
 
@@ -93,13 +92,7 @@ def free_port() -> int:
 
 def installed(program: str) -> str:
     """A Virtuoso program from the virtuoso-opensource package; fails in CI, skips elsewhere."""
-    found = shutil.which(program)
-    if found:
-        return found
-    message = f"{program} is missing: apt-get install virtuoso-opensource (.ci/run installs it)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    return helpers.program([program], "apt-get install virtuoso-opensource")
 
 
 def run(*args: str, env: dict[str, str] | None = None):
