@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,25 +130,7 @@ def _baseline_validate(root: Path, graph, unsupported: list) -> list:
 
     shapes = rdflib.Graph().parse(root / SHAPES_FILE, format="turtle")
     _, report, _ = pyshacl.validate(graph, shacl_graph=shapes)
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    out = []
-    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
-        path = report.value(result, sh.resultPath)
-        if isinstance(path, rdflib.BNode):
-            path = f"^{report.value(path, sh.inversePath)}"
-        shape = report.value(result, sh.sourceConstraint)
-        if not isinstance(shape, rdflib.URIRef):
-            shape = report.value(result, sh.sourceShape)
-        out.append(
-            _finding_key(
-                str(report.value(result, sh.resultSeverity)).rsplit("#", 1)[-1],
-                report.value(result, sh.focusNode),
-                path,
-                report.value(result, sh.sourceConstraintComponent),
-                shape if isinstance(shape, rdflib.URIRef) else "",
-                report.value(result, sh.value),
-            )
-        )
+    out = _report_findings(report)
     for check in check_files(root):
         text = check.read_text(encoding="utf-8")
         severity = read_header(text).get("severity", "Violation")
@@ -170,6 +153,60 @@ def _baseline_validate(root: Path, graph, unsupported: list) -> list:
                 )
             )
     return out
+
+
+def _report_findings(report) -> list:
+    """The top-level results of a SHACL validation report graph (rdflib), as finding keys.
+
+    Results under sh:detail only explain another result and are left out, as gnlc does; a path
+    is written in gnlc's notation (SPARQL path syntax, a bare IRI alone).
+    """
+    import rdflib
+
+    from gnlc.validation import _path_text
+
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    out = []
+    for result in report.objects(None, sh.result):
+        shape = report.value(result, sh.sourceConstraint)
+        if not isinstance(shape, rdflib.URIRef):
+            shape = report.value(result, sh.sourceShape)
+        out.append(
+            _finding_key(
+                str(report.value(result, sh.resultSeverity)).rsplit("#", 1)[-1],
+                report.value(result, sh.focusNode),
+                _path_text(report, report.value(result, sh.resultPath)),
+                report.value(result, sh.sourceConstraintComponent),
+                shape if isinstance(shape, rdflib.URIRef) else "",
+                report.value(result, sh.value),
+            )
+        )
+    return out
+
+
+def _turbo_validate(root: Path, loaded, verdicts: dict) -> list:
+    """pyshacl-turbo (a second, Rust SHACL engine) on the same derived graph as gnlc.
+
+    The graph goes in as N-Triples bytes, not as the pyoxigraph Store: pyshacl-turbo 0.6.5
+    reads a Store's plain literals as `"AD"^^xsd:string` and then fails sh:in and sh:hasValue
+    against the shapes' `"AD"` (the same RDF term). Only SHACL: the queries/checks are not
+    SHACL and are left out of this comparison. `verdicts` gets the engine's own `conforms`
+    (as pySHACL's: false on any result, warnings included).
+    """
+    import pyoxigraph
+    import pyshacl_turbo
+    import rdflib
+
+    from gnlc.paths import SHAPES_FILE
+
+    shapes = rdflib.Graph().parse(root / SHAPES_FILE, format="turtle")
+    data = loaded.store.dump(
+        format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()
+    )
+    conforms, report, _ = pyshacl_turbo.validate(data, data_graph_format="nt", shacl_graph=shapes)
+    found = _report_findings(report)
+    verdicts["conforms"] = bool(conforms)
+    return found
 
 
 def _gnlc_build(root: Path, loaded, out: Path) -> None:
@@ -222,7 +259,7 @@ def _baseline_queries(root: Path, graph, timings: dict) -> dict:
 
 def run_case(engine: str, case: str, root: Path, cap: float) -> dict:
     """One case, timed; the baseline's measured stage stops at the cap (signal.alarm)."""
-    load = _gnlc_load if engine == "gnlc" else _baseline_load
+    load = _baseline_load if engine == "baseline" else _gnlc_load
     result: dict = {"engine": engine, "case": case}
 
     unsupported: list = []
@@ -257,6 +294,10 @@ def run_case(engine: str, case: str, root: Path, cap: float) -> dict:
         if case == "validate":
             if engine == "gnlc":
                 findings = _gnlc_validate(root, graph)
+            elif engine == "turbo":
+                verdicts: dict = {}
+                findings = _turbo_validate(root, graph, verdicts)
+                result.update(verdicts, triples=len(graph.store))
             else:
                 findings = _baseline_validate(root, graph, unsupported)
                 result["unsupported_checks"] = unsupported
@@ -343,12 +384,15 @@ def measure_size(
     share: float,
     cases: tuple[str, ...] = CASES,
     repeat: int = 1,
+    second: bool = False,
 ) -> dict:
     """Generate the synthetic root for one size and run every case on it.
 
     Each case runs `repeat` times, gnlc and the baseline back to back with the order swapped
     on every repetition, so a change in the machine's load hits both sides of a pair; each
     engine's run with the median time is kept, and each pair's ratio with the load average.
+    With `second`, gnlc's SHACL findings are compared with pyshacl-turbo's, on this root and on
+    a copy with the broken records of benchmarks/synthetic.py added.
     """
     from synthetic import REAL_CITIES, data_files, generate, thai_share
 
@@ -395,6 +439,15 @@ def measure_size(
         size["equivalence"] = _same_findings(
             size["gnlc"]["validate"], size["baseline"].get("validate", {})
         )
+        if second:
+            broken = generate(
+                workdir / f"x{factor:g}-broken", cities, REPO, errors=True, thai_share=share
+            )
+            size["second_engine"] = {
+                "valid": _second_engine(root, cap, size["gnlc"]["validate"]),
+                "broken": _second_engine(broken, cap),
+            }
+            shutil.rmtree(broken, ignore_errors=True)
     for engine in ("gnlc", "baseline"):
         found = size[engine].get("validate", {}).pop("findings", None)
         if found is not None:
@@ -402,6 +455,55 @@ def measure_size(
             size[engine]["validate"]["warnings"] = sum(1 for f in found if f[0] != "Violation")
     shutil.rmtree(root, ignore_errors=True)
     return size
+
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def _second_engine(root: Path, cap: float, mine: dict | None = None) -> dict:
+    """gnlc's SHACL findings against pyshacl-turbo's on root, finding by finding.
+
+    `mine` is gnlc's validate run on root when one was already made. The queries/checks and
+    anything else that is not a SHACL constraint component are left out (counted by name).
+    """
+    if mine is None or "findings" not in mine:
+        print(f"  {root.name} gnlc validate ...", file=sys.stderr, flush=True)
+        mine = _spawn("gnlc", "validate", root, cap, 7200)
+    print(f"  {root.name} turbo validate ...", file=sys.stderr, flush=True)
+    theirs = _spawn("turbo", "validate", root, cap, 7200)
+    out: dict = {
+        "gnlc_seconds": _seconds(mine),
+        "turbo_seconds": _seconds(theirs),
+        "turbo_peak_mb": theirs.get("peak_mb"),
+        "triples": theirs.get("triples"),
+    }
+    if "findings" not in mine or "findings" not in theirs:
+        out["error"] = theirs.get("error") or mine.get("error") or "no findings"
+        return out
+    shacl = [f for f in mine["findings"] if f[3].startswith(SH)]
+    left_out: dict[str, int] = {}
+    for f in mine["findings"]:
+        if not f[3].startswith(SH):
+            left_out[f[3]] = left_out.get(f[3], 0) + 1
+    a, b = Counter(map(tuple, shacl)), Counter(map(tuple, theirs["findings"]))
+    violations = sum(1 for f in shacl if f[0] == "Violation")
+    out.update(
+        {
+            "violations": violations,
+            "warnings": len(shacl) - violations,
+            "turbo_violations": sum(1 for f in theirs["findings"] if f[0] == "Violation"),
+            "turbo_warnings": sum(1 for f in theirs["findings"] if f[0] != "Violation"),
+            "same_findings": a == b,
+            "same_verdict": (violations == 0)
+            == (not any(f[0] == "Violation" for f in theirs["findings"])),
+            "gnlc_conforms": not any(f[0] == "Violation" for f in mine["findings"]),
+            "turbo_conforms": theirs.get("conforms"),
+            "only_gnlc": [list(f) for f in sorted((a - b).elements())][:20],
+            "only_turbo": [list(f) for f in sorted((b - a).elements())][:20],
+            "left_out": left_out,
+        }
+    )
+    return out
 
 
 def _median_run(runs: list[dict]) -> dict:
@@ -616,6 +718,16 @@ def _install_kind() -> dict:
     }
 
 
+def _version(name: str) -> str | None:
+    """An installed distribution's version, or None."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
 def real_size() -> dict:
     """The repository's own data: triples after derivation and share of Thai literals."""
     from synthetic import THAI_SHARE, data_files, thai_share
@@ -739,7 +851,47 @@ def table(report: dict) -> str:
             "Paired speed-up: the median of baseline/gnlc over back-to-back runs (order swapped"
             f" each time); 1-minute load average during them {min(loads):.2f}-{max(loads):.2f}."
         )
+    second = second_engine_table(report)
+    if second:
+        lines += ["", second]
     return "\n".join(lines)
+
+
+def second_engine_table(report: dict) -> str:
+    """gnlc's SHACL findings against pyshacl-turbo's (and pySHACL's where it finished)."""
+    rows = []
+    for size in report["sizes"]:
+        for data, found in (size.get("second_engine") or {}).items():
+            if "error" in found:
+                rows.append(f"| x{size['factor']:g} | {data} | error: {found['error']} |||||||")
+                continue
+            pyshacl = size.get("equivalence") if data == "valid" else None
+            same_pyshacl = "-"
+            if pyshacl:
+                same_pyshacl = "identical" if pyshacl["same_findings"] else "differ"
+            found_shown = f"{found['violations']:,} / {found['warnings']:,}"
+            triples = f"{found.get('triples') or 0:,}"
+            turbo_shown = f"{found['turbo_violations']:,} / {found['turbo_warnings']:,}"
+            rows.append(
+                f"| x{size['factor']:g} | {data} | {triples} "
+                f"| {found_shown} "
+                f"| {turbo_shown} | {'identical' if found['same_findings'] else 'differ'} "
+                f"| {same_pyshacl} | {found['gnlc_seconds'] or 0:.2f} "
+                f"| {found['turbo_seconds'] or 0:.2f} | {found['turbo_peak_mb'] or 0:,.0f} |"
+            )
+    if not rows:
+        return ""
+    versions = report["machine"]["versions"]
+    head = [
+        f"SHACL findings, gnlc against pyshacl-turbo {versions.get('pyshacl-turbo')} (focus,"
+        " path, constraint component, source shape, value, severity; queries/checks left out):",
+        "",
+        "| size | data | triples | gnlc violations / warnings | pyshacl-turbo violations /"
+        " warnings | gnlc = pyshacl-turbo | gnlc = pySHACL | gnlc s | pyshacl-turbo s "
+        "| pyshacl-turbo MB |",
+        "|---|---|---:|---:|---:|---|---|---:|---:|---:|",
+    ]
+    return "\n".join(head + rows)
 
 
 def _fmt_bound(result: dict) -> dict | None:
@@ -790,6 +942,11 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(CASES),
         help="cases to run (load is always run: it gives the size)",
     )
+    parser.add_argument(
+        "--no-second-engine",
+        action="store_true",
+        help="skip the finding-by-finding comparison with pyshacl-turbo",
+    )
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the results")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
@@ -801,6 +958,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     report: dict = {"machine": machine(), "cap_seconds": args.cap, "real": real_size()}
     over: set = set()
+    second = not args.no_second_engine and "validate" in args.cases.split(",")
+    if second:
+        report["machine"]["versions"]["pyshacl-turbo"] = _version("pyshacl-turbo")
+        second = report["machine"]["versions"]["pyshacl-turbo"] is not None
     sizes = [float(x) for x in args.sizes.split(",")]
     cases = tuple(c for c in CASES if c == "load" or c in args.cases.split(","))
     with tempfile.TemporaryDirectory(prefix="gnlc-bench-") as folder:
@@ -808,7 +969,7 @@ def main(argv: list[str] | None = None) -> int:
         share = report["real"]["thai_share"]
         report["sizes"] = [
             measure_size(
-                f, workdir, args.cap, not args.no_baseline, over, share, cases, args.repeat
+                f, workdir, args.cap, not args.no_baseline, over, share, cases, args.repeat, second
             )
             for f in sizes
         ]
