@@ -630,20 +630,33 @@ def _hyperfine(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict:
 
 
 def _repeat(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict:
-    out = {}
-    for name, command in commands.items():
-        times, codes = [], set()
-        for _ in range(runs + 2):
+    """Each command `runs` times (after two warm-up rounds), interleaved: one run of each in
+    turn, so a change in the machine's load falls on all of them. Wall time and CPU time (user +
+    system of the process and the children it waited for, from wait4): on a shared machine the
+    CPU time moves much less than the wall time."""
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    codes: dict[str, set] = {name: set() for name in commands}
+    for turn in range(runs + 2):
+        for name, command in commands.items():
             start = time.perf_counter()
-            done = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
-            times.append(time.perf_counter() - start)
-            codes.add(done.returncode)
-        times = times[2:]
+            proc = subprocess.Popen(
+                command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+            if turn >= 2:
+                walls[name].append(wall)
+                cpus[name].append(usage.ru_utime + usage.ru_stime)
+            codes[name].add(os.waitstatus_to_exitcode(status))
+    out = {}
+    for name in commands:
         out[name] = {
-            "median_ms": round(1000 * statistics.median(times), 1),
-            "mean_ms": round(1000 * statistics.mean(times), 1),
-            "stddev_ms": round(1000 * statistics.pstdev(times), 1),
-            "exit_codes": sorted(codes),
+            "median_ms": round(1000 * statistics.median(walls[name]), 1),
+            "mean_ms": round(1000 * statistics.mean(walls[name]), 1),
+            "stddev_ms": round(1000 * statistics.pstdev(walls[name]), 1),
+            "cpu_median_ms": round(1000 * statistics.median(cpus[name]), 1),
+            "exit_codes": sorted(codes[name]),
         }
     return out
 

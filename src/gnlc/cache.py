@@ -67,13 +67,16 @@ def _signature(root: Path, files: list[Path]) -> str | None:
 
     digest = _hasher()(f"gnlc {__version__}\0pyoxigraph {pyoxigraph.__version__}\0".encode())
     top = os.path.abspath(root)
+    inside = top.rstrip(os.sep) + os.sep
     newest = time.time_ns() - RACY_NS
     parts = []
     for path in files:
         info = os.stat(path)
         if info.st_mtime_ns > newest or info.st_ctime_ns > newest:
             return None
-        name = os.path.relpath(os.path.abspath(path), top)
+        name = os.fspath(path)
+        # The files come from the root's own listing: their relative names without relpath.
+        name = name[len(inside) :] if name.startswith(inside) else os.path.relpath(name, top)
         parts.append(
             f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n"
         )
