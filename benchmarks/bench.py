@@ -661,28 +661,36 @@ def _repeat(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict:
     return out
 
 
-def startup(workdir: Path, runs: int) -> dict:
-    """Start-up and real-size command times: hyperfine if installed, else repeated runs."""
+def startup(workdir: Path, runs: int, wheel: bool = True) -> dict:
+    """Start-up and real-size command times: hyperfine if installed, else interleaved runs.
+
+    `gnlc --help` and `gnlc query` are timed for this environment's install (editable or not,
+    see "install") and, with `wheel`, for a wheel of this checkout installed in its own venv
+    (pip compiles its bytecode at install time, so it is cached even where this machine sets
+    PYTHONDONTWRITEBYTECODE, which makes an editable install compile gnlc on every run).
+    """
     from synthetic import REAL_CITIES, generate
 
     python = sys.executable
     gnlc = str(Path(python).with_name("gnlc"))
     synthetic = generate(workdir / "startup-x1", REAL_CITIES, REPO)
     out_dir = workdir / "startup-dist"
+    query = ["--root", str(REPO), "query", "members-by-country"]
+    kinds = {"editable" if _install_kind()["editable"] else "installed": gnlc}
+    wheel_note = "not asked"
+    if wheel:
+        wheel_gnlc, wheel_note = _wheel_install(workdir)
+        if wheel_gnlc:
+            kinds["wheel"] = wheel_gnlc
     commands = {
         "import click": [python, "-c", "import click"],
-        "gnlc --help": [gnlc, "--help"],
         "import click, pyoxigraph": [python, "-c", "import click, pyoxigraph"],
-        "gnlc query members-by-country": [gnlc, "--root", str(REPO), "query", "members-by-country"],
-        "gnlc query members-by-country (no cache)": [
-            "env",
-            "GNLC_CACHE=0",
-            gnlc,
-            "--root",
-            str(REPO),
-            "query",
-            "members-by-country",
-        ],
+    }
+    for kind, program in kinds.items():
+        commands[f"gnlc --help ({kind})"] = [program, "--help"]
+        commands[f"gnlc query members-by-country ({kind})"] = [program, *query]
+    commands |= {
+        "gnlc query members-by-country (no cache)": ["env", "GNLC_CACHE=0", gnlc, *query],
         "gnlc validate (real data)": [gnlc, "--root", str(REPO), "validate"],
         "gnlc build (real data)": [gnlc, "--root", str(REPO), "build", "--out", str(out_dir)],
         "gnlc validate (x1 synthetic)": [gnlc, "--root", str(synthetic), "validate"],
@@ -695,24 +703,74 @@ def startup(workdir: Path, runs: int) -> dict:
             str(out_dir),
         ],
     }
-    # The derived-graph cache of `gnlc query` in its own folder; hyperfine's warm-up fills it.
+    # The derived-graph cache of `gnlc query` in its own folder; the warm-up runs fill it.
     os.environ["GNLC_CACHE_DIR"] = str(workdir / "cache")
-    tool = "hyperfine" if shutil.which("hyperfine") else "repeated runs, median"
+    tool = "hyperfine" if shutil.which("hyperfine") else "interleaved runs"
     measure = _hyperfine if shutil.which("hyperfine") else _repeat
-    result = {"tool": tool, "install": _install_kind()}
+    result = {"tool": tool, "install": _install_kind(), "kinds": list(kinds), "wheel": wheel_note}
     result["commands"] = measure(commands, runs, workdir)
     times = result["commands"]
-    result["help_vs_import_click"] = round(
-        times["gnlc --help"]["median_ms"] / times["import click"]["median_ms"], 2
-    )
-    result["query_vs_import_click_pyoxigraph"] = round(
-        times["gnlc query members-by-country"]["median_ms"]
-        / times["import click, pyoxigraph"]["median_ms"],
-        2,
-    )
+    result["ratios"] = {}
+    for kind in kinds:
+        pairs = {
+            "help_vs_import_click": (f"gnlc --help ({kind})", "import click"),
+            "query_vs_import_click_pyoxigraph": (
+                f"gnlc query members-by-country ({kind})",
+                "import click, pyoxigraph",
+            ),
+        }
+        for name, (mine, base) in pairs.items():
+            ratios = {"wall": round(times[mine]["median_ms"] / times[base]["median_ms"], 2)}
+            if "cpu_median_ms" in times[mine]:
+                ratios["cpu"] = round(
+                    times[mine]["cpu_median_ms"] / times[base]["cpu_median_ms"], 2
+                )
+            result["ratios"][f"{name} ({kind})"] = ratios
     shutil.rmtree(synthetic, ignore_errors=True)
     shutil.rmtree(out_dir, ignore_errors=True)
     return result
+
+
+def _wheel_install(workdir: Path) -> tuple[str | None, str]:
+    """This checkout built as a wheel and installed in a venv of its own, which sees this
+    environment's dependencies through a .pth file; its gnlc command, or None and why not."""
+    import venv
+
+    wheels, env = workdir / "wheel", workdir / "wheel-venv"
+    try:
+        pip = [sys.executable, "-m", "pip"]
+        subprocess.run(
+            [*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+            check=True,
+            capture_output=True,
+        )
+        [built] = wheels.glob("gnlc-*.whl")
+        venv.create(env, with_pip=False, symlinks=True)
+        env_python = str(env / "bin" / "python")
+        subprocess.run(
+            [*pip, "--python", env_python, "install", "--no-deps", "-q", str(built)],
+            check=True,
+            capture_output=True,
+        )
+        purelib = subprocess.run(
+            [env_python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except (subprocess.CalledProcessError, ValueError, OSError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        lines = detail.decode("utf-8", "replace").strip().splitlines() if detail else []
+        return None, f"wheel install failed: {lines[-1] if lines else exc}"
+    import sysconfig
+
+    # After the wheel's own gnlc: this environment's click, pyoxigraph... (a path added by a
+    # .pth file is not scanned for .pth files, so the editable install's path stays out).
+    Path(purelib, "zz-gnlc-bench-deps.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8"
+    )
+    compiled = any(Path(purelib, "gnlc", "__pycache__").glob("cli.*.pyc"))
+    return str(env / "bin" / "gnlc"), f"{built.name}, bytecode compiled at install: {compiled}"
 
 
 def _install_kind() -> dict:
@@ -864,9 +922,37 @@ def table(report: dict) -> str:
             "Paired speed-up: the median of baseline/gnlc over back-to-back runs (order swapped"
             f" each time); 1-minute load average during them {min(loads):.2f}-{max(loads):.2f}."
         )
+    if not report["sizes"]:  # --sizes "": start-up only
+        lines = []
     second = second_engine_table(report)
     if second:
         lines += ["", second]
+    if report.get("startup"):
+        lines += ["", startup_table(report["startup"])]
+    return "\n".join(lines).strip("\n")
+
+
+def startup_table(result: dict) -> str:
+    """Start-up and real-size command times, each install kind against its import baseline."""
+    lines = [
+        f"Start-up ({result['tool']}; wall and CPU time, medians; wheel: {result['wheel']}):",
+        "",
+        "| command | wall ms | CPU ms | x baseline, wall | x baseline, CPU |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, times in result["commands"].items():
+        base = None
+        if name.startswith("gnlc --help ("):
+            base = result["commands"]["import click"]
+        elif name.startswith("gnlc query members-by-country ("):
+            base = result["commands"]["import click, pyoxigraph"]
+        wall = cpu = ""
+        if base:
+            wall = f"{times['median_ms'] / base['median_ms']:.2f}x"
+            if "cpu_median_ms" in times:
+                cpu = f"{times['cpu_median_ms'] / base['cpu_median_ms']:.2f}x"
+        shown_cpu = f"{times['cpu_median_ms']:,.0f}" if "cpu_median_ms" in times else "-"
+        lines.append(f"| `{name}` | {times['median_ms']:,.0f} | {shown_cpu} | {wall} | {cpu} |")
     return "\n".join(lines)
 
 
@@ -946,6 +1032,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cap", type=float, default=120.0, help="seconds per baseline case")
     parser.add_argument("--no-baseline", action="store_true", help="measure gnlc only")
     parser.add_argument("--no-startup", action="store_true", help="skip start-up timings")
+    parser.add_argument(
+        "--no-wheel",
+        action="store_true",
+        help="time start-up for this environment's install only, not also a wheel install",
+    )
     parser.add_argument("--runs", type=int, default=10, help="runs per start-up command")
     parser.add_argument(
         "--repeat", type=int, default=3, help="interleaved gnlc/baseline runs per case and size"
@@ -975,7 +1066,7 @@ def main(argv: list[str] | None = None) -> int:
     if second:
         report["machine"]["versions"]["pyshacl-turbo"] = _version("pyshacl-turbo")
         second = report["machine"]["versions"]["pyshacl-turbo"] is not None
-    sizes = [float(x) for x in args.sizes.split(",")]
+    sizes = [float(x) for x in args.sizes.split(",") if x.strip()]  # --sizes "": start-up only
     cases = tuple(c for c in CASES if c == "load" or c in args.cases.split(","))
     with tempfile.TemporaryDirectory(prefix="gnlc-bench-") as folder:
         workdir = Path(folder)
@@ -986,10 +1077,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             for f in sizes
         ]
-        report["ratios"] = ratios(report["sizes"], args.cap)
+        report["ratios"] = ratios(report["sizes"], args.cap) if sizes else {}
         if not args.no_startup:
             print("  start-up ...", file=sys.stderr, flush=True)
-            report["startup"] = startup(workdir, args.runs)
+            report["startup"] = startup(workdir, args.runs, not args.no_wheel)
     report["wall_seconds"] = round(time.perf_counter() - started, 1)
     report["table"] = table(report)
     args.json.parent.mkdir(parents=True, exist_ok=True)
