@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,25 +130,7 @@ def _baseline_validate(root: Path, graph, unsupported: list) -> list:
 
     shapes = rdflib.Graph().parse(root / SHAPES_FILE, format="turtle")
     _, report, _ = pyshacl.validate(graph, shacl_graph=shapes)
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    out = []
-    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
-        path = report.value(result, sh.resultPath)
-        if isinstance(path, rdflib.BNode):
-            path = f"^{report.value(path, sh.inversePath)}"
-        shape = report.value(result, sh.sourceConstraint)
-        if not isinstance(shape, rdflib.URIRef):
-            shape = report.value(result, sh.sourceShape)
-        out.append(
-            _finding_key(
-                str(report.value(result, sh.resultSeverity)).rsplit("#", 1)[-1],
-                report.value(result, sh.focusNode),
-                path,
-                report.value(result, sh.sourceConstraintComponent),
-                shape if isinstance(shape, rdflib.URIRef) else "",
-                report.value(result, sh.value),
-            )
-        )
+    out = _report_findings(report)
     for check in check_files(root):
         text = check.read_text(encoding="utf-8")
         severity = read_header(text).get("severity", "Violation")
@@ -170,6 +153,60 @@ def _baseline_validate(root: Path, graph, unsupported: list) -> list:
                 )
             )
     return out
+
+
+def _report_findings(report) -> list:
+    """The top-level results of a SHACL validation report graph (rdflib), as finding keys.
+
+    Results under sh:detail only explain another result and are left out, as gnlc does; a path
+    is written in gnlc's notation (SPARQL path syntax, a bare IRI alone).
+    """
+    import rdflib
+
+    from gnlc.validation import _path_text
+
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    out = []
+    for result in report.objects(None, sh.result):
+        shape = report.value(result, sh.sourceConstraint)
+        if not isinstance(shape, rdflib.URIRef):
+            shape = report.value(result, sh.sourceShape)
+        out.append(
+            _finding_key(
+                str(report.value(result, sh.resultSeverity)).rsplit("#", 1)[-1],
+                report.value(result, sh.focusNode),
+                _path_text(report, report.value(result, sh.resultPath)),
+                report.value(result, sh.sourceConstraintComponent),
+                shape if isinstance(shape, rdflib.URIRef) else "",
+                report.value(result, sh.value),
+            )
+        )
+    return out
+
+
+def _turbo_validate(root: Path, loaded, verdicts: dict) -> list:
+    """pyshacl-turbo (a second, Rust SHACL engine) on the same derived graph as gnlc.
+
+    The graph goes in as N-Triples bytes, not as the pyoxigraph Store: pyshacl-turbo 0.6.5
+    reads a Store's plain literals as `"AD"^^xsd:string` and then fails sh:in and sh:hasValue
+    against the shapes' `"AD"` (the same RDF term). Only SHACL: the queries/checks are not
+    SHACL and are left out of this comparison. `verdicts` gets the engine's own `conforms`
+    (as pySHACL's: false on any result, warnings included).
+    """
+    import pyoxigraph
+    import pyshacl_turbo
+    import rdflib
+
+    from gnlc.paths import SHAPES_FILE
+
+    shapes = rdflib.Graph().parse(root / SHAPES_FILE, format="turtle")
+    data = loaded.store.dump(
+        format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()
+    )
+    conforms, report, _ = pyshacl_turbo.validate(data, data_graph_format="nt", shacl_graph=shapes)
+    found = _report_findings(report)
+    verdicts["conforms"] = bool(conforms)
+    return found
 
 
 def _gnlc_build(root: Path, loaded, out: Path) -> None:
@@ -222,7 +259,7 @@ def _baseline_queries(root: Path, graph, timings: dict) -> dict:
 
 def run_case(engine: str, case: str, root: Path, cap: float) -> dict:
     """One case, timed; the baseline's measured stage stops at the cap (signal.alarm)."""
-    load = _gnlc_load if engine == "gnlc" else _baseline_load
+    load = _baseline_load if engine == "baseline" else _gnlc_load
     result: dict = {"engine": engine, "case": case}
 
     unsupported: list = []
@@ -257,6 +294,10 @@ def run_case(engine: str, case: str, root: Path, cap: float) -> dict:
         if case == "validate":
             if engine == "gnlc":
                 findings = _gnlc_validate(root, graph)
+            elif engine == "turbo":
+                verdicts: dict = {}
+                findings = _turbo_validate(root, graph, verdicts)
+                result.update(verdicts, triples=len(graph.store))
             else:
                 findings = _baseline_validate(root, graph, unsupported)
                 result["unsupported_checks"] = unsupported
@@ -343,12 +384,15 @@ def measure_size(
     share: float,
     cases: tuple[str, ...] = CASES,
     repeat: int = 1,
+    second: bool = False,
 ) -> dict:
     """Generate the synthetic root for one size and run every case on it.
 
     Each case runs `repeat` times, gnlc and the baseline back to back with the order swapped
     on every repetition, so a change in the machine's load hits both sides of a pair; each
     engine's run with the median time is kept, and each pair's ratio with the load average.
+    With `second`, gnlc's SHACL findings are compared with pyshacl-turbo's, on this root and on
+    a copy with the broken records of benchmarks/synthetic.py added.
     """
     from synthetic import REAL_CITIES, data_files, generate, thai_share
 
@@ -395,6 +439,15 @@ def measure_size(
         size["equivalence"] = _same_findings(
             size["gnlc"]["validate"], size["baseline"].get("validate", {})
         )
+        if second:
+            broken = generate(
+                workdir / f"x{factor:g}-broken", cities, REPO, errors=True, thai_share=share
+            )
+            size["second_engine"] = {
+                "valid": _second_engine(root, cap, size["gnlc"]["validate"]),
+                "broken": _second_engine(broken, cap),
+            }
+            shutil.rmtree(broken, ignore_errors=True)
     for engine in ("gnlc", "baseline"):
         found = size[engine].get("validate", {}).pop("findings", None)
         if found is not None:
@@ -402,6 +455,55 @@ def measure_size(
             size[engine]["validate"]["warnings"] = sum(1 for f in found if f[0] != "Violation")
     shutil.rmtree(root, ignore_errors=True)
     return size
+
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def _second_engine(root: Path, cap: float, mine: dict | None = None) -> dict:
+    """gnlc's SHACL findings against pyshacl-turbo's on root, finding by finding.
+
+    `mine` is gnlc's validate run on root when one was already made. The queries/checks and
+    anything else that is not a SHACL constraint component are left out (counted by name).
+    """
+    if mine is None or "findings" not in mine:
+        print(f"  {root.name} gnlc validate ...", file=sys.stderr, flush=True)
+        mine = _spawn("gnlc", "validate", root, cap, 7200)
+    print(f"  {root.name} turbo validate ...", file=sys.stderr, flush=True)
+    theirs = _spawn("turbo", "validate", root, cap, 7200)
+    out: dict = {
+        "gnlc_seconds": _seconds(mine),
+        "turbo_seconds": _seconds(theirs),
+        "turbo_peak_mb": theirs.get("peak_mb"),
+        "triples": theirs.get("triples"),
+    }
+    if "findings" not in mine or "findings" not in theirs:
+        out["error"] = theirs.get("error") or mine.get("error") or "no findings"
+        return out
+    shacl = [f for f in mine["findings"] if f[3].startswith(SH)]
+    left_out: dict[str, int] = {}
+    for f in mine["findings"]:
+        if not f[3].startswith(SH):
+            left_out[f[3]] = left_out.get(f[3], 0) + 1
+    a, b = Counter(map(tuple, shacl)), Counter(map(tuple, theirs["findings"]))
+    violations = sum(1 for f in shacl if f[0] == "Violation")
+    out.update(
+        {
+            "violations": violations,
+            "warnings": len(shacl) - violations,
+            "turbo_violations": sum(1 for f in theirs["findings"] if f[0] == "Violation"),
+            "turbo_warnings": sum(1 for f in theirs["findings"] if f[0] != "Violation"),
+            "same_findings": a == b,
+            "same_verdict": (violations == 0)
+            == (not any(f[0] == "Violation" for f in theirs["findings"])),
+            "gnlc_conforms": not any(f[0] == "Violation" for f in mine["findings"]),
+            "turbo_conforms": theirs.get("conforms"),
+            "only_gnlc": [list(f) for f in sorted((a - b).elements())][:20],
+            "only_turbo": [list(f) for f in sorted((b - a).elements())][:20],
+            "left_out": left_out,
+        }
+    )
+    return out
 
 
 def _median_run(runs: list[dict]) -> dict:
@@ -528,46 +630,67 @@ def _hyperfine(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict:
 
 
 def _repeat(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict:
-    out = {}
-    for name, command in commands.items():
-        times, codes = [], set()
-        for _ in range(runs + 2):
+    """Each command `runs` times (after two warm-up rounds), interleaved: one run of each in
+    turn, so a change in the machine's load falls on all of them. Wall time and CPU time (user +
+    system of the process and the children it waited for, from wait4): on a shared machine the
+    CPU time moves much less than the wall time."""
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    codes: dict[str, set] = {name: set() for name in commands}
+    for turn in range(runs + 2):
+        for name, command in commands.items():
             start = time.perf_counter()
-            done = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
-            times.append(time.perf_counter() - start)
-            codes.add(done.returncode)
-        times = times[2:]
+            proc = subprocess.Popen(
+                command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+            if turn >= 2:
+                walls[name].append(wall)
+                cpus[name].append(usage.ru_utime + usage.ru_stime)
+            codes[name].add(os.waitstatus_to_exitcode(status))
+    out = {}
+    for name in commands:
         out[name] = {
-            "median_ms": round(1000 * statistics.median(times), 1),
-            "mean_ms": round(1000 * statistics.mean(times), 1),
-            "stddev_ms": round(1000 * statistics.pstdev(times), 1),
-            "exit_codes": sorted(codes),
+            "median_ms": round(1000 * statistics.median(walls[name]), 1),
+            "mean_ms": round(1000 * statistics.mean(walls[name]), 1),
+            "stddev_ms": round(1000 * statistics.pstdev(walls[name]), 1),
+            "cpu_median_ms": round(1000 * statistics.median(cpus[name]), 1),
+            "exit_codes": sorted(codes[name]),
         }
     return out
 
 
-def startup(workdir: Path, runs: int) -> dict:
-    """Start-up and real-size command times: hyperfine if installed, else repeated runs."""
+def startup(workdir: Path, runs: int, wheel: bool = True) -> dict:
+    """Start-up and real-size command times: hyperfine if installed, else interleaved runs.
+
+    `gnlc --help` and `gnlc query` are timed for this environment's install (editable or not,
+    see "install") and, with `wheel`, for a wheel of this checkout installed in its own venv
+    (pip compiles its bytecode at install time, so it is cached even where this machine sets
+    PYTHONDONTWRITEBYTECODE, which makes an editable install compile gnlc on every run).
+    """
     from synthetic import REAL_CITIES, generate
 
     python = sys.executable
     gnlc = str(Path(python).with_name("gnlc"))
     synthetic = generate(workdir / "startup-x1", REAL_CITIES, REPO)
     out_dir = workdir / "startup-dist"
+    query = ["--root", str(REPO), "query", "members-by-country"]
+    kinds = {"editable" if _install_kind()["editable"] else "installed": gnlc}
+    wheel_note = "not asked"
+    if wheel:
+        wheel_gnlc, wheel_note = _wheel_install(workdir)
+        if wheel_gnlc:
+            kinds["wheel"] = wheel_gnlc
     commands = {
         "import click": [python, "-c", "import click"],
-        "gnlc --help": [gnlc, "--help"],
         "import click, pyoxigraph": [python, "-c", "import click, pyoxigraph"],
-        "gnlc query members-by-country": [gnlc, "--root", str(REPO), "query", "members-by-country"],
-        "gnlc query members-by-country (no cache)": [
-            "env",
-            "GNLC_CACHE=0",
-            gnlc,
-            "--root",
-            str(REPO),
-            "query",
-            "members-by-country",
-        ],
+    }
+    for kind, program in kinds.items():
+        commands[f"gnlc --help ({kind})"] = [program, "--help"]
+        commands[f"gnlc query members-by-country ({kind})"] = [program, *query]
+    commands |= {
+        "gnlc query members-by-country (no cache)": ["env", "GNLC_CACHE=0", gnlc, *query],
         "gnlc validate (real data)": [gnlc, "--root", str(REPO), "validate"],
         "gnlc build (real data)": [gnlc, "--root", str(REPO), "build", "--out", str(out_dir)],
         "gnlc validate (x1 synthetic)": [gnlc, "--root", str(synthetic), "validate"],
@@ -580,24 +703,74 @@ def startup(workdir: Path, runs: int) -> dict:
             str(out_dir),
         ],
     }
-    # The derived-graph cache of `gnlc query` in its own folder; hyperfine's warm-up fills it.
+    # The derived-graph cache of `gnlc query` in its own folder; the warm-up runs fill it.
     os.environ["GNLC_CACHE_DIR"] = str(workdir / "cache")
-    tool = "hyperfine" if shutil.which("hyperfine") else "repeated runs, median"
+    tool = "hyperfine" if shutil.which("hyperfine") else "interleaved runs"
     measure = _hyperfine if shutil.which("hyperfine") else _repeat
-    result = {"tool": tool, "install": _install_kind()}
+    result = {"tool": tool, "install": _install_kind(), "kinds": list(kinds), "wheel": wheel_note}
     result["commands"] = measure(commands, runs, workdir)
     times = result["commands"]
-    result["help_vs_import_click"] = round(
-        times["gnlc --help"]["median_ms"] / times["import click"]["median_ms"], 2
-    )
-    result["query_vs_import_click_pyoxigraph"] = round(
-        times["gnlc query members-by-country"]["median_ms"]
-        / times["import click, pyoxigraph"]["median_ms"],
-        2,
-    )
+    result["ratios"] = {}
+    for kind in kinds:
+        pairs = {
+            "help_vs_import_click": (f"gnlc --help ({kind})", "import click"),
+            "query_vs_import_click_pyoxigraph": (
+                f"gnlc query members-by-country ({kind})",
+                "import click, pyoxigraph",
+            ),
+        }
+        for name, (mine, base) in pairs.items():
+            ratios = {"wall": round(times[mine]["median_ms"] / times[base]["median_ms"], 2)}
+            if "cpu_median_ms" in times[mine]:
+                ratios["cpu"] = round(
+                    times[mine]["cpu_median_ms"] / times[base]["cpu_median_ms"], 2
+                )
+            result["ratios"][f"{name} ({kind})"] = ratios
     shutil.rmtree(synthetic, ignore_errors=True)
     shutil.rmtree(out_dir, ignore_errors=True)
     return result
+
+
+def _wheel_install(workdir: Path) -> tuple[str | None, str]:
+    """This checkout built as a wheel and installed in a venv of its own, which sees this
+    environment's dependencies through a .pth file; its gnlc command, or None and why not."""
+    import venv
+
+    wheels, env = workdir / "wheel", workdir / "wheel-venv"
+    try:
+        pip = [sys.executable, "-m", "pip"]
+        subprocess.run(
+            [*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+            check=True,
+            capture_output=True,
+        )
+        [built] = wheels.glob("gnlc-*.whl")
+        venv.create(env, with_pip=False, symlinks=True)
+        env_python = str(env / "bin" / "python")
+        subprocess.run(
+            [*pip, "--python", env_python, "install", "--no-deps", "-q", str(built)],
+            check=True,
+            capture_output=True,
+        )
+        purelib = subprocess.run(
+            [env_python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except (subprocess.CalledProcessError, ValueError, OSError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        lines = detail.decode("utf-8", "replace").strip().splitlines() if detail else []
+        return None, f"wheel install failed: {lines[-1] if lines else exc}"
+    import sysconfig
+
+    # After the wheel's own gnlc: this environment's click, pyoxigraph... (a path added by a
+    # .pth file is not scanned for .pth files, so the editable install's path stays out).
+    Path(purelib, "zz-gnlc-bench-deps.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8"
+    )
+    compiled = any(Path(purelib, "gnlc", "__pycache__").glob("cli.*.pyc"))
+    return str(env / "bin" / "gnlc"), f"{built.name}, bytecode compiled at install: {compiled}"
 
 
 def _install_kind() -> dict:
@@ -614,6 +787,16 @@ def _install_kind() -> dict:
         "pycache_prefix": os.environ.get("PYTHONPYCACHEPREFIX", ""),
         "bytecode_cached": folder.is_dir() and any(folder.glob("cli.*.pyc")),
     }
+
+
+def _version(name: str) -> str | None:
+    """An installed distribution's version, or None."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
 
 
 def real_size() -> dict:
@@ -739,7 +922,75 @@ def table(report: dict) -> str:
             "Paired speed-up: the median of baseline/gnlc over back-to-back runs (order swapped"
             f" each time); 1-minute load average during them {min(loads):.2f}-{max(loads):.2f}."
         )
+    if not report["sizes"]:  # --sizes "": start-up only
+        lines = []
+    second = second_engine_table(report)
+    if second:
+        lines += ["", second]
+    if report.get("startup"):
+        lines += ["", startup_table(report["startup"])]
+    return "\n".join(lines).strip("\n")
+
+
+def startup_table(result: dict) -> str:
+    """Start-up and real-size command times, each install kind against its import baseline."""
+    lines = [
+        f"Start-up ({result['tool']}; wall and CPU time, medians; wheel: {result['wheel']}):",
+        "",
+        "| command | wall ms | CPU ms | x baseline, wall | x baseline, CPU |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, times in result["commands"].items():
+        base = None
+        if name.startswith("gnlc --help ("):
+            base = result["commands"]["import click"]
+        elif name.startswith("gnlc query members-by-country ("):
+            base = result["commands"]["import click, pyoxigraph"]
+        wall = cpu = ""
+        if base:
+            wall = f"{times['median_ms'] / base['median_ms']:.2f}x"
+            if "cpu_median_ms" in times:
+                cpu = f"{times['cpu_median_ms'] / base['cpu_median_ms']:.2f}x"
+        shown_cpu = f"{times['cpu_median_ms']:,.0f}" if "cpu_median_ms" in times else "-"
+        lines.append(f"| `{name}` | {times['median_ms']:,.0f} | {shown_cpu} | {wall} | {cpu} |")
     return "\n".join(lines)
+
+
+def second_engine_table(report: dict) -> str:
+    """gnlc's SHACL findings against pyshacl-turbo's (and pySHACL's where it finished)."""
+    rows = []
+    for size in report["sizes"]:
+        for data, found in (size.get("second_engine") or {}).items():
+            if "error" in found:
+                rows.append(f"| x{size['factor']:g} | {data} | error: {found['error']} |||||||")
+                continue
+            pyshacl = size.get("equivalence") if data == "valid" else None
+            same_pyshacl = "-"
+            if pyshacl:
+                same_pyshacl = "identical" if pyshacl["same_findings"] else "differ"
+            found_shown = f"{found['violations']:,} / {found['warnings']:,}"
+            triples = f"{found.get('triples') or 0:,}"
+            turbo_shown = f"{found['turbo_violations']:,} / {found['turbo_warnings']:,}"
+            rows.append(
+                f"| x{size['factor']:g} | {data} | {triples} "
+                f"| {found_shown} "
+                f"| {turbo_shown} | {'identical' if found['same_findings'] else 'differ'} "
+                f"| {same_pyshacl} | {found['gnlc_seconds'] or 0:.2f} "
+                f"| {found['turbo_seconds'] or 0:.2f} | {found['turbo_peak_mb'] or 0:,.0f} |"
+            )
+    if not rows:
+        return ""
+    versions = report["machine"]["versions"]
+    head = [
+        f"SHACL findings, gnlc against pyshacl-turbo {versions.get('pyshacl-turbo')} (focus,"
+        " path, constraint component, source shape, value, severity; queries/checks left out):",
+        "",
+        "| size | data | triples | gnlc violations / warnings | pyshacl-turbo violations /"
+        " warnings | gnlc = pyshacl-turbo | gnlc = pySHACL | gnlc s | pyshacl-turbo s "
+        "| pyshacl-turbo MB |",
+        "|---|---|---:|---:|---:|---|---|---:|---:|---:|",
+    ]
+    return "\n".join(head + rows)
 
 
 def _fmt_bound(result: dict) -> dict | None:
@@ -781,6 +1032,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cap", type=float, default=120.0, help="seconds per baseline case")
     parser.add_argument("--no-baseline", action="store_true", help="measure gnlc only")
     parser.add_argument("--no-startup", action="store_true", help="skip start-up timings")
+    parser.add_argument(
+        "--no-wheel",
+        action="store_true",
+        help="time start-up for this environment's install only, not also a wheel install",
+    )
     parser.add_argument("--runs", type=int, default=10, help="runs per start-up command")
     parser.add_argument(
         "--repeat", type=int, default=3, help="interleaved gnlc/baseline runs per case and size"
@@ -789,6 +1045,11 @@ def main(argv: list[str] | None = None) -> int:
         "--cases",
         default=",".join(CASES),
         help="cases to run (load is always run: it gives the size)",
+    )
+    parser.add_argument(
+        "--no-second-engine",
+        action="store_true",
+        help="skip the finding-by-finding comparison with pyshacl-turbo",
     )
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the results")
     parser.add_argument("--case", help=argparse.SUPPRESS)
@@ -801,21 +1062,25 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     report: dict = {"machine": machine(), "cap_seconds": args.cap, "real": real_size()}
     over: set = set()
-    sizes = [float(x) for x in args.sizes.split(",")]
+    second = not args.no_second_engine and "validate" in args.cases.split(",")
+    if second:
+        report["machine"]["versions"]["pyshacl-turbo"] = _version("pyshacl-turbo")
+        second = report["machine"]["versions"]["pyshacl-turbo"] is not None
+    sizes = [float(x) for x in args.sizes.split(",") if x.strip()]  # --sizes "": start-up only
     cases = tuple(c for c in CASES if c == "load" or c in args.cases.split(","))
     with tempfile.TemporaryDirectory(prefix="gnlc-bench-") as folder:
         workdir = Path(folder)
         share = report["real"]["thai_share"]
         report["sizes"] = [
             measure_size(
-                f, workdir, args.cap, not args.no_baseline, over, share, cases, args.repeat
+                f, workdir, args.cap, not args.no_baseline, over, share, cases, args.repeat, second
             )
             for f in sizes
         ]
-        report["ratios"] = ratios(report["sizes"], args.cap)
+        report["ratios"] = ratios(report["sizes"], args.cap) if sizes else {}
         if not args.no_startup:
             print("  start-up ...", file=sys.stderr, flush=True)
-            report["startup"] = startup(workdir, args.runs)
+            report["startup"] = startup(workdir, args.runs, not args.no_wheel)
     report["wall_seconds"] = round(time.perf_counter() - started, 1)
     report["table"] = table(report)
     args.json.parent.mkdir(parents=True, exist_ok=True)

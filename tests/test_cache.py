@@ -121,3 +121,80 @@ def test_key_covers_path_and_bytes(root: Path) -> None:
     assert cache.inputs_key(root, [renamed]) != key
     one.write_bytes(one.read_bytes() + b" ")
     assert cache.inputs_key(root, [one]) != key
+
+
+def _age(root: Path, seconds: float = 3600) -> None:
+    """Put every file's mtime in the past (ctime stays now: the kernel sets it)."""
+    import os
+    import time
+
+    past = time.time_ns() - int(seconds * 1e9)
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(past, past))
+
+
+def _count_hashing(monkeypatch) -> list:
+    calls: list = []
+    real = cache.inputs_key
+
+    def counted(root, files):
+        calls.append(root)
+        return real(root, files)
+
+    monkeypatch.setattr(cache, "inputs_key", counted)
+    return calls
+
+
+def test_unchanged_stat_skips_hashing(root: Path, cache_dir: Path, monkeypatch) -> None:
+    """Once the files are older than the racy window, a run reads no source to find its key."""
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # the copies' ctime is now: trust it at once
+    calls = _count_hashing(monkeypatch)
+    first = thai_members(root)
+    assert len(calls) == 1 and (cache_dir / f"{cache._root_tag(root)}.stat").is_file()
+    assert thai_members(root) == first
+    assert len(calls) == 1  # the second run took the key from the stat signature
+
+
+def test_fresh_files_are_hashed_every_time(root: Path, cache_dir: Path, monkeypatch) -> None:
+    """A file changed within the racy window is not trusted by its stat: no signature kept."""
+    calls = _count_hashing(monkeypatch)
+    thai_members(root)  # the copies were just written: every ctime is inside the window
+    thai_members(root)
+    assert len(calls) == 2
+    assert not (cache_dir / f"{cache._root_tag(root)}.stat").exists()
+
+
+def test_same_size_and_mtime_edit_is_seen(root: Path, cache_dir: Path, monkeypatch) -> None:
+    """An edit that keeps a file's size and mtime (touch -r) still misses the cache: ctime moved."""
+    import os
+
+    import rdflib
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    _age(root)
+    before = thai_members(root)
+    assert "Chiang Mai" in before
+    member_file = root / "data/members/TH.ttl"
+    info = member_file.stat()
+    text = member_file.read_text(encoding="utf-8")
+    assert '"Chiang Mai"@en' in text
+    edited = text.replace('"Chiang Mai"@en', '"Chiang Maj"@en')
+    member_file.write_text(edited, encoding="utf-8")
+    os.utime(member_file, ns=(info.st_atime_ns, info.st_mtime_ns))
+    after_info = member_file.stat()
+    assert (after_info.st_size, after_info.st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+    # Second route: the edited file itself, parsed by rdflib, names the city "Chiang Maj".
+    graph = rdflib.Graph().parse(member_file, format="turtle")
+    assert rdflib.Literal("Chiang Maj", lang="en") in set(graph.objects())
+    after = thai_members(root)
+    assert "Chiang Maj" in after and "Chiang Mai" not in after
+
+
+def test_stat_signature_can_be_turned_off(root: Path, cache_dir: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.setenv("GNLC_CACHE_STAT", "0")
+    calls = _count_hashing(monkeypatch)
+    thai_members(root)
+    thai_members(root)
+    assert len(calls) == 2

@@ -71,3 +71,52 @@ def test_running_a_local_query_does_not_import_multiprocessing() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "multiprocessing" not in json.loads(done.stdout)
+
+
+# --- in a thread, for a command that exits right after (gnlc query) ----------------------
+
+
+def test_thread_bytes_errors_and_crashes_come_back() -> None:
+    from gnlc.isolation import run_then_exit
+
+    assert run_then_exit(60, lambda: bytes(range(256)) * 4, "x") == bytes(range(256)) * 4
+
+    def fails() -> bytes:
+        raise GnlcError("q.rq:1:2: bad thing", 1)
+
+    with pytest.raises(GnlcError) as caught:
+        run_then_exit(60, fails, "q.rq")
+    assert (caught.value.message, caught.value.exit_code) == ("q.rq:1:2: bad thing", 1)
+    with pytest.raises(ZeroDivisionError):
+        run_then_exit(60, lambda: bytes(1 // 0), "q.rq")
+
+
+def test_thread_deadline_is_kept_while_oxigraph_evaluates() -> None:
+    """Oxigraph releases the GIL while it evaluates: the caller gets control at the deadline."""
+    import threading
+
+    import pyoxigraph
+
+    from gnlc.isolation import run_then_exit
+
+    store = pyoxigraph.Store()
+    p = pyoxigraph.NamedNode("https://example.org/p")
+    store.extend(
+        pyoxigraph.Quad(pyoxigraph.NamedNode(f"https://example.org/s{i}"), p, pyoxigraph.Literal(i))
+        for i in range(700)
+    )
+    # Half a million rows to sort before the first comes out: seconds, ten times the deadline.
+    text = (
+        "SELECT ?a ?b WHERE { ?a <https://example.org/p> ?x . ?b <https://example.org/p> ?y }"
+        " ORDER BY DESC(CONCAT(STR(?x), STR(?y))) LIMIT 1"
+    )
+    finished = threading.Event()
+
+    def work() -> bytes:
+        rows = list(store.query(text))
+        finished.set()
+        return repr(rows).encode()
+
+    with pytest.raises(GnlcError, match=r"q\.rq: timed out after 0\.2s"):
+        run_then_exit(0.2, work, "q.rq")
+    assert not finished.is_set()  # the deadline came first, not the answer

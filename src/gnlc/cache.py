@@ -6,11 +6,22 @@ pyoxigraph's versions. Any edit gives a new key, so an entry is never stale; a r
 newest entry. Entries are written atomically and carry their triple count, which is checked on
 reading; a missing, damaged or unwritable cache only costs the full load. Where: GNLC_CACHE_DIR,
 else $XDG_CACHE_HOME/gnlc, else ~/.cache/gnlc; GNLC_CACHE=0 turns it off.
+
+Reading every source to hash it costs more than the rest of a cached start-up's file work, so
+the key is remembered beside the entries with the files' stat signature (path, size, mtime,
+ctime, inode), as git's index does: while no file's signature changed, the key is not computed
+again. ctime is the safeguard: an edit that keeps the size and puts the mtime back (touch -r, a
+tool that preserves times) still moves ctime, which only the kernel sets. A signature is
+trusted only when every file is older than RACY_NS when it is taken, so that a second write in
+the same timestamp tick (a coarse clock, a file system with 1 or 2 s times) cannot hide
+behind it. What it cannot see: a file system whose ctime does not change on writes (FAT's is the
+creation time) or a clock set back; GNLC_CACHE_STAT=0 then makes every run hash the bytes.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +56,75 @@ def inputs_key(root: Path, files: list[Path]) -> str:
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
+
+
+RACY_NS = 2_000_000_000  # files changed this recently are hashed, not trusted by stat
+
+
+def _signature(root: Path, files: list[Path]) -> str | None:
+    """A digest of each file's relative path and stat; None when a file is too fresh to trust."""
+    import pyoxigraph
+
+    digest = _hasher()(f"gnlc {__version__}\0pyoxigraph {pyoxigraph.__version__}\0".encode())
+    top = os.path.abspath(root)
+    inside = top.rstrip(os.sep) + os.sep
+    newest = time.time_ns() - RACY_NS
+    parts = []
+    for path in files:
+        info = os.stat(path)
+        if info.st_mtime_ns > newest or info.st_ctime_ns > newest:
+            return None
+        name = os.fspath(path)
+        # The files come from the root's own listing: their relative names without relpath.
+        name = name[len(inside) :] if name.startswith(inside) else os.path.relpath(name, top)
+        parts.append(
+            f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n"
+        )
+    digest.update("".join(parts).encode())
+    return digest.hexdigest()
+
+
+def current_key(root: Path, files: list[Path]) -> str:
+    """inputs_key(root, files), without reading the files when their stat signature is the one
+    recorded with the last key computed for root (see the module's docstring)."""
+    folder = cache_dir()
+    if folder is None or os.environ.get("GNLC_CACHE_STAT", "").strip().lower() in _OFF:
+        return inputs_key(root, files)
+    try:
+        signature = _signature(root, files)
+    except OSError:
+        signature = None
+    manifest = folder / f"{_root_tag(root)}.stat"
+    if signature is not None:
+        try:
+            with open(manifest, encoding="ascii") as handle:
+                recorded, key = handle.read().split()
+            if recorded == signature:
+                return key
+        except (OSError, ValueError):
+            pass
+    key = inputs_key(root, files)
+    if signature is not None:
+        _write_atomically(folder, manifest, f"{signature} {key}\n".encode("ascii"))
+    return key
+
+
+def _write_atomically(folder: Path, target: Path, data: bytes) -> None:
+    """Write target in one step (a temporary file renamed); an unwritable cache is ignored."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, target)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass
 
 
 def _hasher():

@@ -81,11 +81,16 @@ XSD_INTEGERS = frozenset(
 _LOCAL_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
+_SORTED_PREFIXES = tuple(sorted(PREFIXES.items()))
+
+
 def compact_iri(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
     """The shortest prefix:local form of iri whose local part is a plain name (letters, digits,
     '_', '-'; so it reads the same in Turtle, SPARQL and JSON-LD), else the IRI itself."""
     best = iri
-    for name, ns in sorted(prefixes.items()):
+    # The project's prefixes are sorted once (a query's table compacts every IRI it shows).
+    ordered = _SORTED_PREFIXES if prefixes is PREFIXES else sorted(prefixes.items())
+    for name, ns in ordered:
         if iri.startswith(ns) and _LOCAL_NAME.fullmatch(iri, len(ns)):
             candidate = f"{name}:{iri[len(ns) :]}"
             if len(candidate) < len(best):

@@ -63,7 +63,7 @@ def derived_store(root: Path):
     from gnlc.rules import rule_files
 
     base, data = graph_files(root)
-    key = cache.inputs_key(root, base + data + rule_files(root))
+    key = cache.current_key(root, base + data + rule_files(root))
     store = cache.read(root, key)
     if store is None:
         store = load_graph(root).store

@@ -17,6 +17,8 @@ def _escape(match: re.Match) -> str:
 
 def visible(text: str) -> str:
     """The text with every control and bidi character written as \\xNN or \\uNNNN."""
+    if text.isprintable():  # none of _STEERING is printable: the common case, without a regex
+        return text
     return _STEERING.sub(_escape, text)
 
 

@@ -117,7 +117,7 @@ def command(
     else:
         from gnlc.errors import shown
         from gnlc.federation import uses_service
-        from gnlc.isolation import run_within
+        from gnlc.isolation import run_then_exit
         from gnlc.sources import derived_store
 
         if not allow_service and uses_service(query.text):
@@ -136,7 +136,7 @@ def command(
             local = queries.run_local(store, query, terms)
             return render(local, fmt or _default_format(local))
 
-        output = run_within(timeout, work, shown(query.path))
+        output = run_then_exit(timeout, work, shown(query.path))
     sys.stdout.buffer.write(output)
     sys.stdout.flush()
     if endpoint and _empty_select(result, chosen, output):
