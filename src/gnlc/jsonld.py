@@ -8,6 +8,7 @@ value object. Tests parse the output back and compare graphs with the N-Triples 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,13 @@ from gnlc.turtle import is_iri, literal_parts, unescape_string
 _encode = json.encoder.encode_basestring
 
 _XSD_STRING = XSD + "string"
+# A relative path of plain segments (no dot segments, empty segments, colon, percent sign or
+# query), perhaps with a plain fragment: against a base ending in '/' (without query or
+# fragment) it resolves to base + path by RFC 3986 and by urljoin alike, so resolves_to need
+# not parse it.
+_PLAIN_PATH = re.compile(
+    r"[A-Za-z0-9_~-][A-Za-z0-9_~.-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9_~.-]*)*/?(?:#[A-Za-z0-9_~.-]*)?"
+)
 _RDF_TYPE = RDF_TYPE
 
 
@@ -45,6 +53,13 @@ class Compactor:
                 self.terms[iri].append((key, {"@id": value}))
             else:
                 self.terms[self.expand(value["@id"])].append((key, value))
+        # A base that plain relative paths resolve against by appending them.
+        self.plain_base = (
+            self.base.endswith("/")
+            and "?" not in self.base
+            and "#" not in self.base
+            and resolves_to(self.base, "a/b", self.base + "a/b")
+        )
         self._compacted: dict[str, str] = {}
         self._refs: dict[str, str] = {}
         self._recipes: dict[tuple, tuple] = {}
@@ -137,7 +152,10 @@ class Compactor:
             and under_base
             and relative
             and ":" not in relative.split("/")[0]
-            and resolves_to(self.base, relative, value)
+            and (
+                (self.plain_base and _PLAIN_PATH.fullmatch(relative) is not None)
+                or resolves_to(self.base, relative, value)
+            )
         ):
             return relative
         return compacted

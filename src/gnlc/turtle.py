@@ -117,6 +117,7 @@ class _Writer:
         self.labels: dict = {}
         self.names: dict[str, tuple[str, str | None]] = {}
         self.predicates: dict[str, str] = {}
+        self.objects_written: dict[str, str] = {}
         # Blank nodes written inside their one parent ([ ] or a list's cells), and blank nodes
         # written as blocks of their own; planned before writing, without recursion.
         self.inlined: set[str] = set()
@@ -238,7 +239,12 @@ class _Writer:
         if first == '"':
             return self.literal(node)
         if first == "<" and not node.startswith("<<"):
-            return self.iri(node[1:-1])
+            # Objects repeat (classes, countries, cohorts): each IRI is written once, then
+            # reused (its prefix is already marked used).
+            text = self.objects_written.get(node)
+            if text is None:
+                text = self.objects_written[node] = self.iri(node[1:-1])
+            return text
         if node in self.lists:
             return self.list_items(node, depth)
         if node in self.inlined:
@@ -285,8 +291,10 @@ class _Writer:
             else:
                 # Written in a fixed order (labels are numbered as they are written), then
                 # blank nodes sorted by their text.
-                written = [(o, self.term(o, depth + 1)) for o in sorted(raw, key=self.order)]
-                written.sort(key=lambda pair: self.order(pair[0], pair[1]))
+                ordered = sorted(raw, key=self.order)
+                written = [(o, self.term(o, depth + 1)) for o in ordered]
+                if any(o[0] == "_" for o in ordered):  # only a blank node's key uses its text
+                    written.sort(key=lambda pair: self.order(pair[0], pair[1]))
                 objects = [text for _, text in written]
                 inner = f" ,\n{pad}{INDENT}".join(objects)
                 lines.append(f"{pad}{name}\n{pad}{INDENT}{inner}")
