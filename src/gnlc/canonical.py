@@ -6,10 +6,10 @@ used as an object at most once, no cycle, only such nodes below: what `[ ]` and 
 make) are labelled from a hash of their content and of their place under their parent, in time
 linear in their number, however deep they nest. The others (shared, in cycles) go through
 RDFC-1.0, whose cost grows steeply with their number, with each tree below them stood for by its
-hash. Here the text comes from Oxigraph's own dump (one Rust call) instead of a Python object per
-triple: only the few triples with a blank node go through canonicalisation (the labels depend on
-those alone), and the dump is kept as one bytes object, indexed by subject, that the Turtle and
-JSON-LD writers read one subject at a time.
+hash. For the release the text comes from Oxigraph's own dump (one Rust call) instead of a
+Python object per triple: only the few triples with a blank node go through canonicalisation
+(the labels depend on those alone), and the lines are sorted once; every writer reads that one
+sorted list, a subject at a time (`CanonicalGraph`).
 """
 
 from __future__ import annotations

@@ -278,7 +278,7 @@ def _render(root: Path, store: pyoxigraph.Store, sink, progress=None) -> None:
     finally:
         for child in children.values():
             child.stop()
-    sink.add("void.ttl", void_turtle(dict(sink.digests), store, date, count).encode("utf-8"))
+    sink.add("void.ttl", void_turtle(root, dict(sink.digests), store, date, count).encode("utf-8"))
     sums = "".join(f"{digest}  {name}\n" for name, (_, digest) in sorted(sink.digests.items()))
     sink.add("SHA256SUMS", sums.encode("utf-8"))
     check_release_names(sink.digests)

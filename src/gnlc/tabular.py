@@ -1,5 +1,6 @@
-"""Descriptions of gnlc-members.csv that tools understand: CSV on the Web metadata (W3C) and a
-Frictionless Data Package, both made from one table of columns.
+"""gnlc-members.csv (its rows from queries/release/members-csv.rq) and descriptions of it that
+tools understand: CSV on the Web metadata (W3C) and a Frictionless Data Package, all made from
+one table of columns.
 
 A CSVW processor turns the CSV back into RDF: each row describes its city (`aboutUrl` the city
 IRI), its membership (`<city>#membership`) and its point (`<city>#point`), with the properties
