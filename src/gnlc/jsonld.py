@@ -254,7 +254,7 @@ def _dumps(value: object, level: int) -> str:
         if not value:
             return "[]"
         inner = "\n" + " " * (level + 1)
-        items = (_dumps(v, level + 1) for v in value)
+        items = (_encode(v) if type(v) is str else _dumps(v, level + 1) for v in value)
         return "[" + inner + ("," + inner).join(items) + "\n" + " " * level + "]"
     return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * level)
 
