@@ -260,8 +260,9 @@ def _render(root: Path, store: pyoxigraph.Store, sink, progress=None) -> None:
         sink.add("gnlc.nt", writers.pop("gnlc.nt")())  # first: RDF/XML is read back from it
     children = sink.start({name: writers.pop(name) for name in SIDE_BY_SIDE})
     try:
-        with progress.stage("gnlc.ttl"):
-            sink.add("gnlc.ttl", writers.pop("gnlc.ttl")())
+        for name, make in writers.items():
+            with progress.stage(name):
+                sink.add(name, make())
         del writers
         sink.add("context.jsonld", (root / CONTEXT_FILE).read_bytes())
         ontology_text, _ = canonical_text(root / ONTOLOGY_FILE)
