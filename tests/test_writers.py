@@ -166,3 +166,23 @@ def test_other_relative_paths_get_the_full_check(relative: str) -> None:
     from gnlc.jsonld import _PLAIN_PATH
 
     assert _PLAIN_PATH.fullmatch(relative) is None
+
+
+NAMESPACES = {"a": E, "b": E + "x/", "c": E + "x#", "d": E + "x/", "ab": E + "y/"}
+
+
+@given(
+    st.sampled_from(["", *NAMESPACES.values(), E + "x", "urn:"]),
+    st.text(alphabet="aZ0_-./#:% ", max_size=8),
+)
+def test_turtle_names_by_namespace_lookup_match_the_scan(namespace: str, local: str) -> None:
+    """The Turtle writer's one-lookup prefixed names equal those of the scan over prefixes
+    (longest namespace first) that it replaces when every namespace ends in '/' or '#'."""
+    from gnlc.turtle import _Writer
+
+    fast = _Writer({}, {}, NAMESPACES)
+    slow = _Writer({}, {}, NAMESPACES)
+    slow.by_namespace = None
+    assert fast.by_namespace is not None
+    iri = namespace + local
+    assert fast._name(iri) == slow._name(iri)

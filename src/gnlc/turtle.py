@@ -109,6 +109,13 @@ def group(triples: Iterable) -> tuple[dict, dict]:
 class _Writer:
     def __init__(self, by_subject, refs, prefixes: dict[str, str]) -> None:
         self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+        # When every namespace ends in '/' or '#', a local name (which holds neither) can only
+        # follow the namespace that ends at the IRI's last '/' or '#': one lookup finds it.
+        self.by_namespace: dict[str, str] | None = None
+        if all(ns.endswith(("/", "#")) for _, ns in self.prefixes):
+            self.by_namespace = {}
+            for name, ns in self.prefixes:
+                self.by_namespace.setdefault(ns, name)
         self.used: set[str] = set()
         # Any mapping works (the release passes a lazy one): [] for subjects, get and `in`.
         # Blank node ids must be canonical (as group() and gnlc.canonical give them).
@@ -137,6 +144,13 @@ class _Writer:
         return text
 
     def _name(self, value: str) -> tuple[str, str | None]:
+        if self.by_namespace is not None:
+            end = max(value.rfind("/"), value.rfind("#")) + 1
+            name = self.by_namespace.get(value[:end]) if end else None
+            local = value[end:]
+            if name is not None and (local == "" or _LOCAL.match(local)):
+                return f"{name}:{local}", name
+            return f"<{value}>", None
         for name, ns in self.prefixes:
             if value.startswith(ns):
                 local = value[len(ns) :]
