@@ -295,13 +295,21 @@ class _Writer:
                 grouped[name] = [obj]
             else:
                 bucket.append(obj)
-        names = sorted(grouped, key=lambda n: (n != "a", n))
+        names = sorted(grouped)
+        if "a" in grouped:  # `a` first, then by name
+            names.remove("a")
+            names.insert(0, "a")
         pad = INDENT * depth
         lines = []
+        written_iris = self.objects_written
         for name in names:
             raw = grouped[name]
             if len(raw) == 1:
-                lines.append(f"{pad}{name} {self.term(raw[0], depth)}")
+                obj = raw[0]
+                text = written_iris.get(obj)
+                if text is None:
+                    text = self.term(obj, depth)
+                lines.append(f"{pad}{name} {text}")
             else:
                 # Written in a fixed order (labels are numbered as they are written), then
                 # blank nodes sorted by their text.
