@@ -905,9 +905,9 @@ def main(argv: list[str] | None = None) -> int:
             print("  start-up ...", file=sys.stderr, flush=True)
             report["startup"] = startup(workdir, args.runs)
     report["wall_seconds"] = round(time.perf_counter() - started, 1)
-    report["table"] = table(report)
+    report["table"] = table(report) if report["sizes"] else ""
     if "floor" in report:
-        report["table"] += "\n\n" + floor_table(report["floor"])
+        report["table"] = (report["table"] + "\n\n" + floor_table(report["floor"])).strip()
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(report["table"])
