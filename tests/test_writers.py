@@ -186,3 +186,25 @@ def test_turtle_names_by_namespace_lookup_match_the_scan(namespace: str, local: 
     assert fast.by_namespace is not None
     iri = namespace + local
     assert fast._name(iri) == slow._name(iri)
+
+
+def test_no_child_process_while_other_threads_run(tmp_path: Path) -> None:
+    """With another thread running (a notebook kernel, a server), nothing is forked: the files
+    are written in this process, with the same bytes."""
+    import threading
+
+    from gnlc.export import _Folder
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        sink = _Folder(tmp_path)
+        children = sink.start({"gnlc.jsonld": lambda: [b"{}\n"], "gnlc.rdf": lambda: [b"<x/>"]})
+        sink.collect(children)
+    finally:
+        stop.set()
+        thread.join()
+    assert children == {}
+    assert (tmp_path / "gnlc.jsonld").read_bytes() == b"{}\n"
+    assert (tmp_path / "gnlc.rdf").read_bytes() == b"<x/>"

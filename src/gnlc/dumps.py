@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gnlc.jsonld import to_jsonld_chunks
 from gnlc.namespaces import PREFIXES
+from gnlc.turtle import serialize_grouped_chunks
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from gnlc.canonical import CanonicalGraph
@@ -93,13 +95,9 @@ def dump_writers(
     """
 
     def turtle() -> Chunks:
-        from gnlc.turtle import serialize_grouped_chunks
-
         return serialize_grouped_chunks(graph, graph.refs, header=header)
 
     def jsonld() -> Chunks:
-        from gnlc.jsonld import to_jsonld_chunks
-
         return to_jsonld_chunks(graph, context)
 
     def rdfxml() -> Chunks:

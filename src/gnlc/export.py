@@ -143,6 +143,14 @@ class _Folder:
         return open(self.folder / name, "rb")  # the caller closes it
 
     def start(self, makers: dict[str, Callable[[], Iterable[bytes]]]) -> dict[str, _Child]:
+        import threading
+
+        if threading.active_count() > 1:
+            # Forking a process with other threads (a notebook's kernel, a server) can leave a
+            # lock held in the child: then every file is made here.
+            for name, make in makers.items():
+                self.add(name, make())
+            return {}
         children: dict[str, _Child] = {}
         try:
             for name, make in makers.items():
