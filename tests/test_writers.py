@@ -29,9 +29,12 @@ def _store(triples):
 def test_folder_release_equals_memory_release(tmp_path: Path) -> None:
     """The folder route (JSON-LD and RDF/XML by child processes) and the in-memory route (all
     in this process, one after the other) give the same bytes for every file."""
+    import threading
+
     from gnlc.export import make_release, write_rendered
     from gnlc.sources import load_graph
 
+    assert threading.active_count() == 1  # else the folder route forks nothing
     store = load_graph(ROOT).store
     written = write_rendered(ROOT, store, tmp_path / "dist")
     in_memory = make_release(ROOT, store)
