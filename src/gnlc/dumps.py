@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from gnlc.jsonld import to_jsonld_chunks
 from gnlc.namespaces import PREFIXES
@@ -85,7 +85,10 @@ def _finish_rdfxml(body: bytes) -> bytes:
 
 
 def dump_writers(
-    graph: CanonicalGraph, context: Path, header: str, read_ntriples: Callable[[], object]
+    graph: CanonicalGraph,
+    context: Path,
+    header: str,
+    read_ntriples: Callable[[], bytes | IO[bytes]],
 ) -> dict[str, Callable[[], Chunks]]:
     """For each dump, in release order, a function making its bytes from graph.
 

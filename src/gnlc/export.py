@@ -282,8 +282,9 @@ def _render(root: Path, store: pyoxigraph.Store, sink, progress=None) -> None:
             sink.add("gnlc-members.csv", table)
             sink.add("gnlc-members.csv-metadata.json", csvw_metadata(date, __version__).encode())
             sink.add("datapackage.json", datapackage(date, __version__, table).encode("utf-8"))
-        with progress.stage(" and ".join(children) or "side by side"):
-            sink.collect(children)
+        if children:
+            with progress.stage(" and ".join(children)):
+                sink.collect(children)
     finally:
         for child in children.values():
             child.stop()

@@ -264,16 +264,12 @@ def to_jsonld(triples: list, context_path: Path) -> str:
     by_subject: dict = defaultdict(list)
     for t in triples:
         by_subject[str(t.subject)].append((str(t.predicate), str(t.object)))
-    return to_jsonld_grouped(by_subject, context_path)
-
-
-def to_jsonld_grouped(by_subject, context_path: Path) -> str:
-    """to_jsonld() for triples grouped by subject as N-Triples text (a lazy mapping is fine)."""
     return "".join(_document(by_subject, context_path))
 
 
 def to_jsonld_chunks(by_subject, context_path: Path) -> Iterator[bytes]:
-    """to_jsonld_grouped() as UTF-8 chunks, one node at a time."""
+    """to_jsonld() for triples grouped by subject as N-Triples text (any mapping subject ->
+    [(predicate, object)], such as a CanonicalGraph), as UTF-8 chunks, one node at a time."""
     return (part.encode() for part in _document(by_subject, context_path))
 
 

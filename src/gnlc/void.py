@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from gnlc import __version__
 from gnlc.dumps import GENERATED
@@ -74,5 +74,7 @@ def void_turtle(
             )
         )
     query = fill_values(query, ("file", "name", "media", "size", "sha256", "dump"), rows)
-    triples = store.query(query, base_iri=DATASET, prefixes=PREFIXES)
+    triples = cast(
+        "pyoxigraph.QueryTriples", store.query(query, base_iri=DATASET, prefixes=PREFIXES)
+    )
     return serialize(triples, prefixes=VOID_PREFIXES, header=f"# {GENERATED}\n")
