@@ -211,3 +211,25 @@ def test_no_child_process_while_other_threads_run(tmp_path: Path) -> None:
     assert children == {}
     assert (tmp_path / "gnlc.jsonld").read_bytes() == b"{}\n"
     assert (tmp_path / "gnlc.rdf").read_bytes() == b"<x/>"
+
+
+def test_output_before_the_writer_processes_is_not_repeated(tmp_path: Path) -> None:
+    """A script that printed before building (stdout to a file, so block-buffered) finds its
+    line once: the writer processes do not flush a copy of it (multiprocessing flushes the
+    streams before it forks; a bare os.fork would not)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import pathlib, sys\n"
+        "from gnlc.export import write_rendered\n"
+        "from gnlc.sources import load_graph\n"
+        f"root = pathlib.Path({str(ROOT)!r})\n"
+        "store = load_graph(root).store\n"
+        "print('before the build')\n"
+        f"write_rendered(root, store, pathlib.Path({str(tmp_path / 'dist')!r}))\n"
+    )
+    out = tmp_path / "out.txt"
+    with out.open("w") as handle:
+        subprocess.run([sys.executable, "-c", code], stdout=handle, check=True, timeout=600)
+    assert out.read_text().count("before the build") == 1
