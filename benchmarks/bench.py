@@ -773,6 +773,83 @@ def _wheel_install(workdir: Path) -> tuple[str | None, str]:
     return str(env / "bin" / "gnlc"), f"{built.name}, bytecode compiled at install: {compiled}"
 
 
+def _wall(command: list[str], cwd: Path) -> float:
+    """Seconds one command takes, start to exit (it must succeed)."""
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def floor_comparison(workdir: Path, factors: list[str], repeat: int, share: float) -> dict:
+    """`gnlc build` against the Oxigraph floor (benchmarks/floor.py: parse the same sources,
+    write the four syntaxes), as whole processes, on the real data and synthetic sizes.
+
+    Each turn runs both back to back, the order swapped every turn; the ratio build/floor of
+    each pair and the 1-minute load average before it are kept, with their median.
+    """
+    from synthetic import REAL_CITIES, generate
+
+    from gnlc.sources import graph_files
+
+    python = sys.executable
+    gnlc = str(Path(python).with_name("gnlc"))
+    floor = str(REPO / "benchmarks" / "floor.py")
+    out: dict = {}
+    for factor in factors:
+        if factor == "real":
+            root, label = REPO, "real data"
+        else:
+            cities = max(1, round(REAL_CITIES * float(factor)))
+            root = generate(workdir / f"floor-x{factor}", cities, REPO, thai_share=share)
+            label = f"x{factor}"
+        base, data = graph_files(root)
+        commands = {
+            "build": [gnlc, "--root", str(root), "build", "--out", str(workdir / "floor-dist")],
+            "floor": [python, floor, str(workdir / "floor-out"), *map(str, base + data)],
+        }
+        for command in commands.values():  # warm the file cache and the bytecode
+            _wall(command, workdir)
+        times: dict[str, list[float]] = {"build": [], "floor": []}
+        ratios, loads = [], []
+        for turn in range(repeat):
+            loads.append(round(os.getloadavg()[0], 2))
+            order = ("build", "floor") if turn % 2 == 0 else ("floor", "build")
+            got = {name: _wall(commands[name], workdir) for name in order}
+            for name, seconds in got.items():
+                times[name].append(round(seconds, 3))
+            ratios.append(round(got["build"] / got["floor"], 2))
+        print(f"  floor {label}: build/floor {statistics.median(ratios):.2f}", file=sys.stderr)
+        out[label] = {
+            "build_seconds": times["build"],
+            "floor_seconds": times["floor"],
+            "build_median": round(statistics.median(times["build"]), 3),
+            "floor_median": round(statistics.median(times["floor"]), 3),
+            "ratios": ratios,
+            "median_ratio": round(statistics.median(ratios), 2),
+            "load_average": loads,
+        }
+        if root != REPO:
+            shutil.rmtree(root, ignore_errors=True)
+    return out
+
+
+def floor_table(floor: dict) -> str:
+    """The floor comparison as a Markdown table."""
+    lines = [
+        "| data | gnlc build s | Oxigraph floor s | build / floor (median of pairs) | pairs "
+        "| load average |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for label, row in floor.items():
+        loads = row["load_average"]
+        lines.append(
+            f"| {label} | {row['build_median']:.2f} | {row['floor_median']:.2f} "
+            f"| {row['median_ratio']:.2f}x | {len(row['ratios'])} "
+            f"| {min(loads):.2f}-{max(loads):.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def _install_kind() -> dict:
     """Editable (gnlc imported from this repository's src/) or not, and whether the modules'
     bytecode can be cached: with PYTHONDONTWRITEBYTECODE and no __pycache__, every run
@@ -1051,6 +1128,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the finding-by-finding comparison with pyshacl-turbo",
     )
+    parser.add_argument(
+        "--floor-sizes",
+        default="real,10",
+        help="data for `gnlc build` against the Oxigraph floor: real and/or factors ('' skips)",
+    )
+    parser.add_argument(
+        "--floor-only", action="store_true", help="only the floor comparison (no cases)"
+    )
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the results")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
@@ -1066,7 +1151,8 @@ def main(argv: list[str] | None = None) -> int:
     if second:
         report["machine"]["versions"]["pyshacl-turbo"] = _version("pyshacl-turbo")
         second = report["machine"]["versions"]["pyshacl-turbo"] is not None
-    sizes = [float(x) for x in args.sizes.split(",") if x.strip()]  # --sizes "": start-up only
+    # --sizes "": start-up only; --floor-only: only the floor comparison
+    sizes = [] if args.floor_only else [float(x) for x in args.sizes.split(",") if x.strip()]
     cases = tuple(c for c in CASES if c == "load" or c in args.cases.split(","))
     with tempfile.TemporaryDirectory(prefix="gnlc-bench-") as folder:
         workdir = Path(folder)
@@ -1077,12 +1163,17 @@ def main(argv: list[str] | None = None) -> int:
             )
             for f in sizes
         ]
-        report["ratios"] = ratios(report["sizes"], args.cap) if sizes else {}
-        if not args.no_startup:
+        report["ratios"] = ratios(report["sizes"], args.cap) if report["sizes"] else {}
+        floors = [x for x in args.floor_sizes.split(",") if x]
+        if floors:
+            report["floor"] = floor_comparison(workdir, floors, args.repeat, share)
+        if not args.no_startup and not args.floor_only:
             print("  start-up ...", file=sys.stderr, flush=True)
             report["startup"] = startup(workdir, args.runs, not args.no_wheel)
     report["wall_seconds"] = round(time.perf_counter() - started, 1)
-    report["table"] = table(report)
+    report["table"] = table(report) if report["sizes"] else ""
+    if "floor" in report:
+        report["table"] = (report["table"] + "\n\n" + floor_table(report["floor"])).strip()
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(report["table"])

@@ -60,7 +60,7 @@ def release(tmp_path_factory) -> Path:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Browser and server tests are slow by nature: the fast loop (-m "not slow") leaves them out."""
+    """Browser and server tests are slow by nature: the fast loop (-m "not slow") skips them."""
     for item in items:
         if item.get_closest_marker("browser") or item.get_closest_marker("server"):
             item.add_marker(pytest.mark.slow)

@@ -130,3 +130,44 @@ def test_interleaved_runs_report_parse_derive_and_paired_ratios(
         row = next(line for line in rendered.splitlines() if f"| {case} |" in line)
         assert row.rstrip("|").rsplit("|", 1)[1].strip().endswith("(n=2)")
     assert "load average" in rendered
+
+
+def test_floor_comparison_pairs_build_and_floor(bench, tmp_path, monkeypatch) -> None:
+    """The floor case runs whole `gnlc build` and floor processes in pairs; each ratio is the
+    pair's build time over its floor time, and the table shows their median."""
+    import statistics
+
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    floor = bench.floor_comparison(tmp_path, ["0.02"], repeat=2, share=0.0)
+    row = floor["x0.02"]
+    pairs = zip(row["build_seconds"], row["floor_seconds"], strict=True)
+    expected = [build / lowest for build, lowest in pairs]
+    assert row["ratios"] == pytest.approx(expected, rel=0.01)
+    assert row["median_ratio"] == pytest.approx(statistics.median(expected), rel=0.01)
+    assert len(row["load_average"]) == 2
+    assert "| x0.02 |" in bench.floor_table(floor)
+
+
+def test_the_floor_writes_the_sources_graph_in_four_syntaxes(tmp_path) -> None:
+    """benchmarks/floor.py parses every source into one graph and writes it four times."""
+    import subprocess
+    import sys
+
+    import pyoxigraph as ox
+
+    from gnlc.sources import graph_files
+
+    base, data = graph_files(ROOT)
+    files = [str(p) for p in base + data]
+    floor = ROOT / "benchmarks" / "floor.py"
+    subprocess.run([sys.executable, str(floor), str(tmp_path), *files], check=True, timeout=600)
+    sources = ox.Dataset()
+    for path in base + data:
+        fmt = ox.RdfFormat.from_extension(path.suffix[1:])
+        for quad in ox.parse(path=path, format=fmt, rename_blank_nodes=True):
+            sources.add(ox.Quad(quad.subject, quad.predicate, quad.object))
+    syntaxes = {"gnlc.nt": "nt", "gnlc.ttl": "ttl", "gnlc.rdf": "rdf", "gnlc.jsonld": "jsonld"}
+    for name, extension in syntaxes.items():
+        fmt = ox.RdfFormat.from_extension(extension)
+        written = list(ox.parse(path=tmp_path / name, format=fmt))
+        assert len(written) == len(sources), name

@@ -16,8 +16,8 @@ from conftest import FIXTURES, ROOT
 from helpers import GNLC, NETWORK, current_members, lang_value
 
 from gnlc.cli import cli
-from gnlc.export import CSV_COLUMNS
 from gnlc.paths import RELEASE_FILES, RELEASE_GRAPH_FILES
+from gnlc.tabular import CSV_COLUMNS
 
 PARSE_FORMATS = {"gnlc.ttl": "turtle", "gnlc.nt": "nt", "gnlc.jsonld": "json-ld", "gnlc.rdf": "xml"}
 

@@ -17,8 +17,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from gnlc.export import CSV_COLUMNS
-from gnlc.tabular import COLUMNS, CSVW_NAME, PACKAGE_NAME
+from gnlc.tabular import COLUMNS, CSV_COLUMNS, CSVW_NAME, PACKAGE_NAME
 
 GNLC = "https://w3id.org/gnlc/ontology#"
 ORG = "http://www.w3.org/ns/org#"

@@ -224,7 +224,7 @@ class Member:
 def members(root: str | os.PathLike | None = None) -> list[Member]:
     """Every current member, sorted by IRI: the records behind ``gnlc-members.csv``
     (same query, typed values; an unknown value is None)."""
-    from gnlc.export import members_rows
+    from gnlc.tabular import members_rows
 
     def number(text: str, kind):
         return kind(text) if text else None

@@ -6,31 +6,25 @@ used as an object at most once, no cycle, only such nodes below: what `[ ]` and 
 make) are labelled from a hash of their content and of their place under their parent, in time
 linear in their number, however deep they nest. The others (shared, in cycles) go through
 RDFC-1.0, whose cost grows steeply with their number, with each tree below them stood for by its
-hash. Here the text comes from Oxigraph's own dump (one Rust call) instead of a Python object per
-triple: only the few triples with a blank node go through canonicalisation (the labels depend on
-those alone), and the dump is kept as one bytes object, indexed by subject, that the Turtle and
-JSON-LD writers read one subject at a time.
+hash. For the release the text comes from Oxigraph's own dump (one Rust call) instead of a
+Python object per triple: only the few triples with a blank node go through canonicalisation
+(the labels depend on those alone), and the lines are sorted once; every writer reads that one
+sorted list, a subject at a time (`CanonicalGraph`).
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-import io
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from gnlc.errors import GnlcError
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
-
-# Triples that need more than the dump: a blank node (relabelled) or a triple term (fallback).
-_SPECIAL = """CONSTRUCT { ?s ?p ?o } WHERE {
-  ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o) || isTRIPLE(?s) || isTRIPLE(?o))
-}"""
-
 
 _PLACEHOLDER = "urn:x-gnlc-tree:"
 
@@ -212,121 +206,109 @@ def canonical_triples(triples: Iterable) -> list:
     ]
 
 
-def _blank_object(line: str) -> bool:
-    return line.split(" ", 2)[2].startswith("_:")
-
-
 class CanonicalGraph:
-    """A store's default graph as canonical N-Triples lines grouped by subject.
+    """A store's default graph as its sorted canonical N-Triples lines, read by subject.
 
-    A mapping subject -> [(predicate, object)], terms as N-Triples text (what the writers in
-    gnlc.turtle and gnlc.jsonld take), plus `refs` (blank node -> uses as an object), `count`
-    (triples), `holders` (subjects with a blank node object) and `ntriples()` (the sorted text
-    in chunks).
+    Made in one pass: Oxigraph dumps the graph (one Rust call), the lines with a blank node are
+    replaced by their canonically labelled twins, and all lines are sorted once. Sorted lines
+    keep each subject's triples together, so a subject is a slice of the list (`spans`). The
+    graph is a mapping subject -> [(predicate, object)], terms as N-Triples text (what the
+    writers in gnlc.turtle and gnlc.jsonld take), with `refs` (blank node -> uses as an
+    object), `count` (triples), `holders` (subjects with a blank node object) and
+    `ntriples()` (the sorted text, `gnlc.nt`, in chunks).
     """
 
-    def __init__(self, dump: bytes, spans: dict, extra: dict, count: int, blank: bool) -> None:
-        self.dump = dump
-        self.spans = spans
-        self.extra = extra
-        self.count = count
-        self.blank = blank
+    def __init__(self, lines: list[str]) -> None:
+        """lines: the canonical N-Triples lines (each ending in ' .'), sorted."""
+        self.lines = lines
+        self.count = len(lines)
+        self.spans: dict[str, tuple[int, int]] = {}
         self.refs: dict[str, int] = {}
         # Subjects with a blank node object: the Turtle writer looks for nesting only there.
         self.holders: set[str] = set()
-        for subject, lines in extra.items():
-            for line in lines:
-                obj = line.split(" ", 2)[2][:-2]
-                if obj.startswith("_:"):
-                    self.refs[obj] = self.refs.get(obj, 0) + 1
-                    self.holders.add(subject)
+        start, size = 0, len(lines)
+        while start < size:
+            line = lines[start]
+            subject = line[: line.index(" ")]
+            # A subject's lines sort together, before `subject!` ('!' follows ' ' and no subject
+            # holds a character below it), so one binary search finds where they end.
+            end = bisect.bisect_left(lines, subject + "!", start)
+            self.spans[subject] = (start, end)
+            start = end
+        for line in [line for line in lines if "_:" in line]:
+            obj = line.split(" ", 2)[2][:-2]
+            if obj.startswith("_:"):
+                self.refs[obj] = self.refs.get(obj, 0) + 1
+                self.holders.add(line[: line.index(" ")])
 
     @classmethod
-    def from_store(cls, store: pyoxigraph.Store) -> CanonicalGraph | None:
-        """The graph of store, or None if it has named graphs or triple terms (not handled)."""
+    def from_store(cls, store: pyoxigraph.Store) -> CanonicalGraph:
+        """The default graph of store; a GnlcError if it holds named graphs or triple terms,
+        which the release cannot write (the loaders refuse both before this)."""
         import pyoxigraph
 
         if next(iter(store.named_graphs()), None) is not None:
-            return None
-        special = list(cast(pyoxigraph.QueryTriples, store.query(_SPECIAL)))  # a CONSTRUCT
-        triple = pyoxigraph.Triple
-        if any(isinstance(t.subject, triple) or isinstance(t.object, triple) for t in special):
-            return None
-        # Through a file: dumping to bytes would hold the text twice while it is copied.
+            raise GnlcError("the graph has named graphs; the release holds one graph only")
+        lines: list[str] = []
+        # Through a file, a block at a time: the whole text is never held twice.
         with tempfile.TemporaryFile() as scratch:
             store.dump(
-                scratch,
-                format=pyoxigraph.RdfFormat.N_TRIPLES,
-                from_graph=pyoxigraph.DefaultGraph(),
+                scratch, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()
             )
             scratch.seek(0)
-            dump = scratch.read()
-        spans: dict[str, list[tuple[int, int]]] = {}
-        lines = left_out = position = start = 0
-        prefix = b""
-        subject: str | None = None
-        for line in io.BytesIO(dump):
-            # Oxigraph dumps a subject's triples together; a subject seen twice gets two spans.
-            if not prefix or not line.startswith(prefix):
-                if subject is not None:
-                    spans.setdefault(subject, []).append((start, position))
-                cut = line.index(b" ")
-                prefix, start = line[: cut + 1], position
-                # Blank node subjects come from the canonicalised copy instead.
-                subject = None if line.startswith(b"_:") else line[:cut].decode()
-            position += len(line)
-            lines += 1
-            if subject is None or (special and b"_:" in line and _blank_object(line.decode())):
-                left_out += 1
-        if subject is not None:
-            spans.setdefault(subject, []).append((start, position))
-        extra: dict[str, list[str]] = {}
+            while block := scratch.read(1 << 22):
+                block += scratch.readline()  # up to the end of the line
+                lines += block.decode().split("\n")[:-1]
+        # Lines whose subject or object is a blank node or a triple term (the text of any
+        # other term holds `_:` or `<<` only inside a literal or an IRI).
+        special = []
+        for line in [line for line in lines if "_:" in line or "<<" in line]:
+            s, p, o = line.split(" ", 2)
+            o = o[:-2]
+            if s.startswith("<<") or o.startswith("<<"):
+                raise GnlcError(
+                    "the graph has RDF 1.2 triple terms, which RDF/XML and JSON-LD cannot write"
+                )
+            if s.startswith("_:") or o.startswith("_:"):
+                special.append((line, (s, p, o)))
         if special:
-            texts = ((str(t.subject), str(t.predicate), str(t.object)) for t in special)
-            for s, p, o in canonical_blank_nodes(texts):
-                extra.setdefault(s, []).append(f"{s} {p} {o} .")
-        count = lines - left_out + sum(len(v) for v in extra.values())
-        return cls(dump, spans, extra, count, bool(special))
-
-    def lines(self, subject: str) -> list[str]:
-        """The N-Triples lines (each ending in ' .') whose subject is subject."""
-        out = []
-        for start, end in self.spans.get(subject, ()):
-            for line in self.dump[start:end].decode().split("\n")[:-1]:
-                if not (self.blank and "_:" in line and _blank_object(line)):
-                    out.append(line)
-        out.extend(self.extra.get(subject, ()))
-        return out
+            # Lines with a blank node give way to their canonically labelled twins.
+            replaced = {line for line, _ in special}
+            lines = [line for line in lines if line not in replaced]
+            labelled = canonical_blank_nodes(triple for _, triple in special)
+            lines += [f"{s} {p} {o} ." for s, p, o in labelled]
+        # Code point order is the order of the UTF-8 bytes; whole lines sort as their subjects
+        # followed by a space do (no subject holds a space), then as the rest of the line.
+        lines.sort()
+        return cls(lines)
 
     def __getitem__(self, subject: str) -> list[tuple[str, str]]:
-        if subject not in self:
-            raise KeyError(subject)
+        start, end = self.spans[subject]
         pairs = []
-        for line in self.lines(subject):
+        for line in self.lines[start:end]:
             _, predicate, rest = line.split(" ", 2)
             pairs.append((predicate, rest[:-2]))
         return pairs
 
     def get(self, subject: str, default=None):
         """The subject's (predicate, object) pairs, or default."""
-        try:
-            return self[subject]
-        except KeyError:
+        if subject not in self.spans:
             return default
+        return self[subject]
 
     def __contains__(self, subject: object) -> bool:
-        return subject in self.spans or subject in self.extra
+        return subject in self.spans
 
     def __iter__(self) -> Iterator[str]:
-        yield from self.spans
-        yield from (s for s in self.extra if s not in self.spans)
+        return iter(self.spans)
 
     def __len__(self) -> int:
-        return len(self.spans) + sum(1 for s in self.extra if s not in self.spans)
+        return len(self.spans)
 
-    def ntriples(self) -> Iterator[bytes]:
-        """The sorted N-Triples text (lines as str(triple) + ' .'), in chunks."""
-        # Lines of different subjects compare as their subjects followed by a space do.
-        for subject in sorted(self, key=lambda s: s + " "):
-            # str order is code point order, the order of the UTF-8 bytes.
-            yield ("\n".join(sorted(self.lines(subject))) + "\n").encode()
+    def ntriples(self, header: str = "", block: int = 1 << 16) -> Iterator[bytes]:
+        """The sorted N-Triples text (`# header` first, if given), in chunks."""
+        if header:
+            yield f"# {header}\n".encode()
+        lines = self.lines
+        for start in range(0, len(lines), block):
+            yield ("\n".join(lines[start : start + block]) + "\n").encode()

@@ -8,6 +8,7 @@ value object. Tests parse the output back and compare graphs with the N-Triples 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,13 @@ from gnlc.turtle import is_iri, literal_parts, unescape_string
 _encode = json.encoder.encode_basestring
 
 _XSD_STRING = XSD + "string"
+# A relative path of plain segments (no dot segments, empty segments, colon, percent sign or
+# query), perhaps with a plain fragment: against a base ending in '/' (without query or
+# fragment) it resolves to base + path by RFC 3986 and by urljoin alike, so resolves_to need
+# not parse it.
+_PLAIN_PATH = re.compile(
+    r"[A-Za-z0-9_~-][A-Za-z0-9_~.-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9_~.-]*)*/?(?:#[A-Za-z0-9_~.-]*)?"
+)
 _RDF_TYPE = RDF_TYPE
 
 
@@ -45,6 +53,13 @@ class Compactor:
                 self.terms[iri].append((key, {"@id": value}))
             else:
                 self.terms[self.expand(value["@id"])].append((key, value))
+        # A base that plain relative paths resolve against by appending them.
+        self.plain_base = (
+            self.base.endswith("/")
+            and "?" not in self.base
+            and "#" not in self.base
+            and resolves_to(self.base, "a/b", self.base + "a/b")
+        )
         self._compacted: dict[str, str] = {}
         self._refs: dict[str, str] = {}
         self._recipes: dict[tuple, tuple] = {}
@@ -137,7 +152,10 @@ class Compactor:
             and under_base
             and relative
             and ":" not in relative.split("/")[0]
-            and resolves_to(self.base, relative, value)
+            and (
+                (self.plain_base and _PLAIN_PATH.fullmatch(relative) is not None)
+                or resolves_to(self.base, relative, value)
+            )
         ):
             return relative
         return compacted
@@ -236,7 +254,7 @@ def _dumps(value: object, level: int) -> str:
         if not value:
             return "[]"
         inner = "\n" + " " * (level + 1)
-        items = (_dumps(v, level + 1) for v in value)
+        items = (_encode(v) if type(v) is str else _dumps(v, level + 1) for v in value)
         return "[" + inner + ("," + inner).join(items) + "\n" + " " * level + "]"
     return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * level)
 
@@ -246,16 +264,12 @@ def to_jsonld(triples: list, context_path: Path) -> str:
     by_subject: dict = defaultdict(list)
     for t in triples:
         by_subject[str(t.subject)].append((str(t.predicate), str(t.object)))
-    return to_jsonld_grouped(by_subject, context_path)
-
-
-def to_jsonld_grouped(by_subject, context_path: Path) -> str:
-    """to_jsonld() for triples grouped by subject as N-Triples text (a lazy mapping is fine)."""
     return "".join(_document(by_subject, context_path))
 
 
 def to_jsonld_chunks(by_subject, context_path: Path) -> Iterator[bytes]:
-    """to_jsonld_grouped() as UTF-8 chunks, one node at a time."""
+    """to_jsonld() for triples grouped by subject as N-Triples text (any mapping subject ->
+    [(predicate, object)], such as a CanonicalGraph), as UTF-8 chunks, one node at a time."""
     return (part.encode() for part in _document(by_subject, context_path))
 
 

@@ -16,7 +16,8 @@ SHAPES_FILE = Path("shapes/gnlc.shacl.ttl")
 REFERENCE_DIR = Path("data/reference")
 QUERIES_DIR = Path("queries")
 CHECKS_DIR = Path("queries/checks")
-MEMBERS_CSV_QUERY = Path("queries/release/members-csv.rq")  # read by export, not a named query
+MEMBERS_CSV_QUERY = Path("queries/release/members-csv.rq")  # read by tabular, not a named query
+VOID_QUERY = Path("queries/release/void.rq")  # run by void, not a named query
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".rdf": "rdfxml"}
 
 

@@ -1,5 +1,6 @@
-"""Descriptions of gnlc-members.csv that tools understand: CSV on the Web metadata (W3C) and a
-Frictionless Data Package, both made from one table of columns.
+"""gnlc-members.csv (its rows from queries/release/members-csv.rq) and descriptions of it that
+tools understand: CSV on the Web metadata (W3C) and a Frictionless Data Package, all made from
+one table of columns.
 
 A CSVW processor turns the CSV back into RDF: each row describes its city (`aboutUrl` the city
 IRI), its membership (`<city>#membership`) and its point (`<city>#point`), with the properties
@@ -10,10 +11,14 @@ or listed values (region label, attested year, sources) are described but not co
 from __future__ import annotations
 
 import json
-from typing import NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from gnlc.namespaces import BASE, GEO, GNLC, NETWORK, ORG, RDF_TYPE, SKOS
-from gnlc.paths import DATAPACKAGE, MEMBERS_CSV, MEMBERS_CSVW
+from gnlc.paths import DATAPACKAGE, MEMBERS_CSV, MEMBERS_CSV_QUERY, MEMBERS_CSVW
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pyoxigraph
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 CSV_NAME, CSVW_NAME, PACKAGE_NAME = MEMBERS_CSV, MEMBERS_CSVW, DATAPACKAGE
@@ -134,6 +139,8 @@ COLUMNS = (
     ),
 )
 
+CSV_COLUMNS = tuple(column.name for column in COLUMNS)
+
 # Triples every row implies (CSVW virtual columns): the city, its membership and the network.
 VIRTUAL = (
     (None, RDF_TYPE, GNLC + "LearningCity"),
@@ -231,3 +238,47 @@ def datapackage(date: str, version: str, csv_bytes: bytes) -> str:
         ],
     }
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+
+
+def members_rows(root: Path, store: pyoxigraph.Store) -> list[dict[str, str]]:
+    """The rows of gnlc-members.csv as dicts keyed by CSV_COLUMNS ('' when unknown), from
+    queries/release/members-csv.rq."""
+    from gnlc.loading import select
+
+    rows = []
+    query = (root / MEMBERS_CSV_QUERY).read_text(encoding="utf-8")
+    for row in select(store, query):
+
+        def v(name: str, row=row) -> str:
+            term = row[name]
+            return "" if term is None else term.value
+
+        geonames = v("geonames").rstrip("/").rsplit("/", 1)[-1] if v("geonames") else ""
+        values = [
+            v("city"),
+            v("en"),
+            v("th"),
+            v("code"),
+            v("region"),
+            v("year"),
+            v("attested"),
+            v("lat"),
+            v("long"),
+            geonames,
+            " ".join(sorted(v("sources").split())),
+        ]
+        rows.append(dict(zip(CSV_COLUMNS, values, strict=True)))
+    return rows
+
+
+def members_csv(root: Path, store: pyoxigraph.Store) -> str:
+    """gnlc-members.csv: one row per current member, sorted by IRI, RFC 4180, no BOM."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in members_rows(root, store):
+        writer.writerow([row[column] for column in CSV_COLUMNS])
+    return buffer.getvalue()

@@ -109,6 +109,13 @@ def group(triples: Iterable) -> tuple[dict, dict]:
 class _Writer:
     def __init__(self, by_subject, refs, prefixes: dict[str, str]) -> None:
         self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+        # When every namespace ends in '/' or '#', a local name (which holds neither) can only
+        # follow the namespace that ends at the IRI's last '/' or '#': one lookup finds it.
+        self.by_namespace: dict[str, str] | None = None
+        if all(ns.endswith(("/", "#")) for _, ns in self.prefixes):
+            self.by_namespace = {}
+            for name, ns in self.prefixes:
+                self.by_namespace.setdefault(ns, name)
         self.used: set[str] = set()
         # Any mapping works (the release passes a lazy one): [] for subjects, get and `in`.
         # Blank node ids must be canonical (as group() and gnlc.canonical give them).
@@ -117,6 +124,7 @@ class _Writer:
         self.labels: dict = {}
         self.names: dict[str, tuple[str, str | None]] = {}
         self.predicates: dict[str, str] = {}
+        self.objects_written: dict[str, str] = {}
         # Blank nodes written inside their one parent ([ ] or a list's cells), and blank nodes
         # written as blocks of their own; planned before writing, without recursion.
         self.inlined: set[str] = set()
@@ -136,6 +144,13 @@ class _Writer:
         return text
 
     def _name(self, value: str) -> tuple[str, str | None]:
+        if self.by_namespace is not None:
+            end = max(value.rfind("/"), value.rfind("#")) + 1
+            name = self.by_namespace.get(value[:end]) if end else None
+            local = value[end:]
+            if name is not None and (local == "" or _LOCAL.match(local)):
+                return f"{name}:{local}", name
+            return f"<{value}>", None
         for name, ns in self.prefixes:
             if value.startswith(ns):
                 local = value[len(ns) :]
@@ -238,7 +253,12 @@ class _Writer:
         if first == '"':
             return self.literal(node)
         if first == "<" and not node.startswith("<<"):
-            return self.iri(node[1:-1])
+            # Objects repeat (classes, countries, cohorts): each IRI is written once, then
+            # reused (its prefix is already marked used).
+            text = self.objects_written.get(node)
+            if text is None:
+                text = self.objects_written[node] = self.iri(node[1:-1])
+            return text
         if node in self.lists:
             return self.list_items(node, depth)
         if node in self.inlined:
@@ -275,18 +295,28 @@ class _Writer:
                 grouped[name] = [obj]
             else:
                 bucket.append(obj)
-        names = sorted(grouped, key=lambda n: (n != "a", n))
+        names = sorted(grouped)
+        if "a" in grouped:  # `a` first, then by name
+            names.remove("a")
+            names.insert(0, "a")
         pad = INDENT * depth
         lines = []
+        written_iris = self.objects_written
         for name in names:
             raw = grouped[name]
             if len(raw) == 1:
-                lines.append(f"{pad}{name} {self.term(raw[0], depth)}")
+                obj = raw[0]
+                text = written_iris.get(obj)
+                if text is None:
+                    text = self.term(obj, depth)
+                lines.append(f"{pad}{name} {text}")
             else:
                 # Written in a fixed order (labels are numbered as they are written), then
                 # blank nodes sorted by their text.
-                written = [(o, self.term(o, depth + 1)) for o in sorted(raw, key=self.order)]
-                written.sort(key=lambda pair: self.order(pair[0], pair[1]))
+                ordered = sorted(raw, key=self.order)
+                written = [(o, self.term(o, depth + 1)) for o in ordered]
+                if any(o[0] == "_" for o in ordered):  # only a blank node's key uses its text
+                    written.sort(key=lambda pair: self.order(pair[0], pair[1]))
                 objects = [text for _, text in written]
                 inner = f" ,\n{pad}{INDENT}".join(objects)
                 lines.append(f"{pad}{name}\n{pad}{INDENT}{inner}")

@@ -1,0 +1,235 @@
+"""The release writers: one sorted canonical pass feeds all four dumps, the slow ones written by
+child processes, with the same bytes as the in-memory route; graphs the release cannot say
+are refused; the JSON-LD writer's shortcut for plain relative IRIs never disagrees with the
+full check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gnlc.errors import GnlcError
+from gnlc.paths import RELEASE_FILES
+
+E = "https://example.org/"
+
+
+def _store(triples):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.extend(ox.Quad(s, p, o) for s, p, o in triples)
+    return store
+
+
+def test_folder_release_equals_memory_release(tmp_path: Path) -> None:
+    """The folder route (JSON-LD and RDF/XML by child processes) and the in-memory route (all
+    in this process, one after the other) give the same bytes for every file."""
+    import threading
+
+    from gnlc.export import make_release, write_rendered
+    from gnlc.sources import load_graph
+
+    assert threading.active_count() == 1  # else the folder route forks nothing
+    store = load_graph(ROOT).store
+    written = write_rendered(ROOT, store, tmp_path / "dist")
+    in_memory = make_release(ROOT, store)
+    assert list(written.files) == list(in_memory.files) == list(RELEASE_FILES)
+    for name in RELEASE_FILES:
+        assert (tmp_path / "dist" / name).read_bytes() == in_memory.files[name], name
+
+
+def test_canonical_lines_match_the_general_route() -> None:
+    """The one-pass graph (Oxigraph's dump, blank node lines relabelled, sorted once) holds the
+    lines the general route gives (a Python object per triple, canonical_triples)."""
+    import pyoxigraph as ox
+
+    from gnlc.canonical import CanonicalGraph, canonical_triples
+
+    b1, b2 = ox.BlankNode(), ox.BlankNode()
+    p, q = ox.NamedNode(E + "p"), ox.NamedNode(E + "q")
+    triples = [
+        (ox.NamedNode(E + "a"), p, b1),
+        (b1, q, ox.Literal("x _: y")),
+        (b1, p, b2),
+        (b2, q, ox.Literal("ไทย", language="th")),
+        (ox.NamedNode(E + "a!"), p, ox.Literal("1", datatype=ox.NamedNode(E + "t"))),
+        (ox.NamedNode(E + "a-b"), q, ox.NamedNode(E + "a")),
+        (ox.NamedNode(E + "a"), q, ox.Literal('say "_:b0" <<x>>')),
+    ]
+    store = _store(triples)
+    graph = CanonicalGraph.from_store(store)
+    expected = sorted(f"{t} ." for t in canonical_triples(store))
+    assert graph.lines == expected
+    assert b"".join(graph.ntriples()).decode() == "".join(f"{line}\n" for line in expected)
+    for subject in graph:
+        assert graph[subject] == [
+            (line.split(" ", 2)[1], line.split(" ", 2)[2][:-2])
+            for line in expected
+            if line.split(" ", 1)[0] == subject
+        ]
+
+
+def test_a_graph_with_named_graphs_is_refused() -> None:
+    import pyoxigraph as ox
+
+    from gnlc.export import make_release
+
+    store = ox.Store()
+    node = ox.NamedNode(E + "a")
+    store.add(ox.Quad(node, node, node, ox.NamedNode(E + "g")))
+    with pytest.raises(GnlcError, match="named graphs"):
+        make_release(ROOT, store)
+
+
+def test_a_graph_with_triple_terms_is_refused() -> None:
+    import pyoxigraph as ox
+
+    from gnlc.export import make_release
+
+    node = ox.NamedNode(E + "a")
+    store = _store([(node, node, ox.Triple(node, node, node))])
+    with pytest.raises(GnlcError, match="triple terms"):
+        make_release(ROOT, store)
+
+
+def _fails_with(exc: BaseException):
+    def make():
+        raise exc
+        yield b""  # a generator, as the writers are
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("exc", "kind", "text"),
+    [
+        (GnlcError("bad graph"), GnlcError, "bad graph"),
+        (OSError(28, "No space left on device", "x.rdf"), OSError, "No space left"),
+        (ValueError("a bug"), RuntimeError, "ValueError: a bug"),
+    ],
+)
+def test_a_failing_child_writer_raises_in_the_parent(tmp_path: Path, exc, kind, text) -> None:
+    """A writer that fails in its child process fails the build with the same kind of error
+    (an OSError becomes the one-line 'cannot write' message upstream), never silently."""
+    from gnlc.export import _Folder
+
+    sink = _Folder(tmp_path)
+    children = sink.start({"gnlc.rdf": _fails_with(exc), "gnlc.jsonld": lambda: [b"{}\n"]})
+    with pytest.raises(kind, match=text):
+        sink.collect(children)
+    assert all(not child.process.is_alive() for child in children.values())
+
+
+def test_child_writers_report_size_and_digest(tmp_path: Path) -> None:
+    import hashlib
+
+    from gnlc.export import _Folder
+
+    sink = _Folder(tmp_path)
+    chunks = [b"a" * 70_000, "ไทย\n".encode()]
+    sink.collect(sink.start({"gnlc.jsonld": lambda: iter(chunks)}))
+    data = b"".join(chunks)
+    assert (tmp_path / "gnlc.jsonld").read_bytes() == data
+    assert sink.digests["gnlc.jsonld"] == (len(data), hashlib.sha256(data).hexdigest())
+    assert len(sink.files["gnlc.jsonld"]) == len(data)
+
+
+BASE = "https://w3id.org/gnlc/"
+SEGMENT = st.text(alphabet="aZ09-_.~%:?#/@!$&'()*+,;= ", max_size=6)
+
+
+@given(st.lists(SEGMENT, min_size=1, max_size=4).map("/".join))
+def test_plain_relative_paths_shortcut_agrees_with_the_full_check(relative: str) -> None:
+    """Where the JSON-LD writer skips resolves_to (a plain relative path), the full check
+    (RFC 3986 by Oxigraph and Python's urljoin) says the same."""
+    from gnlc.jsonld import _PLAIN_PATH, resolves_to
+
+    if _PLAIN_PATH.fullmatch(relative):
+        assert resolves_to(BASE, relative, BASE + relative)
+
+
+@pytest.mark.parametrize(
+    "relative",
+    ["city/th-chiang-rai", "city/x#membership", "sdg/4", "a/b/", "x.y/z~1", "network"],
+)
+def test_plain_relative_paths_take_the_shortcut(relative: str) -> None:
+    from gnlc.jsonld import _PLAIN_PATH, resolves_to
+
+    assert _PLAIN_PATH.fullmatch(relative)
+    assert resolves_to(BASE, relative, BASE + relative)
+
+
+@pytest.mark.parametrize("relative", ["./x", "../x", "a//b", "a/./b", "x:y", "%41", "a?q", ""])
+def test_other_relative_paths_get_the_full_check(relative: str) -> None:
+    from gnlc.jsonld import _PLAIN_PATH
+
+    assert _PLAIN_PATH.fullmatch(relative) is None
+
+
+NAMESPACES = {"a": E, "b": E + "x/", "c": E + "x#", "d": E + "x/", "ab": E + "y/"}
+
+
+@given(
+    st.sampled_from(["", *NAMESPACES.values(), E + "x", "urn:"]),
+    st.text(alphabet="aZ0_-./#:% ", max_size=8),
+)
+def test_turtle_names_by_namespace_lookup_match_the_scan(namespace: str, local: str) -> None:
+    """The Turtle writer's one-lookup prefixed names equal those of the scan over prefixes
+    (longest namespace first) that it replaces when every namespace ends in '/' or '#'."""
+    from gnlc.turtle import _Writer
+
+    fast = _Writer({}, {}, NAMESPACES)
+    slow = _Writer({}, {}, NAMESPACES)
+    slow.by_namespace = None
+    assert fast.by_namespace is not None
+    iri = namespace + local
+    assert fast._name(iri) == slow._name(iri)
+
+
+def test_no_child_process_while_other_threads_run(tmp_path: Path) -> None:
+    """With another thread running (a notebook kernel, a server), nothing is forked: the files
+    are written in this process, with the same bytes."""
+    import threading
+
+    from gnlc.export import _Folder
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        sink = _Folder(tmp_path)
+        children = sink.start({"gnlc.jsonld": lambda: [b"{}\n"], "gnlc.rdf": lambda: [b"<x/>"]})
+        sink.collect(children)
+    finally:
+        stop.set()
+        thread.join()
+    assert children == {}
+    assert (tmp_path / "gnlc.jsonld").read_bytes() == b"{}\n"
+    assert (tmp_path / "gnlc.rdf").read_bytes() == b"<x/>"
+
+
+def test_output_before_the_writer_processes_is_not_repeated(tmp_path: Path) -> None:
+    """A script that printed before building (stdout to a file, so block-buffered) finds its
+    line once: the writer processes do not flush a copy of it (multiprocessing flushes the
+    streams before it forks; a bare os.fork would not)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import pathlib, sys\n"
+        "from gnlc.export import write_rendered\n"
+        "from gnlc.sources import load_graph\n"
+        f"root = pathlib.Path({str(ROOT)!r})\n"
+        "store = load_graph(root).store\n"
+        "print('before the build')\n"
+        f"write_rendered(root, store, pathlib.Path({str(tmp_path / 'dist')!r}))\n"
+    )
+    out = tmp_path / "out.txt"
+    with out.open("w") as handle:
+        subprocess.run([sys.executable, "-c", code], stdout=handle, check=True, timeout=600)
+    assert out.read_text().count("before the build") == 1
