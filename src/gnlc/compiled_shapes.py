@@ -132,6 +132,18 @@ class Refused(Exception):
     """The shapes are unusable: SPARQL that SHACL does not allow, a malformed query."""
 
 
+def message_pair(pairs) -> tuple[str, str]:
+    """(English, Thai) message from (language, text) pairs: the first of each; an untagged
+    message counts as English."""
+    en = th = ""
+    for lang, text in pairs:
+        if lang == "th" and not th:
+            th = text
+        elif lang in ("en", None) and not en:
+            en = text
+    return en, th
+
+
 @dataclass
 class Check:
     """One constraint as a query; each row (?this, ?v) is one validation result."""
@@ -151,6 +163,12 @@ class Check:
     focus_query: str = ""
     constants: dict = field(default_factory=dict)
     batch: bool = True
+    # (English, Thai) message templates, from messages.
+    message: tuple[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        pairs = ((getattr(m, "language", None) or None, m.value) for m in self.messages)
+        self.message = message_pair(pairs)
 
 
 @dataclass
@@ -418,12 +436,12 @@ class _Context:
 
     def check(self, component: str, query: str, **extra) -> Check:
         return Check(
-            query,
-            SH + component,
-            _name(self.shape),
-            self.severity,
-            self.messages,
-            self.path_text,
+            query=query,
+            component=SH + component,
+            shape=_name(self.shape),
+            severity=self.severity,
+            messages=self.messages,
+            path=self.path_text,
             **extra,
         )
 
@@ -1051,12 +1069,12 @@ def _sparql_checks(ctx: _Context, shapes_graph: bool) -> list[Check]:
         messages = _objects(store, constraint, SH + "message")
         out.append(
             Check(
-                query,
-                SH + "SPARQLConstraintComponent",
-                _name(constraint) or _name(shape),
-                ctx.severity,
-                messages,
-                ctx.path_text,
+                query=query,
+                component=SH + "SPARQLConstraintComponent",
+                shape=_name(constraint) or _name(shape),
+                severity=ctx.severity,
+                messages=messages,
+                path=ctx.path_text,
                 sparql=True,
                 focus_query=f"SELECT DISTINCT ?this WHERE {{ {ctx.focus} }}",
                 params={"currentShape": ctx.shape},
@@ -1152,58 +1170,66 @@ def _leaf_classes(data, classes) -> frozenset:
     return frozenset(leaves)
 
 
-def _shape_checks(
-    store, shape, focus: str, leaves: frozenset, shapes_graph: bool, depth: int = 0
-) -> list[Check]:
-    """Every check of one shape, applied to the focus nodes that `focus` binds to ?this."""
-    if depth > 20:
-        raise Unsupported("sh:property nested too deeply (or a cycle)")
-    if _true(_one(store, shape, SH + "deactivated")):
-        return []
-    for quad in store.quads_for_pattern(shape, None, None):
-        p = quad.predicate.value
-        if p.startswith(SH) and p[len(SH) :] not in _DESCRIPTIVE | _CONSTRAINTS:
-            raise Unsupported(f"sh:{p[len(SH) :]}")
-    for name in _SINGLE:
-        if len(_objects(store, shape, SH + name)) > 1:
-            raise Unsupported(f"several values of sh:{name} on one shape")
-    path_node = _one(store, shape, SH + "path")
-    path = _sparql_path(store, path_node) if path_node is not None else ""
-    shown = path_text(store, path_node) if path_node is not None else ""
-    ctx = _Context(
-        store,
-        shape,
-        focus,
-        path,
-        shown,
-        _severity(store, shape),
-        _objects(store, shape, SH + "message"),
-        leaves,
-        path_node is not None and _nullable(store, path_node),
-    )
-    checks = _value_checks(ctx) + _has_value_checks(ctx) + _sparql_checks(ctx, shapes_graph)
-    if path:
-        checks += _count_checks(ctx)
-    else:
-        for name in ("minCount", "maxCount", "uniqueLang", "qualifiedValueShape"):
-            if _objects(store, shape, SH + name):
-                raise Unsupported(f"sh:{name} on a node shape")
-        checks += _closed_checks(ctx)
-    if path and _objects(store, shape, SH + "closed"):
-        raise Unsupported("sh:closed on a property shape")
-    for prop in _objects(store, shape, SH + "property"):
-        if _one(store, prop, SH + "path") is None:
-            raise Unsupported("sh:property without sh:path")
-        inner = focus
-        if path:
-            # The value nodes of this property shape are the focus nodes of the nested one.
-            inner = (
-                f"{{ SELECT DISTINCT ?this WHERE {{ "
-                f"{{ SELECT DISTINCT ?v WHERE {{ {ctx.values} }} }} "
-                "BIND (?v AS ?this) } }"
-            )
-        checks += _shape_checks(store, prop, inner, leaves, shapes_graph, depth + 1)
-    return checks
+@dataclass(frozen=True)
+class _Compiler:
+    """What compiling every shape shares: the shapes graph, the data's classes without
+    subclasses (as SPARQL terms), and whether the shapes are also in the data store."""
+
+    store: ox.Store
+    leaves: frozenset
+    shapes_graph: bool
+
+    def shape_checks(self, shape, focus: str, depth: int = 0) -> list[Check]:
+        """Every check of one shape, applied to the focus nodes that `focus` binds to ?this."""
+        store = self.store
+        if depth > 20:
+            raise Unsupported("sh:property nested too deeply (or a cycle)")
+        if _true(_one(store, shape, SH + "deactivated")):
+            return []
+        for quad in store.quads_for_pattern(shape, None, None):
+            p = quad.predicate.value
+            if p.startswith(SH) and p[len(SH) :] not in _DESCRIPTIVE | _CONSTRAINTS:
+                raise Unsupported(f"sh:{p[len(SH) :]}")
+        for name in _SINGLE:
+            if len(_objects(store, shape, SH + name)) > 1:
+                raise Unsupported(f"several values of sh:{name} on one shape")
+        path_node = _one(store, shape, SH + "path")
+        ctx = _Context(
+            store=store,
+            shape=shape,
+            focus=focus,
+            path=_sparql_path(store, path_node) if path_node is not None else "",
+            path_text=path_text(store, path_node) if path_node is not None else "",
+            severity=_severity(store, shape),
+            messages=_objects(store, shape, SH + "message"),
+            leaves=self.leaves,
+            nullable=path_node is not None and _nullable(store, path_node),
+        )
+        checks = (
+            _value_checks(ctx) + _has_value_checks(ctx) + _sparql_checks(ctx, self.shapes_graph)
+        )
+        if ctx.path:
+            checks += _count_checks(ctx)
+        else:
+            for name in ("minCount", "maxCount", "uniqueLang", "qualifiedValueShape"):
+                if _objects(store, shape, SH + name):
+                    raise Unsupported(f"sh:{name} on a node shape")
+            checks += _closed_checks(ctx)
+        if ctx.path and _objects(store, shape, SH + "closed"):
+            raise Unsupported("sh:closed on a property shape")
+        for prop in _objects(store, shape, SH + "property"):
+            if _one(store, prop, SH + "path") is None:
+                raise Unsupported("sh:property without sh:path")
+            inner = focus
+            if ctx.path:
+                # The value nodes of this property shape are the focus nodes of the nested one.
+                inner = (
+                    f"{{ SELECT DISTINCT ?this WHERE {{ "
+                    f"{{ SELECT DISTINCT ?v WHERE {{ {ctx.values} }} }} "
+                    "BIND (?v AS ?this) } }"
+                )
+            checks += self.shape_checks(prop, inner, depth + 1)
+        return checks
 
 
 def compile_shapes(store: ox.Store, data=None, shapes_graph: bool = False) -> list[Check]:
@@ -1229,13 +1255,14 @@ def compile_shapes(store: ox.Store, data=None, shapes_graph: bool = False) -> li
         + [q.object for q in store.quads_for_pattern(None, ox.NamedNode(SH + "class"), None)]
         + list(implicit),
     )
+    compiler = _Compiler(store=store, leaves=leaves, shapes_graph=shapes_graph)
     checks: list[Check] = []
     for shape in sorted(targeted | implicit, key=str):
         if isinstance(shape, ox.Literal):
             raise Unsupported("a literal used as a shape")
         focus = _target_focus(store, shape, leaves, shape in implicit)
         if focus is not None:
-            checks += _shape_checks(store, shape, focus, leaves, shapes_graph)
+            checks += compiler.shape_checks(shape, focus)
     return checks
 
 
@@ -1262,7 +1289,9 @@ def run_checks(data, checks: list[Check]) -> list[Result]:
             bindings = {"this": row["this"]}
             if value is not None:
                 bindings["value"] = value
-            results.append(Result(check, row["this"], value, path, bindings))
+            results.append(
+                Result(check=check, focus=row["this"], value=value, path=path, bindings=bindings)
+            )
     return results
 
 
@@ -1289,7 +1318,7 @@ def _run_sparql(data, check: Check, focus_cache: dict) -> list[Result]:
         path = s.get("path")
         shown = path.value if isinstance(path, ox.NamedNode) else check.path
         bindings = {**s, "value": value}
-        results.append(Result(check, this, value, shown, bindings))
+        results.append(Result(check=check, focus=this, value=value, path=shown, bindings=bindings))
     return results
 
 

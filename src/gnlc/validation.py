@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gnlc.errors import GnlcError, debugging, shown
+from gnlc.errors import GnlcError, shown
 from gnlc.findings import Finding, Report
 from gnlc.loading import Loaded, parse_file
 from gnlc.namespaces import GNLC, SH
@@ -17,6 +17,33 @@ from gnlc.queries import read_header
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
+
+ENGINES = ("compiled", "pyshacl")
+
+
+@dataclass(frozen=True)
+class ShaclOptions:
+    """How validation runs SHACL. Commands fill it in (from GNLC_SHACL_ENGINE and --debug);
+    nothing below reads the environment for it."""
+
+    # "compiled": shapes compiled to SPARQL on Oxigraph (fast; hands shapes it does not
+    # implement to pySHACL); "pyshacl": pySHACL, the reference, always.
+    engine: str = "compiled"
+    # --debug: say in a warning when the compiled engine hands the shapes over to pySHACL (and
+    # why), and let pySHACL's own exceptions through with their tracebacks.
+    debug: bool = False
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise GnlcError(f"unknown SHACL engine {self.engine!r} (use {' or '.join(ENGINES)})")
+
+
+@dataclass(frozen=True)
+class ShapesRead:
+    """The shapes files in an Oxigraph store, and whether it kept every literal as written."""
+
+    store: pyoxigraph.Store
+    canonical: bool
 
 
 def _to_rdflib(store: pyoxigraph.Store):
@@ -84,22 +111,15 @@ def _path_text(graph, node, top: bool = True) -> str:
 
 
 def _messages(values) -> tuple[str, str]:
-    return _message_pairs((getattr(value, "language", None), str(value)) for value in values)
+    from gnlc.compiled_shapes import message_pair
+
+    return message_pair((getattr(value, "language", None), str(value)) for value in values)
 
 
-def _message_pairs(pairs) -> tuple[str, str]:
-    """(English, Thai) message from (language, text) pairs: the first of each."""
-    en = th = ""
-    for lang, text in pairs:
-        if lang == "th" and not th:
-            th = text
-        elif lang in ("en", None) and not en:
-            en = text
-    return en, th
+def shacl_findings(data_graph, shapes_graph, debug: bool = False) -> list[Finding]:
+    """Run pySHACL (no inference: derived links are already materialised) and collect results.
 
-
-def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
-    """Run pySHACL (no inference: derived links are already materialised) and collect results."""
+    debug: pySHACL's exceptions propagate as they are (with --debug's traceback)."""
     import pyshacl
     import rdflib
 
@@ -114,7 +134,7 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
             allow_infos=True,
         )
     except Exception as exc:  # pySHACL signals unusable shapes with many exception types
-        if debugging():
+        if debug:
             raise
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise GnlcError(f"pySHACL cannot validate with these shapes: {first}") from exc
@@ -385,7 +405,7 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
     return out
 
 
-def _shapes_store(shapes: Sequence[Path], warnings: list[str]):
+def _shapes_store(shapes: Sequence[Path], warnings: list[str]) -> ShapesRead:
     """The shapes in an Oxigraph store, and whether it kept every literal as written.
 
     Oxigraph stores "1"^^xsd:boolean as "true" and 4.0 as 4; SHACL tells them apart (sh:uniqueLang
@@ -405,7 +425,7 @@ def _shapes_store(shapes: Sequence[Path], warnings: list[str]):
         return {(o.value, o.datatype.value, o.language) for o in objects}
 
     stored = forms(q.object for q in store if isinstance(q.object, pyoxigraph.Literal))
-    return store, forms(written) <= stored
+    return ShapesRead(store=store, canonical=forms(written) <= stored)
 
 
 def refuse_forbidden_sparql(shapes_store, shapes: Sequence[Path]) -> None:
@@ -460,11 +480,16 @@ def refuse_rewritten_datatypes(shapes_store, shapes: Sequence[Path], files: Sequ
 
 
 def compiled_findings(
-    store, shapes: Sequence[Path], warnings: list[str], read: tuple | None = None
+    store: pyoxigraph.Store,
+    shapes: Sequence[Path],
+    warnings: list[str],
+    read: ShapesRead | None = None,
+    explain_fallback: bool = False,
 ) -> list[Finding] | None:
     """SHACL through shapes compiled to SPARQL on Oxigraph; None if a shape is unsupported.
 
     read: the shapes as _shapes_store gave them, when the caller has them already.
+    explain_fallback: add a warning saying which feature made the engine give up.
     """
     import pyoxigraph
 
@@ -478,14 +503,15 @@ def compiled_findings(
         save_analyses,
     )
 
-    shapes_store, canonical = read or _shapes_store(shapes, warnings)
+    read = read or _shapes_store(shapes, warnings)
+    shapes_store = read.store
     refuse_forbidden_sparql(shapes_store, shapes)
     try:
-        if not canonical:
+        if not read.canonical:
             raise Unsupported("a literal in the shapes that Oxigraph stores in canonical form")
         checks = compile_shapes(shapes_store, data=store, shapes_graph=True)
     except Unsupported as exc:
-        if debugging():
+        if explain_fallback:
             warnings.append(
                 f"gnlc: the compiled SHACL engine does not implement {exc}; using pySHACL"
             )
@@ -501,7 +527,7 @@ def compiled_findings(
     try:
         results = run_checks(store, checks)
     except Unsupported as exc:
-        if debugging():
+        if explain_fallback:
             warnings.append(
                 f"gnlc: the compiled SHACL engine does not implement {exc}; using pySHACL"
             )
@@ -509,16 +535,10 @@ def compiled_findings(
     finally:
         if needs_shapes:
             store.remove_graph(graph)
-    messages = {
-        id(check): _message_pairs(
-            (getattr(m, "language", None) or None, m.value) for m in check.messages
-        )
-        for check in checks
-    }
     findings = []
     for result in results:
         check, focus, value = result.check, result.focus, result.value
-        en, th = messages[id(check)]
+        en, th = check.message
         bindings = {**check.params, **result.bindings, "path": result.path}
         findings.append(
             Finding(
@@ -545,11 +565,6 @@ def _oxigraph_term_text(term) -> str:
     return term.value if hasattr(term, "value") else str(term)
 
 
-def engine() -> str:
-    """The SHACL engine: 'compiled' (default, fast) or 'pyshacl' (the reference)."""
-    return os.environ.get("GNLC_SHACL_ENGINE", "compiled")
-
-
 def validate_loaded(
     loaded: Loaded,
     root: Path,
@@ -557,6 +572,7 @@ def validate_loaded(
     extra_checks: bool = True,
     progress=None,
     locate_findings: bool = True,
+    options: ShaclOptions = ShaclOptions(),
 ) -> Report:
     """SHACL + checks over a loaded graph (derived links already added).
 
@@ -569,15 +585,15 @@ def validate_loaded(
     findings = None
     with progress.stage("shapes"):
         read = _shapes_store(shapes, loaded.warnings)
-        refuse_rewritten_datatypes(read[0], shapes, loaded.files)
-        if engine() != "pyshacl":
-            findings = compiled_findings(loaded.store, shapes, loaded.warnings, read)
+        refuse_rewritten_datatypes(read.store, shapes, loaded.files)
+        if options.engine == "compiled":
+            findings = compiled_findings(loaded.store, shapes, loaded.warnings, read, options.debug)
         else:
-            refuse_forbidden_sparql(read[0], shapes)
+            refuse_forbidden_sparql(read.store, shapes)
         if findings is None:
             data_graph = _to_rdflib(loaded.store)
             shapes_graph = _shapes_graph(shapes, [])  # its warnings were given above
-            findings = shacl_findings(data_graph, shapes_graph)
+            findings = shacl_findings(data_graph, shapes_graph, options.debug)
     if extra_checks:
         with progress.stage("checks"):
             findings += check_findings(loaded.store, root)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import root_of, warn
+from gnlc.commands.common import root_of, shacl_options, warn
 from gnlc.errors import NONCONFORMING, OK
 from gnlc.paths import RELEASE_FILES, output_dir
 
@@ -35,7 +35,7 @@ def command(ctx: click.Context, out: Path | None) -> None:
 
     root = root_of(ctx)
     out = out or output_dir(root, "dist")
-    report, release = build(root, out)
+    report, release = build(root, out, options=shacl_options())
     if release is None:
         click.echo(render_report(report, "text"), err=True, nl=False)
         click.echo(f"gnlc: build refused: data does not conform; {out} left unchanged", err=True)

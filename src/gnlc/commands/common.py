@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from gnlc.paths import find_root
 
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from gnlc.validation import ShaclOptions
+
 
 def root_of(ctx: click.Context) -> Path:
     """The project root for this invocation."""
     return find_root(ctx.find_root().obj.get("root") if ctx.find_root().obj else None)
+
+
+def shacl_options() -> ShaclOptions:
+    """How validation runs SHACL for this command: GNLC_SHACL_ENGINE (compiled, the default, or
+    pyshacl) and --debug (GNLC_DEBUG), read here and handed down."""
+    from gnlc.errors import debugging
+    from gnlc.validation import ShaclOptions
+
+    engine = os.environ.get("GNLC_SHACL_ENGINE", "").strip() or "compiled"
+    return ShaclOptions(engine=engine, debug=debugging())
 
 
 def warn(lines: list[str]) -> None:
@@ -49,7 +64,7 @@ def build_into(ctx: click.Context, out: Path, verb: str) -> Path | None:
 
     root = root_of(ctx)
     click.echo(f"building the release from {root} into a temporary folder", err=True)
-    report, release = build(root, out)
+    report, release = build(root, out, options=shacl_options())
     if release is None:
         click.echo(render_report(report, "text"), err=True, nl=False)
         click.echo(f"gnlc: {verb} refused: data does not conform (see gnlc validate)", err=True)
