@@ -61,5 +61,5 @@ def build(
         loaded, root, chosen, progress=progress, locate_findings=False, options=options
     )
     if not report.conforms():
-        return located(report, loaded.files), None
+        return located(report, loaded.files, loaded.typed), None
     return report, write_rendered(root, loaded.store, out, progress)

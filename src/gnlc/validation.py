@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gnlc.errors import GnlcError, shown
-from gnlc.findings import Finding, Report
+from gnlc.findings import FINDING_ORDER, Finding, Report
 from gnlc.loading import Loaded, parse_file
 from gnlc.namespaces import GNLC, SH
 from gnlc.paths import CHECKS_DIR, ONTOLOGY_FILE
@@ -351,7 +352,16 @@ def _typed_subjects(path: Path, wanted: set[str]) -> set[str]:
     }
 
 
-def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
+def _subject_lines(prefixes: dict[str, tuple[str, int]]) -> re.Pattern:
+    """The lines _subjects_written can name a subject on: after any whitespace (as
+    str.lstrip() strips it), `<` or one of the prefixes and its colon."""
+    names = "|".join(re.escape(name) for name in sorted(prefixes) if name)
+    return re.compile(rf"\s*(?:<|(?:{names}):)" if names else r"\s*<")
+
+
+def locate(
+    findings: list[Finding], files: Sequence[Path], typed: Mapping[Path, set[str]] | None = None
+) -> list[Finding]:
     """Fill file and line with where the fix belongs: the file that gives the focus node its
     rdf:type, preferring a hand-edited file over a generated one (`# generated` on its first
     line, e.g. data/geonames/*.ttl), at the line where the node is written as a subject.
@@ -359,6 +369,9 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
     A node written as a subject in one file only is placed there without re-reading it; one
     written in several (a city in data/members/, data/awards.ttl and data/geonames/) is
     placed by its type triple; a node without one goes to its first hand-edited file.
+
+    typed: for files already read while loading, the IRIs each gives an rdf:type
+    (Loaded.typed), so they are not parsed again.
     """
     from gnlc.namespaces import PREFIXES
 
@@ -378,17 +391,23 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
             continue
         generated = _generated(lines)
         here: set[str] = set()
+        starts = _subject_lines(prefixes).match
         for number, text in enumerate(lines, start=1):
+            if starts(text) is None:
+                continue  # nothing _subjects_written would name, found without a Python loop
             for iri in _subjects_written(text, prefixes):
                 if iri in wanted and iri not in here:
                     here.add(iri)
                     candidates.setdefault(iri, []).append((order, generated, path, number))
     several = {iri for iri, places in candidates.items() if len(places) > 1}
-    typed: dict[Path, set[str]] = {}
+    known = typed or {}
+    typed = {}
     for iri in several:
         for _, _, path, _ in candidates[iri]:
             if path not in typed:
-                typed[path] = _typed_subjects(path, several)
+                typed[path] = (
+                    known[path] & several if path in known else _typed_subjects(path, several)
+                )
     where: dict[str, tuple[str, int]] = {}
     names: dict[Path, str] = {}  # shown() once per file, not once per node (a relpath each)
     for iri, places in candidates.items():
@@ -599,15 +618,17 @@ def validate_loaded(
             findings += check_findings(loaded.store, root)
             findings += redefinition_findings(loaded, root)
             findings += vocabulary_check(loaded, root, shapes)
-    report = Report(findings=sorted(set(findings)), triples=len(loaded.store))
+    report = Report(findings=sorted(set(findings), key=FINDING_ORDER), triples=len(loaded.store))
     if not locate_findings:
         return report
     with progress.stage("locate"):
-        return located(report, loaded.files)
+        return located(report, loaded.files, loaded.typed)
 
 
-def located(report: Report, files: Sequence[Path]) -> Report:
+def located(
+    report: Report, files: Sequence[Path], typed: Mapping[Path, set[str]] | None = None
+) -> Report:
     """The report with each finding's file and line filled in, sorted for reading."""
-    findings = locate(sorted(set(report.findings)), files)
+    findings = locate(sorted(set(report.findings), key=FINDING_ORDER), files, typed)
     findings.sort(key=lambda f: (f.severity != "Violation", f.file, f.line, f.focus, f.constraint))
     return Report(findings=findings, triples=report.triples)
