@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from conftest import ROOT
@@ -21,7 +22,14 @@ import gnlc.compiled_shapes as compiled
 from gnlc.findings import FINDING_ORDER, Finding
 from gnlc.namespaces import PREFIXES
 from gnlc.sources import load_graph, shapes_files
-from gnlc.validation import _shapes_store, _subject_lines, _subjects_written, locate
+from gnlc.validation import (
+    _candidate_lines,
+    _first_line,
+    _shapes_store,
+    _subject_lines,
+    _subjects_written,
+    locate,
+)
 
 generate = load_benchmark(ROOT, "synthetic").generate
 
@@ -59,6 +67,22 @@ def test_scanned_paths_give_the_results_of_per_node_lookups(broken, monkeypatch)
     assert found == _results(loaded.store, looked_up)
 
 
+def test_sparql_constraints_joined_with_their_focus_give_the_filtered_rows(
+    broken, monkeypatch
+) -> None:
+    root, loaded = broken
+    shapes = _shapes_store(shapes_files(root), []).store
+    joined = compiled.compile_shapes(shapes, data=loaded.store, shapes_graph=True)
+    assert sum(bool(c.joined) for c in joined) >= 5
+    monkeypatch.setattr(compiled, "_joined", lambda query, focus_query: "")
+    filtered = compiled.compile_shapes(shapes, data=loaded.store, shapes_graph=True)
+    assert not any(c.joined for c in filtered)
+    found = _results(loaded.store, [c for c in joined if c.sparql])
+    # The broken records break SPARQL constraints too (end before start, year and cohort).
+    assert len(found) >= 3
+    assert found == _results(loaded.store, [c for c in filtered if c.sparql])
+
+
 def test_types_recorded_while_loading_place_findings_as_parsing_again(broken) -> None:
     import rdflib
 
@@ -90,6 +114,25 @@ def test_lines_skipped_by_the_pattern_name_no_subject(lines: list[str]) -> None:
             assert list(_subjects_written(line, prefixes)) == []
 
 
+_BREAKS = ["\n", "\n", "\n", "\r\n", "\r", "\x85", "\u2028", "\x1c", "\x0c"]
+
+
+@given(
+    pieces=st.lists(st.sampled_from(_PIECES + _BREAKS + [" city:a ;", "<x> a"]), max_size=40),
+    plain=st.booleans(),
+)
+def test_candidate_lines_are_the_lines_a_plain_loop_keeps(pieces: list[str], plain: bool) -> None:
+    text = "".join(pieces)
+    if plain:  # the fast path: "\n" the only line break
+        text = re.sub("[\r\x85\u2028\x1c\x0c]", "", text)
+    prefixes = {name: (PREFIXES[name], 12) for name in ("city", "country")}
+    starts = _subject_lines(prefixes).match
+    lines = text.splitlines()
+    expected = [(n, line) for n, line in enumerate(lines, start=1) if starts(line)]
+    assert list(_candidate_lines(text, prefixes)) == expected
+    assert _first_line(text) == lines[:1]
+
+
 _TEXT = st.sampled_from(["", "a", "b", "Violation", "Warning", "ก"])
 
 
@@ -114,3 +157,15 @@ _TEXT = st.sampled_from(["", "a", "b", "Violation", "Warning", "ก"])
 def test_the_sort_key_is_the_findings_own_order(findings: list[Finding]) -> None:
     assert [f.name for f in dataclasses.fields(Finding)][:2] == ["severity", "focus"]
     assert sorted(findings, key=FINDING_ORDER) == sorted(findings)
+
+
+@given(st.text(max_size=40))
+def test_the_quick_test_for_hidden_characters_changes_no_verdict(text: str) -> None:
+    import unicodedata
+
+    from gnlc.vocabulary import _HIDDEN, _suspicious
+
+    # Second route: the character-by-character definition.
+    escaped = "\\u" in text or "\\U" in text or "&#" in text
+    hidden = any(unicodedata.category(c) in _HIDDEN for c in set(text) - set(" \t\r\n"))
+    assert _suspicious(text) == (escaped or hidden)

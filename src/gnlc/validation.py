@@ -300,6 +300,13 @@ def vocabulary_check(loaded: Loaded, root: Path, shapes: Sequence[Path] = ()) ->
     return vocabulary_findings(files, ontology, loaded.store, shape_namespaces(own))
 
 
+# A character that ends a prefixed name: `;`, `,`, `.` or whitespace (re's \s is str.isspace).
+_NAME_END = re.compile(r"[;,.\s]")
+# Characters other than "\n" at which str.splitlines() also breaks lines.
+_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_ANY_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _subjects_written(text: str, prefixes: dict[str, tuple[str, int]]):
     """Each IRI that a line, written as a subject at its start, would name.
 
@@ -318,10 +325,8 @@ def _subjects_written(text: str, prefixes: dict[str, tuple[str, int]]):
         return
     namespace, longest = prefixes[line[:colon]]
     rest = line[colon + 1 : colon + 2 + longest]
-    for k in range(1, len(rest)):
-        char = rest[k]
-        if char in ";,." or char.isspace():
-            yield namespace + rest[:k]
+    for match in _NAME_END.finditer(rest, 1):  # each k >= 1 where rest[k] ends a name
+        yield namespace + rest[: match.start()]
     # Canonical Turtle writes a subject alone on its line: the name runs to the end of the line.
     tail = line[colon + 1 :].strip()
     if tail and not any(c in tail for c in " \t;,"):
@@ -352,11 +357,39 @@ def _typed_subjects(path: Path, wanted: set[str]) -> set[str]:
     }
 
 
-def _subject_lines(prefixes: dict[str, tuple[str, int]]) -> re.Pattern:
+def _subject_lines(prefixes: dict[str, tuple[str, int]], multiline: bool = False) -> re.Pattern:
     """The lines _subjects_written can name a subject on: after any whitespace (as
-    str.lstrip() strips it), `<` or one of the prefixes and its colon."""
+    str.lstrip() strips it), `<` or one of the prefixes and its colon. multiline: a pattern
+    that finds such line starts in a text whose only line break is "\n"."""
     names = "|".join(re.escape(name) for name in sorted(prefixes) if name)
-    return re.compile(rf"\s*(?:<|(?:{names}):)" if names else r"\s*<")
+    start = r"^[^\S\n]*" if multiline else r"\s*"
+    return re.compile(start + (rf"(?:<|(?:{names}):)" if names else "<"), re.M if multiline else 0)
+
+
+def _first_line(text: str) -> list[str]:
+    """text.splitlines()[:1], without splitting the rest."""
+    if not text:
+        return []
+    end = _ANY_LINE_BREAK.search(text)
+    return [text[: end.start()] if end else text]
+
+
+def _candidate_lines(text: str, prefixes: dict[str, tuple[str, int]]):
+    """(line number, line) as text.splitlines() numbers them, for the lines _subject_lines
+    matches; found by one regular expression over the text when "\n" is its only line break."""
+    if _OTHER_LINE_BREAKS.search(text):
+        starts = _subject_lines(prefixes).match
+        for number, line in enumerate(text.splitlines(), start=1):
+            if starts(line) is not None:
+                yield number, line
+        return
+    number, counted = 1, 0
+    for match in _subject_lines(prefixes, multiline=True).finditer(text):
+        start = match.start()
+        number += text.count("\n", counted, start)
+        counted = start
+        end = text.find("\n", start)
+        yield number, text[start : end if end >= 0 else len(text)]
 
 
 def locate(
@@ -386,16 +419,14 @@ def locate(
             prefixes[name] = (ns, max(lengths))
     for order, path in enumerate(files if wanted else ()):
         try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
+            text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        generated = _generated(lines)
+        generated = _generated(_first_line(text))
         here: set[str] = set()
-        starts = _subject_lines(prefixes).match
-        for number, text in enumerate(lines, start=1):
-            if starts(text) is None:
-                continue  # nothing _subjects_written would name, found without a Python loop
-            for iri in _subjects_written(text, prefixes):
+        # Only the lines that can name a subject, found without a Python loop over every line.
+        for number, line in _candidate_lines(text, prefixes):
+            for iri in _subjects_written(line, prefixes):
                 if iri in wanted and iri not in here:
                     here.add(iri)
                     candidates.setdefault(iri, []).append((order, generated, path, number))
