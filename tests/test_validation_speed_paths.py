@@ -58,6 +58,9 @@ def test_scanned_paths_give_the_results_of_per_node_lookups(broken, monkeypatch)
     # The fast form is really used, for class tests too, and the broken records are found.
     assert len(changed) > 20
     assert any("MINUS" in c.query for c in changed)
+    # Tests on values, minCount 1 and maxCount read the pairs first (see _Context.pairs_first).
+    firsts = {c.component.rsplit("#")[-1] for c in changed if c.in_focus}
+    assert {"MaxCountConstraintComponent", "PatternConstraintComponent"} <= firsts
     found = _results(loaded.store, scanned)
     assert {r[1].rsplit("#")[-1] for r in found} >= {
         "ClassConstraintComponent",
