@@ -1376,29 +1376,40 @@ def run_checks(data, checks: list[Check]) -> list[Result]:
     """Every result of every check on the data store."""
     results = []
     focus_cache: dict[str, set] = {}
+    # A pairs-first query does not name its focus nodes, so shapes of several classes that
+    # share a property shape (dcterms:source, say) ask the same one: asked once per run.
+    shared: dict[str, list[tuple]] = {}
     for check in checks:
         if check.sparql:
             results += _run_sparql(data, check, focus_cache)
             continue
-        focus = _focus_nodes(data, check.in_focus, focus_cache) if check.in_focus else None
-        rows = data.query(check.query)
-        names = {v.value for v in rows.variables}
-        for row in rows:
-            if focus is not None and row["this"] not in focus:
-                continue
-            value = row["v"] if "v" in names else None
+        if check.in_focus:
+            focus = _focus_nodes(data, check.in_focus, focus_cache)
+            if check.query not in shared:
+                shared[check.query] = list(_rows(data, check.query))
+            rows = [row for row in shared[check.query] if row[0] in focus]
+        else:
+            rows = _rows(data, check.query)
+        for this, value, predicate in rows:
             if check.keep is not None and not check.keep(value):
                 continue
-            path = check.path
-            if "p" in names and row["p"] is not None:
-                path = row["p"].value
-            bindings = {"this": row["this"]}
+            path = predicate.value if predicate is not None else check.path
+            bindings = {"this": this}
             if value is not None:
                 bindings["value"] = value
             results.append(
-                Result(check=check, focus=row["this"], value=value, path=path, bindings=bindings)
+                Result(check=check, focus=this, value=value, path=path, bindings=bindings)
             )
     return results
+
+
+def _rows(data, query: str):
+    """(?this, ?v or None, ?p or None) for each row of a core constraint's query."""
+    rows = data.query(query)
+    names = {v.value for v in rows.variables}
+    value, predicate = "v" in names, "p" in names
+    for row in rows:
+        yield row["this"], row["v"] if value else None, row["p"] if predicate else None
 
 
 def _focus_nodes(data, query: str, cache: dict) -> set:
