@@ -25,6 +25,7 @@ from gnlc.sources import load_graph, shapes_files
 from gnlc.validation import (
     _candidate_lines,
     _first_line,
+    _local_lengths,
     _shapes_store,
     _subject_lines,
     _subjects_written,
@@ -172,3 +173,17 @@ def test_the_quick_test_for_hidden_characters_changes_no_verdict(text: str) -> N
     escaped = "\\u" in text or "\\U" in text or "&#" in text
     hidden = any(unicodedata.category(c) in _HIDDEN for c in set(text) - set(" \t\r\n"))
     assert _suspicious(text) == (escaped or hidden)
+
+
+_NAMESPACES = [*PREFIXES.values(), "http://other/"]
+_TAILS = ["a", "ab", "b/c", "", "#x", "zz", "\U0010ffff"]
+
+
+@given(st.sets(st.builds(str.__add__, st.sampled_from(_NAMESPACES), st.sampled_from(_TAILS))))
+def test_local_lengths_are_those_of_a_plain_loop(iris: set[str]) -> None:
+    expected = {}
+    for name, ns in PREFIXES.items():
+        lengths = [len(iri) - len(ns) for iri in iris if iri.startswith(ns) and iri != ns]
+        if lengths:
+            expected[name] = (ns, max(lengths))
+    assert _local_lengths(iris, PREFIXES) == expected

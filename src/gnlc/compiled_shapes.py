@@ -1462,6 +1462,8 @@ def _solutions(data, query: str, wanted: set | None = None) -> list[dict]:
 
 def fill(template: str, bindings: dict) -> str:
     """A message with each {$name} / {?name} replaced by the lexical form of that binding."""
+    if "{$" not in template and "{?" not in template:
+        return template  # most messages name no binding
     for name, term in bindings.items():
         # pyoxigraph terms give their lexical form as .value; rdflib's str() does.
         text = (

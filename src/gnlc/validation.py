@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -392,6 +393,19 @@ def _candidate_lines(text: str, prefixes: dict[str, tuple[str, int]]):
         yield number, text[start : end if end >= 0 else len(text)]
 
 
+def _local_lengths(iris: set[str], namespaces: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """Per prefix: its namespace and the longest local part of an IRI in it (prefixes whose
+    namespace holds none of the IRIs are left out; the namespace itself is not in it)."""
+    out = {}
+    ordered = sorted(iris)  # the IRIs in a namespace are then one run of the list
+    for name, ns in namespaces.items():
+        start = bisect.bisect_right(ordered, ns)  # past ns itself
+        end = bisect.bisect_left(ordered, ns[:-1] + chr(ord(ns[-1]) + 1))
+        if start < end:
+            out[name] = (ns, max(map(len, ordered[start:end])) - len(ns))
+    return out
+
+
 def locate(
     findings: list[Finding], files: Sequence[Path], typed: Mapping[Path, set[str]] | None = None
 ) -> list[Finding]:
@@ -411,12 +425,7 @@ def locate(
     wanted = {f.focus for f in findings if f.focus and not f.file}
     # IRI -> each (file order, generated, path, first line) where it is written as a subject.
     candidates: dict[str, list[tuple[int, bool, Path, int]]] = {}
-    # Per prefix: its namespace and the longest local part of a wanted IRI in it.
-    prefixes = {}
-    for name, ns in PREFIXES.items():
-        lengths = [len(iri) - len(ns) for iri in wanted if iri.startswith(ns) and iri != ns]
-        if lengths:
-            prefixes[name] = (ns, max(lengths))
+    prefixes = _local_lengths(wanted, PREFIXES)
     for order, path in enumerate(files if wanted else ()):
         try:
             text = path.read_text(encoding="utf-8-sig")
