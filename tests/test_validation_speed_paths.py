@@ -23,11 +23,11 @@ from gnlc.findings import FINDING_ORDER, Finding
 from gnlc.namespaces import PREFIXES
 from gnlc.sources import load_graph, shapes_files
 from gnlc.validation import (
-    _candidate_lines,
     _first_line,
     _local_lengths,
     _shapes_store,
     _subject_lines,
+    _subjects_in,
     _subjects_written,
     locate,
 )
@@ -121,19 +121,29 @@ def test_lines_skipped_by_the_pattern_name_no_subject(lines: list[str]) -> None:
 _BREAKS = ["\n", "\n", "\n", "\r\n", "\r", "\x85", "\u2028", "\x1c", "\x0c"]
 
 
+_WANTED = ["https://w3id.org/gnlc/city/a", "x", "https://w3id.org/gnlc/country/a ;", "a> <b"]
+
+
 @given(
-    pieces=st.lists(st.sampled_from(_PIECES + _BREAKS + [" city:a ;", "<x> a"]), max_size=40),
+    pieces=st.lists(st.sampled_from([*_PIECES, *_BREAKS, " city:a ;", "<x> a", "<a> <b>"])),
     plain=st.booleans(),
+    wanted=st.sets(st.sampled_from(_WANTED)),
 )
-def test_candidate_lines_are_the_lines_a_plain_loop_keeps(pieces: list[str], plain: bool) -> None:
+def test_subjects_found_are_those_of_a_plain_loop(
+    pieces: list[str], plain: bool, wanted: set[str]
+) -> None:
     text = "".join(pieces)
     if plain:  # the fast path: "\n" the only line break
-        text = re.sub("[\r\x85\u2028\x1c\x0c]", "", text)
+        text = re.sub("[\r\x0b\x85\u2028\x1c\x0c]", "", text)
     prefixes = {name: (PREFIXES[name], 12) for name in ("city", "country")}
-    starts = _subject_lines(prefixes).match
     lines = text.splitlines()
-    expected = [(n, line) for n, line in enumerate(lines, start=1) if starts(line)]
-    assert list(_candidate_lines(text, prefixes)) == expected
+    expected = [
+        (number, iri)
+        for number, line in enumerate(lines, start=1)
+        for iri in _subjects_written(line, prefixes)
+        if iri in wanted
+    ]
+    assert list(_subjects_in(text, prefixes, wanted)) == expected
     assert _first_line(text) == lines[:1]
 
 
@@ -187,3 +197,40 @@ def test_local_lengths_are_those_of_a_plain_loop(iris: set[str]) -> None:
         if lengths:
             expected[name] = (ns, max(lengths))
     assert _local_lengths(iris, PREFIXES) == expected
+
+
+def test_pairs_first_rows_of_nodes_outside_the_focus_are_dropped(tmp_path) -> None:
+    from test_shacl_engine import empty_root
+
+    from gnlc.pipeline import validate_sources
+
+    ex = "http://example.org/ns#"
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix ex: <http://example.org/ns#> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass ex:A ; sh:property [ sh:path ex:p ;\n"
+        '  sh:datatype xsd:integer ; sh:maxCount 1 ; sh:pattern "^[0-9]+$" ] .\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.ttl"
+    # ex:a0..a3 are focus nodes (a1 and a2 break the shape); ex:b0, b1 break it too, but are
+    # no ex:A: their rows of the pairs-first queries must go.
+    data.write_text(
+        "@prefix ex: <http://example.org/ns#> .\n"
+        'ex:a0 a ex:A ; ex:p 1 .\nex:a1 a ex:A ; ex:p "x" .\nex:a2 a ex:A ; ex:p 1, 2 .\n'
+        'ex:a3 a ex:A .\nex:b0 ex:p "y" .\nex:b1 ex:p 3, 4 .\n',
+        encoding="utf-8",
+    )
+    root = empty_root(tmp_path / "root")
+    shapes_store = _shapes_store([shapes], []).store
+    loaded = load_graph(root, [data, shapes])
+    checks = compiled.compile_shapes(shapes_store, data=loaded.store)
+    assert all(c.in_focus for c in checks if not c.component.endswith("MinCount"))
+    report, _ = validate_sources(root, [data], [shapes])
+    found = {(f.focus, f.constraint.rsplit("#")[-1]) for f in report.findings}
+    assert found == {
+        (ex + "a1", "DatatypeConstraintComponent"),
+        (ex + "a1", "PatternConstraintComponent"),
+        (ex + "a2", "MaxCountConstraintComponent"),
+    }

@@ -1384,10 +1384,12 @@ def run_checks(data, checks: list[Check]) -> list[Result]:
             results += _run_sparql(data, check, focus_cache)
             continue
         if check.in_focus:
-            focus = _focus_nodes(data, check.in_focus, focus_cache)
             if check.query not in shared:
                 shared[check.query] = list(_rows(data, check.query))
-            rows = [row for row in shared[check.query] if row[0] in focus]
+            rows = shared[check.query]
+            if rows:  # the focus nodes are read only when a row must be told apart
+                focus = _focus_nodes(data, check.in_focus, focus_cache)
+                rows = [row for row in rows if row[0] in focus]
         else:
             rows = _rows(data, check.query)
         for this, value, predicate in rows:

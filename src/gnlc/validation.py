@@ -361,10 +361,13 @@ def _typed_subjects(path: Path, wanted: set[str]) -> set[str]:
 def _subject_lines(prefixes: dict[str, tuple[str, int]], multiline: bool = False) -> re.Pattern:
     """The lines _subjects_written can name a subject on: after any whitespace (as
     str.lstrip() strips it), `<` or one of the prefixes and its colon. multiline: a pattern
-    that finds such line starts in a text whose only line break is "\n"."""
+    that finds such line starts in a text whose only line break is "\n", with the text
+    between `<` and the first `>` as group 1."""
     names = "|".join(re.escape(name) for name in sorted(prefixes) if name)
-    start = r"^[^\S\n]*" if multiline else r"\s*"
-    return re.compile(start + (rf"(?:<|(?:{names}):)" if names else "<"), re.M if multiline else 0)
+    if multiline:
+        start = r"^[^\S\n]*(?:<([^>\n]*)>"
+        return re.compile(start + (rf"|(?:{names}):)" if names else ")"), re.M)
+    return re.compile(r"\s*" + (rf"(?:<|(?:{names}):)" if names else "<"))
 
 
 def _first_line(text: str) -> list[str]:
@@ -375,22 +378,36 @@ def _first_line(text: str) -> list[str]:
     return [text[: end.start()] if end else text]
 
 
-def _candidate_lines(text: str, prefixes: dict[str, tuple[str, int]]):
-    """(line number, line) as text.splitlines() numbers them, for the lines _subject_lines
-    matches; found by one regular expression over the text when "\n" is its only line break."""
-    if _OTHER_LINE_BREAKS.search(text):
+def _subjects_in(text: str, prefixes: dict[str, tuple[str, int]], wanted: set[str]):
+    """(line number, IRI) for each wanted IRI that _subjects_written names on a line of text
+    (lines numbered as text.splitlines() numbers them).
+
+    When "\n" is the only line break and no wanted IRI holds a `>`, one regular expression
+    over the text finds the lines, and a `<IRI>` line gives only the text up to its first `>`
+    (what _subjects_written gives after that holds a `>`, so is never wanted)."""
+    if _OTHER_LINE_BREAKS.search(text) or any(">" in iri for iri in wanted):
         starts = _subject_lines(prefixes).match
         for number, line in enumerate(text.splitlines(), start=1):
             if starts(line) is not None:
-                yield number, line
+                for iri in _subjects_written(line, prefixes):
+                    if iri in wanted:
+                        yield number, iri
         return
     number, counted = 1, 0
     for match in _subject_lines(prefixes, multiline=True).finditer(text):
+        iri = match.group(1)
+        if iri is not None and iri not in wanted:
+            continue
         start = match.start()
         number += text.count("\n", counted, start)
         counted = start
+        if iri is not None:
+            yield number, iri
+            continue
         end = text.find("\n", start)
-        yield number, text[start : end if end >= 0 else len(text)]
+        for iri in _subjects_written(text[start : end if end >= 0 else len(text)], prefixes):
+            if iri in wanted:
+                yield number, iri
 
 
 def _local_lengths(iris: set[str], namespaces: dict[str, str]) -> dict[str, tuple[str, int]]:
@@ -433,12 +450,10 @@ def locate(
             continue
         generated = _generated(_first_line(text))
         here: set[str] = set()
-        # Only the lines that can name a subject, found without a Python loop over every line.
-        for number, line in _candidate_lines(text, prefixes):
-            for iri in _subjects_written(line, prefixes):
-                if iri in wanted and iri not in here:
-                    here.add(iri)
-                    candidates.setdefault(iri, []).append((order, generated, path, number))
+        for number, iri in _subjects_in(text, prefixes, wanted):
+            if iri not in here:
+                here.add(iri)
+                candidates.setdefault(iri, []).append((order, generated, path, number))
     several = {iri for iri, places in candidates.items() if len(places) > 1}
     known = typed or {}
     typed = {}
