@@ -304,7 +304,7 @@ def vocabulary_check(loaded: Loaded, root: Path, shapes: Sequence[Path] = ()) ->
 # A character that ends a prefixed name: `;`, `,`, `.` or whitespace (re's \s is str.isspace).
 _NAME_END = re.compile(r"[;,.\s]")
 # Characters other than "\n" at which str.splitlines() also breaks lines.
-_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _ANY_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
@@ -330,7 +330,7 @@ def _subjects_written(text: str, prefixes: dict[str, tuple[str, int]]):
         yield namespace + rest[: match.start()]
     # Canonical Turtle writes a subject alone on its line: the name runs to the end of the line.
     tail = line[colon + 1 :].strip()
-    if tail and not any(c in tail for c in " \t;,"):
+    if tail and " " not in tail and "\t" not in tail and ";" not in tail and "," not in tail:
         yield namespace + tail
 
 
@@ -378,14 +378,17 @@ def _first_line(text: str) -> list[str]:
     return [text[: end.start()] if end else text]
 
 
-def _subjects_in(text: str, prefixes: dict[str, tuple[str, int]], wanted: set[str]):
+def _subjects_in(
+    text: str, prefixes: dict[str, tuple[str, int]], wanted: set[str], angled: bool = True
+):
     """(line number, IRI) for each wanted IRI that _subjects_written names on a line of text
-    (lines numbered as text.splitlines() numbers them).
+    (lines numbered as text.splitlines() numbers them). angled: some wanted IRI holds a `>`.
 
     When "\n" is the only line break and no wanted IRI holds a `>`, one regular expression
     over the text finds the lines, and a `<IRI>` line gives only the text up to its first `>`
     (what _subjects_written gives after that holds a `>`, so is never wanted)."""
-    if _OTHER_LINE_BREAKS.search(text) or any(">" in iri for iri in wanted):
+    # (`in` for each character: some 20 times faster than one character class search.)
+    if angled or any(char in text for char in _OTHER_LINE_BREAKS):
         starts = _subject_lines(prefixes).match
         for number, line in enumerate(text.splitlines(), start=1):
             if starts(line) is not None:
@@ -443,6 +446,7 @@ def locate(
     # IRI -> each (file order, generated, path, first line) where it is written as a subject.
     candidates: dict[str, list[tuple[int, bool, Path, int]]] = {}
     prefixes = _local_lengths(wanted, PREFIXES)
+    angled = any(">" in iri for iri in wanted)
     for order, path in enumerate(files if wanted else ()):
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -450,7 +454,7 @@ def locate(
             continue
         generated = _generated(_first_line(text))
         here: set[str] = set()
-        for number, iri in _subjects_in(text, prefixes, wanted):
+        for number, iri in _subjects_in(text, prefixes, wanted, angled):
             if iri not in here:
                 here.add(iri)
                 candidates.setdefault(iri, []).append((order, generated, path, number))
