@@ -415,7 +415,8 @@ class _Context:
     nullable: bool = False
     # Read the path's pairs in one pass (a subquery, which Oxigraph joins with the focus nodes
     # by hashing) instead of looking the path up from each focus node in turn: the same
-    # solutions, faster when the pairs are not many more than the focus nodes (_Compiler.scan).
+    # solutions, faster when the pairs are not many more than the focus nodes
+    # (_SCAN_PAIRS_PER_NODE).
     scan: bool = False
     # With scan, when the focus nodes are one class's instances: a test on values (or a
     # maxCount, a uniqueLang) reads the path's pairs alone, and the few rows that fail are
@@ -423,6 +424,8 @@ class _Context:
     # every pair with every focus node at all. (An EXISTS on the rows left costs Oxigraph
     # more than the join.)
     pairs_first: bool = False
+    # The path's pairs per focus node (_Compiler.pairs_per_node), inf when not counted.
+    pairs_per_node: float = float("inf")
 
     @property
     def in_focus(self) -> str:
@@ -646,9 +649,15 @@ def _count_checks(ctx: _Context) -> list[Check]:
         having = f"COUNT(DISTINCT ?v) {op} {limit}"
         query = f"SELECT ?this WHERE {{ {ctx.counted(filter_)} }} GROUP BY ?this HAVING ({having})"
         in_focus = ""
-        if ctx.pairs_first and op == "<" and limit == 1:
-            # No value (passing filter_): the focus nodes minus those with one, by hashing.
-            query = f"SELECT ?this WHERE {{ {ctx.focus} MINUS {{ {ctx._step(filter_)} }} }}"
+        if op == "<" and limit == 1 and not ctx.nullable:
+            # No value (passing filter_): the focus nodes minus those with one, by hashing
+            # when the pairs are not more than the focus nodes, else by a lookup from each
+            # that stops at its first value (both cheaper than counting every value).
+            if ctx.pairs_first and ctx.pairs_per_node <= 1:
+                query = f"SELECT ?this WHERE {{ {ctx.focus} MINUS {{ {ctx._step(filter_)} }} }}"
+            else:
+                test = f"?this {ctx.path} ?v . {filter_}"
+                query = f"SELECT ?this WHERE {{ {ctx.focus} FILTER NOT EXISTS {{ {test} }} }}"
         elif ctx.pairs_first and op == ">" and not filter_:
             # Too many values: a node without any is never one, so count the pairs alone.
             query = f"SELECT ?this WHERE {{ ?this {ctx.path} ?v }} GROUP BY ?this HAVING ({having})"
@@ -1239,7 +1248,7 @@ def _leaf_classes(data, classes) -> frozenset:
     return frozenset(leaves)
 
 
-# _Compiler.scan: read a path's pairs in one pass when there are at most this many per focus
+# _Context.scan: read a path's pairs in one pass when there are at most this many per focus
 # node (run_checks on the synthetic data at x10, CPU seconds: 1: 0.45, 2: 0.38, 4: 0.34,
 # 8: 0.36, always: 0.52).
 _SCAN_PAIRS_PER_NODE = 4
@@ -1267,15 +1276,16 @@ class _Compiler:
             self.counts[key] = int(next(iter(rows))["n"].value)
         return self.counts[key]
 
-    def scan(self, path: str, focus: str) -> bool:
-        """Whether to read the pairs of path in one pass (_Context.scan): a lookup from each
-        focus node costs some 3-4 times a pair read in a scan, so when the data holds at most
-        4 pairs (a plain predicate, or its inverse) per focus node of a shape's own targets."""
+    def pairs_per_node(self, path: str, focus: str) -> float | None:
+        """The pairs of path (a plain predicate, or its inverse) in the data per focus node,
+        counted up to _SCAN_PAIRS_PER_NODE of them (None: not such a path, or no data)."""
         predicate = re.fullmatch(r"\(?\^?(<[^<>]*>)\)?", path)
         if self.data is None or predicate is None:
-            return False
-        most = _SCAN_PAIRS_PER_NODE * self._count(focus)
-        return self._count(f"?s {predicate.group(1)} ?o", limit=most + 1) <= most
+            return None
+        nodes = self._count(focus)
+        most = _SCAN_PAIRS_PER_NODE * nodes
+        pairs = self._count(f"?s {predicate.group(1)} ?o", limit=most + 1)
+        return pairs / max(nodes, 1)
 
     def shape_checks(self, shape, focus: str, depth: int = 0, targets: bool = True) -> list[Check]:
         """Every check of one shape, applied to the focus nodes that `focus` binds to ?this.
@@ -1305,7 +1315,12 @@ class _Compiler:
             leaves=self.leaves,
             nullable=path_node is not None and _nullable(store, path_node),
         )
-        ctx.scan = targets and bool(ctx.path) and self.scan(ctx.path, focus)
+        ratio = self.pairs_per_node(ctx.path, focus) if targets and ctx.path else None
+        # Read the path's pairs in one pass (_Context.scan) when the data holds at most
+        # _SCAN_PAIRS_PER_NODE of them per focus node: a lookup from each focus node costs
+        # some 3-4 times a pair read in a scan.
+        ctx.scan = ratio is not None and ratio <= _SCAN_PAIRS_PER_NODE
+        ctx.pairs_per_node = ratio if ratio is not None else float("inf")
         # One class's instances (_target_focus's plain form), not a union of targets.
         ctx.pairs_first = ctx.scan and focus.startswith("{ ?this ") and not ctx.nullable
         checks = (
