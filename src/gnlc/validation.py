@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from gnlc.errors import GnlcError, shown
 from gnlc.findings import FINDING_ORDER, Finding, Report
@@ -413,6 +413,15 @@ def _subjects_in(
                 yield number, iri
 
 
+class _Place(NamedTuple):
+    """Where locate() found an IRI written as a subject."""
+
+    order: int  # the file's place in the list read
+    generated: bool  # the file says `# generated` on its first line
+    path: Path
+    line: int
+
+
 def _local_lengths(iris: set[str], namespaces: dict[str, str]) -> dict[str, tuple[str, int]]:
     """Per prefix: its namespace and the longest local part of an IRI in it (prefixes whose
     namespace holds none of the IRIs are left out; the namespace itself is not in it)."""
@@ -444,7 +453,7 @@ def locate(
 
     wanted = {f.focus for f in findings if f.focus and not f.file}
     # IRI -> each (file order, generated, path, first line) where it is written as a subject.
-    candidates: dict[str, list[tuple[int, bool, Path, int]]] = {}
+    candidates: dict[str, list[_Place]] = {}
     prefixes = _local_lengths(wanted, PREFIXES)
     angled = any(">" in iri for iri in wanted)
     for order, path in enumerate(files if wanted else ()):
@@ -457,12 +466,13 @@ def locate(
         for number, iri in _subjects_in(text, prefixes, wanted, angled):
             if iri not in here:
                 here.add(iri)
-                candidates.setdefault(iri, []).append((order, generated, path, number))
+                candidates.setdefault(iri, []).append(_Place(order, generated, path, number))
     several = {iri for iri, places in candidates.items() if len(places) > 1}
     known = typed or {}
     typed = {}
     for iri in several:
-        for _, _, path, _ in candidates[iri]:
+        for place in candidates[iri]:
+            path = place.path
             if path not in typed:
                 typed[path] = (
                     known[path] & several if path in known else _typed_subjects(path, several)
@@ -470,7 +480,9 @@ def locate(
     where: dict[str, tuple[str, int]] = {}
     names: dict[Path, str] = {}  # shown() once per file, not once per node (a relpath each)
     for iri, places in candidates.items():
-        _, _, path, line = min(places, key=lambda c: (iri not in typed.get(c[2], ()), c[1], c[0]))
+        # A file giving it its rdf:type first, then a hand-edited one, then the earliest read.
+        best = min(places, key=lambda p: (iri not in typed.get(p.path, ()), p.generated, p.order))
+        path, line = best.path, best.line
         if path not in names:
             names[path] = shown(path)
         where[iri] = (names[path], line)
