@@ -14,7 +14,7 @@ from conftest import ROOT
 from helpers import load_benchmark
 
 from gnlc.sources import load_graph, shapes_files
-from gnlc.validation import validate_loaded
+from gnlc.validation import ShaclOptions, validate_loaded
 
 generate = load_benchmark(ROOT, "synthetic").generate
 
@@ -61,23 +61,22 @@ def synthetic(request, tmp_path_factory) -> Path:
     return generate(folder, 12, ROOT, seed=7, errors=request.param == "injected-errors")
 
 
-def _report(root: Path, engine: str, monkeypatch):
-    monkeypatch.setenv("GNLC_SHACL_ENGINE", engine)
+def _report(root: Path, engine: str):
     loaded = load_graph(root)
-    return validate_loaded(loaded, root, shapes_files(root))
+    return validate_loaded(loaded, root, shapes_files(root), options=ShaclOptions(engine=engine))
 
 
-def test_compiled_engine_and_pyshacl_report_the_same(synthetic: Path, monkeypatch) -> None:
-    compiled = _report(synthetic, "compiled", monkeypatch)
-    reference = _report(synthetic, "pyshacl", monkeypatch)
+def test_compiled_engine_and_pyshacl_report_the_same(synthetic: Path) -> None:
+    compiled = _report(synthetic, "compiled")
+    reference = _report(synthetic, "pyshacl")
     assert compiled.conforms() == reference.conforms()
     assert set(compiled.violations) == set(reference.violations)
     assert set(compiled.findings) == set(reference.findings)
     assert compiled.findings == reference.findings  # the same order, too
 
 
-def test_the_synthetic_graphs_exercise_the_shapes(synthetic: Path, monkeypatch) -> None:
-    report = _report(synthetic, "compiled", monkeypatch)
+def test_the_synthetic_graphs_exercise_the_shapes(synthetic: Path) -> None:
+    report = _report(synthetic, "compiled")
     found = {(f.shape or f.constraint, f.constraint if f.shape else "-") for f in report.violations}
     if synthetic.parent.name.startswith("valid"):
         assert report.conforms()

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from test_shacl_engine import empty_root
 
 from gnlc.pipeline import validate_sources
+from gnlc.validation import ShaclOptions
 
 PREFIXES = """@prefix ex: <http://example.org/ns#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
@@ -132,10 +133,9 @@ def shapes(draw) -> str:
     return "\n".join(out)
 
 
-def _report(root: Path, data_file: Path, shapes_file: Path, engine: str, monkeypatch):
-    monkeypatch.setenv("GNLC_SHACL_ENGINE", engine)
-    monkeypatch.setenv("GNLC_DEBUG", "1")
-    report, warnings = validate_sources(root, [data_file], [shapes_file])
+def _report(root: Path, data_file: Path, shapes_file: Path, engine: str):
+    options = ShaclOptions(engine=engine, debug=True)
+    report, warnings = validate_sources(root, [data_file], [shapes_file], options)
     found = {(f.severity, f.focus, f.path, f.constraint, f.value, f.shape) for f in report.findings}
     return report.conforms(strict=True), found, warnings
 
@@ -155,13 +155,13 @@ def bare(tmp_path_factory) -> Path:
     "  sh:closed true ; sh:ignoredProperties ( rdf:type ) ;\n"
     '  sh:severity sh:Warning ; sh:message "S {$this} {$value}" .',
 )
-def test_compiled_engine_agrees_with_pyshacl(data, shapes_text, bare, tmp_path, monkeypatch):
+def test_compiled_engine_agrees_with_pyshacl(data, shapes_text, bare, tmp_path):
     data_file, shapes_file = tmp_path / "data.ttl", tmp_path / "shapes.ttl"
     data_file.write_text(PREFIXES + data, encoding="utf-8")
     shapes_file.write_text(PREFIXES + shapes_text, encoding="utf-8")
-    compiled = _report(bare, data_file, shapes_file, "compiled", monkeypatch)
+    compiled = _report(bare, data_file, shapes_file, "compiled")
     # Every generated feature is compiled: a fallback would compare pySHACL with itself.
     assert not [w for w in compiled[2] if "using pySHACL" in w], compiled[2]
-    reference = _report(bare, data_file, shapes_file, "pyshacl", monkeypatch)
+    reference = _report(bare, data_file, shapes_file, "pyshacl")
     assert compiled[0] == reference[0]
     assert compiled[1] == reference[1]

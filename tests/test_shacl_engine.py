@@ -19,6 +19,7 @@ from conftest import FIXTURES, ROOT
 from gnlc.cli import cli
 from gnlc.errors import GnlcError
 from gnlc.pipeline import validate_sources
+from gnlc.validation import ShaclOptions
 
 SHACL = FIXTURES / "shacl"
 CASES = sorted(SHACL.glob("*.ttl"))
@@ -68,22 +69,19 @@ def data_of(path: Path) -> Path:
     return path.parent / named[0] if named else path
 
 
-def run(path: Path, root: Path, engine: str, monkeypatch) -> tuple[set, bool]:
+def run(path: Path, root: Path, engine: str) -> tuple[set, bool]:
     """(results as expected() writes them, whether validation fell back to pySHACL)."""
-    monkeypatch.setenv("GNLC_SHACL_ENGINE", engine)
-    monkeypatch.setenv("GNLC_DEBUG", "1")
-    report, warnings = validate_sources(root, [data_of(path)], [path])
+    options = ShaclOptions(engine=engine, debug=True)
+    report, warnings = validate_sources(root, [data_of(path)], [path], options)
     results = {(f.focus, f.constraint, f.path, f.value) for f in report.findings}
     assert report.conforms(strict=True) == (not results)
     return results, any(FALLBACK in w for w in warnings)
 
 
 @pytest.mark.parametrize("fixture", CASES, ids=lambda p: p.stem)
-def test_compiled_engine_gives_exactly_the_expected_results(
-    fixture: Path, bare: Path, monkeypatch
-) -> None:
+def test_compiled_engine_gives_exactly_the_expected_results(fixture: Path, bare: Path) -> None:
     assert header(fixture, "expect"), f"{fixture.name} declares no '# expect:' line"
-    results, fell_back = run(fixture, bare, "compiled", monkeypatch)
+    results, fell_back = run(fixture, bare, "compiled")
     assert results == expected(fixture)
     assert fell_back == (header(fixture, "engine") == ["pyshacl"])
 
@@ -91,24 +89,20 @@ def test_compiled_engine_gives_exactly_the_expected_results(
 @pytest.mark.parametrize(
     "fixture", [c for c in CASES if c.stem != "sparql-shapes-graph"], ids=lambda p: p.stem
 )
-def test_pyshacl_the_reference_agrees_with_each_expectation(
-    fixture: Path, bare: Path, monkeypatch
-) -> None:
-    results, _ = run(fixture, bare, "pyshacl", monkeypatch)
+def test_pyshacl_the_reference_agrees_with_each_expectation(fixture: Path, bare: Path) -> None:
+    results, _ = run(fixture, bare, "pyshacl")
     assert results == expected(fixture)
 
 
-def test_pyshacl_cannot_bind_shapes_graph_and_says_so_in_one_line(bare: Path, monkeypatch) -> None:
+def test_pyshacl_cannot_bind_shapes_graph_and_says_so_in_one_line(bare: Path) -> None:
     # pySHACL raises NotImplementedError for $shapesGraph: the compiled engine is the one that
     # implements it (test above); the reference engine ends in a clean error, not a traceback.
-    monkeypatch.setenv("GNLC_SHACL_ENGINE", "pyshacl")
     fixture = SHACL / "sparql-shapes-graph.ttl"
     with pytest.raises(GnlcError, match="pySHACL cannot validate"):
-        validate_sources(bare, [data_of(fixture)], [fixture])
+        validate_sources(bare, [data_of(fixture)], [fixture], ShaclOptions(engine="pyshacl"))
 
 
-def test_messages_fill_every_template_variable(bare: Path, monkeypatch) -> None:
-    monkeypatch.setenv("GNLC_SHACL_ENGINE", "compiled")
+def test_messages_fill_every_template_variable(bare: Path) -> None:
     fixture = SHACL / "sparql-prebound.ttl"
     report, _ = validate_sources(bare, [fixture], [fixture])
     messages = {f.focus: f.message_en for f in report.findings}
@@ -118,8 +112,7 @@ def test_messages_fill_every_template_variable(bare: Path, monkeypatch) -> None:
     }
 
 
-def test_core_messages_fill_parameters_and_value(tmp_path: Path, bare: Path, monkeypatch) -> None:
-    monkeypatch.setenv("GNLC_SHACL_ENGINE", "compiled")
+def test_core_messages_fill_parameters_and_value(tmp_path: Path, bare: Path) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(
         "@prefix ex: <http://example.org/ns#> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
@@ -180,12 +173,11 @@ def test_sparql_that_shacl_forbids_is_refused_in_one_line(
     assert len(lines) == 1 and "unusable SHACL shapes" in lines[0] and reason in lines[0]
 
 
-def test_project_shapes_stay_on_the_compiled_engine_with_a_users_shapes(monkeypatch) -> None:
+def test_project_shapes_stay_on_the_compiled_engine_with_a_users_shapes() -> None:
     # The fast path: the project's own shapes, plus a user's supported shapes, never fall back.
-    monkeypatch.setenv("GNLC_SHACL_ENGINE", "compiled")
-    monkeypatch.setenv("GNLC_DEBUG", "1")
     member = FIXTURES / "valid/kr-testville.ttl"
-    report, warnings = validate_sources(ROOT, [member, SHACL / "paths.ttl"], [SHACL / "paths.ttl"])
+    shapes = [SHACL / "paths.ttl"]
+    report, warnings = validate_sources(ROOT, [member, *shapes], shapes, ShaclOptions(debug=True))
     assert not [w for w in warnings if FALLBACK in w]
     ours = {(f.focus, f.constraint, f.path, f.value) for f in report.findings if EX in f.focus}
     assert ours == expected(SHACL / "paths.ttl")
@@ -199,23 +191,23 @@ def test_a_damaged_query_analysis_cache_only_costs_time(tmp_path: Path, bare: Pa
     monkeypatch.setattr(compiled, "_ANALYSES", None)
     (tmp_path / "sparql-analyses.json").write_text("{not json", encoding="utf-8")
     fixture = SHACL / "sparql-prebound.ttl"
-    results, _ = run(fixture, bare, "compiled", monkeypatch)
+    results, _ = run(fixture, bare, "compiled")
     assert results == expected(fixture)
     import json
 
     kept = json.loads((tmp_path / "sparql-analyses.json").read_text(encoding="utf-8"))
     assert len(kept) == 2 and all("batch" in v for v in kept.values())
     monkeypatch.setattr(compiled, "_ANALYSES", None)  # a new run reads them back
-    assert run(fixture, bare, "compiled", monkeypatch)[0] == expected(fixture)
+    assert run(fixture, bare, "compiled")[0] == expected(fixture)
 
 
 @pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
 def test_a_datatype_the_store_rewrites_is_refused_not_misreported(
-    engine: str, tmp_path: Path, bare: Path, monkeypatch
+    engine: str, tmp_path: Path, bare: Path
 ) -> None:
     # Oxigraph keeps "12"^^xsd:int as xsd:integer: sh:datatype xsd:int cannot be checked, so
     # gnlc says so (exit 2) rather than calling a valid value wrong.
-    monkeypatch.setenv("GNLC_SHACL_ENGINE", engine)
+    options = ShaclOptions(engine=engine)
     shapes = tmp_path / "int.ttl"
     shapes.write_text(
         "@prefix ex: <http://example.org/ns#> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
@@ -230,13 +222,13 @@ def test_a_datatype_the_store_rewrites_is_refused_not_misreported(
         encoding="utf-8",
     )
     with pytest.raises(GnlcError, match=r"sh:datatype .*int> cannot be checked"):
-        validate_sources(bare, [data], [shapes])
+        validate_sources(bare, [data], [shapes], options)
     # An ill-formed xsd:int keeps its datatype in the store: that is checked as usual.
     data.write_text(
         f'@prefix ex: <{EX}> .\nex:a ex:n "x"^^<{XSD}int> .\n',
         encoding="utf-8",
     )
-    report, _ = validate_sources(bare, [data], [shapes])
+    report, _ = validate_sources(bare, [data], [shapes], options)
     assert [(f.focus, f.value) for f in report.findings] == [(EX + "a", "x")]
 
 
@@ -252,3 +244,43 @@ def test_a_literal_focus_node_from_pyshacl_is_text() -> None:
     assert _term_text(rdflib.Literal("x", lang="th")) == "x"
     assert _term_text(rdflib.URIRef("https://example.org/a")) == "https://example.org/a"
     assert _term_text(None) == ""
+
+
+def test_the_engine_is_chosen_by_the_command_not_read_inside_validation(
+    bare: Path, monkeypatch
+) -> None:
+    # pySHACL cannot bind $shapesGraph, the compiled engine can: which one ran shows.
+    monkeypatch.setenv("GNLC_DEBUG", "0")
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", "pyshacl")
+    fixture = SHACL / "sparql-shapes-graph.ttl"
+    # The Python pipeline takes its options as arguments: the variable does not reach it.
+    report, _ = validate_sources(bare, [data_of(fixture)], [fixture])
+    assert {(f.focus, f.value) for f in report.findings} == {(EX + "b", "5")}
+    # The command reads the variable and hands it down.
+    args = ["--root", str(bare), "validate", str(data_of(fixture)), "--shapes", str(fixture)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "pySHACL cannot validate" in result.stderr
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", "compiled")
+    assert CliRunner().invoke(cli, args).exit_code == 1
+
+
+def test_an_unknown_engine_is_refused_in_one_line(bare: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GNLC_DEBUG", "0")
+    monkeypatch.setenv("GNLC_SHACL_ENGINE", "fast")
+    fixture = SHACL / "sparql-shapes-graph.ttl"
+    args = ["--root", str(bare), "validate", str(data_of(fixture)), "--shapes", str(fixture)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "gnlc: unknown SHACL engine 'fast' (use compiled or pyshacl)"
+    ]
+
+
+def test_validation_reads_no_environment_variable() -> None:
+    # Configuration comes in as ShaclOptions from the command (commands/common.shacl_options).
+    import gnlc.compiled_shapes
+    import gnlc.validation
+
+    for module in (gnlc.validation, gnlc.compiled_shapes):
+        text = Path(module.__file__).read_text(encoding="utf-8")
+        assert not re.search(r"\benviron\b|\bgetenv\b|\bdebugging\(", text), module.__name__

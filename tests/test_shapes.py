@@ -9,6 +9,7 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from gnlc.pipeline import validate_sources
+from gnlc.validation import ShaclOptions
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 SHAPES = "https://w3id.org/gnlc/shapes#"
@@ -36,23 +37,24 @@ def observed(findings) -> set[tuple[str, str, str]]:
 
 
 @pytest.fixture(params=["compiled"])
-def engine(request, monkeypatch) -> str:
+def engine(request) -> ShaclOptions:
     """The default engine; pySHACL, the reference, is compared with it result by result below."""
-    monkeypatch.setenv("GNLC_SHACL_ENGINE", request.param)
-    return request.param
+    return ShaclOptions(engine=request.param)
 
 
 @pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
-def test_invalid_fixture_reports_exactly_its_violations(fixture: Path, engine: str) -> None:
+def test_invalid_fixture_reports_exactly_its_violations(
+    fixture: Path, engine: ShaclOptions
+) -> None:
     expected = expectations(fixture)
     assert expected, f"{fixture.name} declares no '# expect:' line"
-    report, _ = validate_sources(ROOT, [fixture])
+    report, _ = validate_sources(ROOT, [fixture], options=engine)
     assert observed(report.violations) == expected
     assert not report.conforms()
 
 
-def test_valid_fixture_conforms_with_only_the_thai_name_warning(engine: str) -> None:
-    report, _ = validate_sources(ROOT, [FIXTURES / "valid/kr-testville.ttl"])
+def test_valid_fixture_conforms_with_only_the_thai_name_warning(engine: ShaclOptions) -> None:
+    report, _ = validate_sources(ROOT, [FIXTURES / "valid/kr-testville.ttl"], options=engine)
     assert report.violations == []
     assert {(f.shape, f.focus) for f in report.warnings} == {
         (SHAPES + "thai-label-wanted", "https://w3id.org/gnlc/city/kr-testville")
@@ -91,12 +93,11 @@ def test_every_constraint_and_check_has_an_invalid_fixture() -> None:
 
 
 @pytest.mark.slow
-def test_both_engines_agree_on_every_result_of_every_fixture(monkeypatch) -> None:
+def test_both_engines_agree_on_every_result_of_every_fixture() -> None:
     def results(name: str) -> dict:
-        monkeypatch.setenv("GNLC_SHACL_ENGINE", name)
         out = {}
         for fixture in [*INVALID, FIXTURES / "valid/kr-testville.ttl"]:
-            report, _ = validate_sources(ROOT, [fixture])
+            report, _ = validate_sources(ROOT, [fixture], options=ShaclOptions(engine=name))
             out[fixture.stem] = {
                 (f.severity, f.shape, f.constraint, f.focus, f.path)
                 for f in report.findings

@@ -254,14 +254,20 @@ def validate(
     paths: Sequence[str | os.PathLike] = (),
     root: str | os.PathLike | None = None,
     shapes: Sequence[str | os.PathLike] = (),
+    engine: str = "compiled",
 ) -> Report:
     """Validate as ``gnlc validate [PATH...] [--shapes FILE...]`` does: the findings as a
     :class:`gnlc.validation.Report` (``report.conforms()``, ``report.violations``,
-    ``report.warnings``, each a Finding with file and line)."""
+    ``report.warnings``, each a Finding with file and line). ``engine="pyshacl"`` validates
+    with pySHACL, the reference, instead of the compiled shapes."""
     from gnlc.pipeline import validate_sources
+    from gnlc.validation import ShaclOptions
 
     report, _warnings = validate_sources(
-        _root(root), [Path(p) for p in paths], [Path(p) for p in shapes]
+        _root(root),
+        [Path(p) for p in paths],
+        [Path(p) for p in shapes],
+        ShaclOptions(engine=engine),
     )
     return report
 

@@ -34,6 +34,8 @@ class Loaded:
     # For each file read with scan=True: the first (subject, predicate) whose subject is in the
     # given namespace, or None; lets validation skip re-reading the data files.
     scanned: dict[Path, tuple[str, str] | None] = field(default_factory=dict)
+    # For the same files: the IRIs each gives an rdf:type (where validation places a finding).
+    typed: dict[Path, set[str]] = field(default_factory=dict)
 
 
 def select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
@@ -348,19 +350,28 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _first_in_namespace(quads, namespace: str, found: list):
-    """Yield quads unchanged, keeping the first whose subject IRI is in namespace."""
+def _first_in_namespace(quads, namespace: str, found: list, typed: set[str]):
+    """Yield quads unchanged, keeping the first whose subject IRI is in namespace, and adding
+    to typed each IRI given an rdf:type."""
     import pyoxigraph
 
+    from gnlc.namespaces import RDF_TYPE
+
     named = pyoxigraph.NamedNode
+    type_node = named(RDF_TYPE)
     bare = namespace.rstrip("#")
     for quad in quads:
+        predicate = quad.predicate
         if not found:
             subject = quad.subject
             if type(subject) is named:
                 value = subject.value
                 if value.startswith(namespace) or value == bare:
-                    found.append((value, quad.predicate.value))
+                    found.append((value, predicate.value))
+        if predicate == type_node:
+            subject = quad.subject
+            if type(subject) is named:
+                typed.add(subject.value)
         yield quad
 
 
@@ -372,8 +383,9 @@ def load_files(
 ) -> Loaded:
     """Parse every file into one store (the default graph).
 
-    Files in scan are also watched for subjects in namespace (recorded in loaded.scanned);
-    the others are parsed straight into the store, which is faster.
+    Files in scan are also watched for subjects in namespace (recorded in loaded.scanned) and
+    for the IRIs they give a type (loaded.typed); the others are parsed straight into the
+    store, which is faster.
     """
     import pyoxigraph
 
@@ -384,9 +396,11 @@ def load_files(
         with _parsing(path, raw, fmt):
             if path in watched:
                 found: list = []
+                typed: set[str] = set()
                 quads = pyoxigraph.parse(raw, format=fmt, rename_blank_nodes=True)
-                loaded.store.extend(_first_in_namespace(quads, namespace, found))
+                loaded.store.extend(_first_in_namespace(quads, namespace, found, typed))
                 loaded.scanned[path] = found[0] if found else None
+                loaded.typed[path] = typed
             else:
                 # Store.load gives blank nodes fresh names, like parse(rename_blank_nodes=True).
                 loaded.store.load(raw, format=fmt)

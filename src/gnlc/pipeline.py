@@ -15,26 +15,37 @@ if TYPE_CHECKING:  # pragma: no cover - types only
     from gnlc.export import Release, Written
     from gnlc.findings import Report
     from gnlc.progress import Progress
+    from gnlc.validation import ShaclOptions
 
 T = TypeVar("T")
 
 
 def validate_sources(
-    root: Path, inputs: Sequence[Path] = (), shapes: Sequence[Path] = ()
+    root: Path,
+    inputs: Sequence[Path] = (),
+    shapes: Sequence[Path] = (),
+    options: ShaclOptions | None = None,
 ) -> tuple[Report, list[str]]:
-    """Load, derive, validate: the whole `gnlc validate` pipeline as a function."""
+    """Load, derive, validate: the whole `gnlc validate` pipeline as a function.
+
+    options: how SHACL runs (default: the compiled engine, no debugging output)."""
     from gnlc.progress import for_files
     from gnlc.sources import graph_files, load_graph, shapes_files
-    from gnlc.validation import validate_loaded
+    from gnlc.validation import ShaclOptions, validate_loaded
 
     progress = for_files([p for group in graph_files(root, inputs) for p in group])
     loaded = load_graph(root, inputs, progress=progress)
-    report = validate_loaded(loaded, root, shapes_files(root, shapes), progress=progress)
+    chosen = shapes_files(root, shapes)
+    options = options or ShaclOptions()
+    report = validate_loaded(loaded, root, chosen, progress=progress, options=options)
     return report, loaded.warnings
 
 
 def validated(
-    root: Path, write: Callable[[pyoxigraph.Store, Progress], T], shapes: Sequence[Path] = ()
+    root: Path,
+    write: Callable[[pyoxigraph.Store, Progress], T],
+    shapes: Sequence[Path] = (),
+    options: ShaclOptions | None = None,
 ) -> tuple[Report, T | None]:
     """Load and derive the project's graph and validate it; only if the data conforms, hand the
     store to write (which writes the output) and return what it returns.
@@ -44,20 +55,27 @@ def validated(
     from gnlc.export import pause_for_tests
     from gnlc.progress import for_files
     from gnlc.sources import graph_files, load_graph, shapes_files
-    from gnlc.validation import located, validate_loaded
+    from gnlc.validation import ShaclOptions, located, validate_loaded
 
     progress = for_files([p for group in graph_files(root) for p in group])
     loaded = load_graph(root, progress=progress)
     pause_for_tests("loaded")
     chosen = shapes_files(root, shapes)
-    report = validate_loaded(loaded, root, chosen, progress=progress, locate_findings=False)
+    report = validate_loaded(
+        loaded,
+        root,
+        chosen,
+        progress=progress,
+        locate_findings=False,
+        options=options or ShaclOptions(),
+    )
     if not report.conforms():
-        return located(report, loaded.files), None
+        return located(report, loaded.files, loaded.typed), None
     return report, write(loaded.store, progress)
 
 
 def build(
-    root: Path, out: Path, shapes: Sequence[Path] = ()
+    root: Path, out: Path, shapes: Sequence[Path] = (), options: ShaclOptions | None = None
 ) -> tuple[Report, Release[Written] | None]:
     """Validate, and only if the data conforms, write the release to out (atomically).
 
@@ -70,5 +88,5 @@ def build(
     refuse_unswappable(out.resolve())
     refuse_non_folder(out)
     return validated(
-        root, lambda store, progress: write_rendered(root, store, out, progress), shapes
+        root, lambda store, progress: write_rendered(root, store, out, progress), shapes, options
     )

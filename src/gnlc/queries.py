@@ -20,6 +20,10 @@ if TYPE_CHECKING:  # pragma: no cover - types only
 
 NAME = re.compile(r"^[a-z0-9-]+$")
 _HEADER = re.compile(r"^#\s*([a-z_-]+):\s?(.*)$")
+# The prologue of a query (comments, PREFIX and BASE declarations); matches at least "".
+PROLOGUE = re.compile(
+    r"(?:\s+|#[^\n]*\n?|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE
+)
 UNBOUND = "*"  # as a parameter value: "all" (the parameter stays unbound)
 _RANGE = re.compile(r"^(?P<kind>[^\[]+)\[(?P<low>-?[0-9]+)\.\.(?P<high>-?[0-9]+)\]$")
 # Keywords an update request starts with (SPARQL 1.1 Update); gnlc only reads.

@@ -7,15 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from gnlc.paths import RULES_DIR
+from gnlc.queries import PROLOGUE as _PROLOGUE
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
 
-# The prologue of a query (comments, PREFIX and BASE declarations), then the CONSTRUCT keyword
-# and its template's opening brace.
-_PROLOGUE = re.compile(
-    r"(?:\s+|#[^\n]*\n?|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE
-)
+# After the prologue (queries.PROLOGUE): the CONSTRUCT keyword and its template's opening brace.
 _CONSTRUCT = re.compile(r"CONSTRUCT(?=(?:\s|#[^\n]*\n)*\{)", re.IGNORECASE)
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import os
-from collections.abc import Sequence
-from dataclasses import replace
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from gnlc.errors import GnlcError, debugging, shown
-from gnlc.findings import Finding, Report
+from gnlc.errors import GnlcError, shown
+from gnlc.findings import FINDING_ORDER, Finding, Report
 from gnlc.loading import Loaded, parse_file
 from gnlc.namespaces import GNLC, SH
 from gnlc.paths import CHECKS_DIR, ONTOLOGY_FILE
@@ -17,6 +19,33 @@ from gnlc.queries import read_header
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
+
+ENGINES = ("compiled", "pyshacl")
+
+
+@dataclass(frozen=True)
+class ShaclOptions:
+    """How validation runs SHACL. Commands fill it in (from GNLC_SHACL_ENGINE and --debug);
+    nothing below reads the environment for it."""
+
+    # "compiled": shapes compiled to SPARQL on Oxigraph (fast; hands shapes it does not
+    # implement to pySHACL); "pyshacl": pySHACL, the reference, always.
+    engine: str = "compiled"
+    # --debug: say in a warning when the compiled engine hands the shapes over to pySHACL (and
+    # why), and let pySHACL's own exceptions through with their tracebacks.
+    debug: bool = False
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise GnlcError(f"unknown SHACL engine {self.engine!r} (use {' or '.join(ENGINES)})")
+
+
+@dataclass(frozen=True)
+class ShapesRead:
+    """The shapes files in an Oxigraph store, and whether it kept every literal as written."""
+
+    store: pyoxigraph.Store
+    canonical: bool
 
 
 def _to_rdflib(store: pyoxigraph.Store):
@@ -78,22 +107,15 @@ def _path_text(graph, node, top: bool = True) -> str:
 
 
 def _messages(values) -> tuple[str, str]:
-    return _message_pairs((getattr(value, "language", None), str(value)) for value in values)
+    from gnlc.compiled_shapes import message_pair
+
+    return message_pair((getattr(value, "language", None), str(value)) for value in values)
 
 
-def _message_pairs(pairs) -> tuple[str, str]:
-    """(English, Thai) message from (language, text) pairs: the first of each."""
-    en = th = ""
-    for lang, text in pairs:
-        if lang == "th" and not th:
-            th = text
-        elif lang in ("en", None) and not en:
-            en = text
-    return en, th
+def shacl_findings(data_graph, shapes_graph, debug: bool = False) -> list[Finding]:
+    """Run pySHACL (no inference: derived links are already materialised) and collect results.
 
-
-def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
-    """Run pySHACL (no inference: derived links are already materialised) and collect results."""
+    debug: pySHACL's exceptions propagate as they are (with --debug's traceback)."""
     import pyshacl
     import rdflib
 
@@ -108,7 +130,7 @@ def shacl_findings(data_graph, shapes_graph) -> list[Finding]:
             allow_infos=True,
         )
     except Exception as exc:  # pySHACL signals unusable shapes with many exception types
-        if debugging():
+        if debug:
             raise
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise GnlcError(f"pySHACL cannot validate with these shapes: {first}") from exc
@@ -273,6 +295,13 @@ def vocabulary_check(loaded: Loaded, root: Path, shapes: Sequence[Path] = ()) ->
     return vocabulary_findings(files, ontology, loaded.store, shape_namespaces(own))
 
 
+# A character that ends a prefixed name: `;`, `,`, `.` or whitespace (re's \s is str.isspace).
+_NAME_END = re.compile(r"[;,.\s]")
+# Characters other than "\n" at which str.splitlines() also breaks lines.
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_ANY_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _subjects_written(text: str, prefixes: dict[str, tuple[str, int]]):
     """Each IRI that a line, written as a subject at its start, would name.
 
@@ -291,13 +320,11 @@ def _subjects_written(text: str, prefixes: dict[str, tuple[str, int]]):
         return
     namespace, longest = prefixes[line[:colon]]
     rest = line[colon + 1 : colon + 2 + longest]
-    for k in range(1, len(rest)):
-        char = rest[k]
-        if char in ";,." or char.isspace():
-            yield namespace + rest[:k]
+    for match in _NAME_END.finditer(rest, 1):  # each k >= 1 where rest[k] ends a name
+        yield namespace + rest[: match.start()]
     # Canonical Turtle writes a subject alone on its line: the name runs to the end of the line.
     tail = line[colon + 1 :].strip()
-    if tail and not any(c in tail for c in " \t;,"):
+    if tail and " " not in tail and "\t" not in tail and ";" not in tail and "," not in tail:
         yield namespace + tail
 
 
@@ -325,7 +352,86 @@ def _typed_subjects(path: Path, wanted: set[str]) -> set[str]:
     }
 
 
-def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
+def _subject_lines(prefixes: dict[str, tuple[str, int]], multiline: bool = False) -> re.Pattern:
+    """The lines _subjects_written can name a subject on: after any whitespace (as
+    str.lstrip() strips it), `<` or one of the prefixes and its colon. multiline: a pattern
+    that finds such line starts in a text whose only line break is "\n", with the text
+    between `<` and the first `>` as group 1."""
+    names = "|".join(re.escape(name) for name in sorted(prefixes) if name)
+    if multiline:
+        start = r"^[^\S\n]*(?:<([^>\n]*)>"
+        return re.compile(start + (rf"|(?:{names}):)" if names else ")"), re.M)
+    return re.compile(r"\s*" + (rf"(?:<|(?:{names}):)" if names else "<"))
+
+
+def _first_line(text: str) -> list[str]:
+    """text.splitlines()[:1], without splitting the rest."""
+    if not text:
+        return []
+    end = _ANY_LINE_BREAK.search(text)
+    return [text[: end.start()] if end else text]
+
+
+def _subjects_in(
+    text: str, prefixes: dict[str, tuple[str, int]], wanted: set[str], angled: bool = True
+):
+    """(line number, IRI) for each wanted IRI that _subjects_written names on a line of text
+    (lines numbered as text.splitlines() numbers them). angled: some wanted IRI holds a `>`.
+
+    When "\n" is the only line break and no wanted IRI holds a `>`, one regular expression
+    over the text finds the lines, and a `<IRI>` line gives only the text up to its first `>`
+    (what _subjects_written gives after that holds a `>`, so is never wanted)."""
+    # (`in` for each character: some 20 times faster than one character class search.)
+    if angled or any(char in text for char in _OTHER_LINE_BREAKS):
+        starts = _subject_lines(prefixes).match
+        for number, line in enumerate(text.splitlines(), start=1):
+            if starts(line) is not None:
+                for iri in _subjects_written(line, prefixes):
+                    if iri in wanted:
+                        yield number, iri
+        return
+    number, counted = 1, 0
+    for match in _subject_lines(prefixes, multiline=True).finditer(text):
+        iri = match.group(1)
+        if iri is not None and iri not in wanted:
+            continue
+        start = match.start()
+        number += text.count("\n", counted, start)
+        counted = start
+        if iri is not None:
+            yield number, iri
+            continue
+        end = text.find("\n", start)
+        for iri in _subjects_written(text[start : end if end >= 0 else len(text)], prefixes):
+            if iri in wanted:
+                yield number, iri
+
+
+class _Place(NamedTuple):
+    """Where locate() found an IRI written as a subject."""
+
+    order: int  # the file's place in the list read
+    generated: bool  # the file says `# generated` on its first line
+    path: Path
+    line: int
+
+
+def _local_lengths(iris: set[str], namespaces: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """Per prefix: its namespace and the longest local part of an IRI in it (prefixes whose
+    namespace holds none of the IRIs are left out; the namespace itself is not in it)."""
+    out = {}
+    ordered = sorted(iris)  # the IRIs in a namespace are then one run of the list
+    for name, ns in namespaces.items():
+        start = bisect.bisect_right(ordered, ns)  # past ns itself
+        end = bisect.bisect_left(ordered, ns[:-1] + chr(ord(ns[-1]) + 1))
+        if start < end:
+            out[name] = (ns, max(map(len, ordered[start:end])) - len(ns))
+    return out
+
+
+def locate(
+    findings: list[Finding], files: Sequence[Path], typed: Mapping[Path, set[str]] | None = None
+) -> list[Finding]:
     """Fill file and line with where the fix belongs: the file that gives the focus node its
     rdf:type, preferring a hand-edited file over a generated one (`# generated` on its first
     line, e.g. data/geonames/*.ttl), at the line where the node is written as a subject.
@@ -333,40 +439,44 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
     A node written as a subject in one file only is placed there without re-reading it; one
     written in several (a city in data/members/, data/awards.ttl and data/geonames/) is
     placed by its type triple; a node without one goes to its first hand-edited file.
+
+    typed: for files already read while loading, the IRIs each gives an rdf:type
+    (Loaded.typed), so they are not parsed again.
     """
     from gnlc.namespaces import PREFIXES
 
     wanted = {f.focus for f in findings if f.focus and not f.file}
     # IRI -> each (file order, generated, path, first line) where it is written as a subject.
-    candidates: dict[str, list[tuple[int, bool, Path, int]]] = {}
-    # Per prefix: its namespace and the longest local part of a wanted IRI in it.
-    prefixes = {}
-    for name, ns in PREFIXES.items():
-        lengths = [len(iri) - len(ns) for iri in wanted if iri.startswith(ns) and iri != ns]
-        if lengths:
-            prefixes[name] = (ns, max(lengths))
+    candidates: dict[str, list[_Place]] = {}
+    prefixes = _local_lengths(wanted, PREFIXES)
+    angled = any(">" in iri for iri in wanted)
     for order, path in enumerate(files if wanted else ()):
         try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
+            text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        generated = _generated(lines)
+        generated = _generated(_first_line(text))
         here: set[str] = set()
-        for number, text in enumerate(lines, start=1):
-            for iri in _subjects_written(text, prefixes):
-                if iri in wanted and iri not in here:
-                    here.add(iri)
-                    candidates.setdefault(iri, []).append((order, generated, path, number))
+        for number, iri in _subjects_in(text, prefixes, wanted, angled):
+            if iri not in here:
+                here.add(iri)
+                candidates.setdefault(iri, []).append(_Place(order, generated, path, number))
     several = {iri for iri, places in candidates.items() if len(places) > 1}
-    typed: dict[Path, set[str]] = {}
+    known = typed or {}
+    typed = {}
     for iri in several:
-        for _, _, path, _ in candidates[iri]:
+        for place in candidates[iri]:
+            path = place.path
             if path not in typed:
-                typed[path] = _typed_subjects(path, several)
+                typed[path] = (
+                    known[path] & several if path in known else _typed_subjects(path, several)
+                )
     where: dict[str, tuple[str, int]] = {}
     names: dict[Path, str] = {}  # shown() once per file, not once per node (a relpath each)
     for iri, places in candidates.items():
-        _, _, path, line = min(places, key=lambda c: (iri not in typed.get(c[2], ()), c[1], c[0]))
+        # A file giving it its rdf:type first, then a hand-edited one, then the earliest read.
+        best = min(places, key=lambda p: (iri not in typed.get(p.path, ()), p.generated, p.order))
+        path, line = best.path, best.line
         if path not in names:
             names[path] = shown(path)
         where[iri] = (names[path], line)
@@ -379,7 +489,7 @@ def locate(findings: list[Finding], files: Sequence[Path]) -> list[Finding]:
     return out
 
 
-def _shapes_store(shapes: Sequence[Path], warnings: list[str]):
+def _shapes_store(shapes: Sequence[Path], warnings: list[str]) -> ShapesRead:
     """The shapes in an Oxigraph store, and whether it kept every literal as written.
 
     Oxigraph stores "1"^^xsd:boolean as "true" and 4.0 as 4; SHACL tells them apart (sh:uniqueLang
@@ -399,7 +509,7 @@ def _shapes_store(shapes: Sequence[Path], warnings: list[str]):
         return {(o.value, o.datatype.value, o.language) for o in objects}
 
     stored = forms(q.object for q in store if isinstance(q.object, pyoxigraph.Literal))
-    return store, forms(written) <= stored
+    return ShapesRead(store=store, canonical=forms(written) <= stored)
 
 
 def refuse_forbidden_sparql(shapes_store, shapes: Sequence[Path]) -> None:
@@ -454,11 +564,16 @@ def refuse_rewritten_datatypes(shapes_store, shapes: Sequence[Path], files: Sequ
 
 
 def compiled_findings(
-    store, shapes: Sequence[Path], warnings: list[str], read: tuple | None = None
+    store: pyoxigraph.Store,
+    shapes: Sequence[Path],
+    warnings: list[str],
+    read: ShapesRead | None = None,
+    explain_fallback: bool = False,
 ) -> list[Finding] | None:
     """SHACL through shapes compiled to SPARQL on Oxigraph; None if a shape is unsupported.
 
     read: the shapes as _shapes_store gave them, when the caller has them already.
+    explain_fallback: add a warning saying which feature made the engine give up.
     """
     import pyoxigraph
 
@@ -472,14 +587,15 @@ def compiled_findings(
         save_analyses,
     )
 
-    shapes_store, canonical = read or _shapes_store(shapes, warnings)
+    read = read or _shapes_store(shapes, warnings)
+    shapes_store = read.store
     refuse_forbidden_sparql(shapes_store, shapes)
     try:
-        if not canonical:
+        if not read.canonical:
             raise Unsupported("a literal in the shapes that Oxigraph stores in canonical form")
         checks = compile_shapes(shapes_store, data=store, shapes_graph=True)
     except Unsupported as exc:
-        if debugging():
+        if explain_fallback:
             warnings.append(
                 f"gnlc: the compiled SHACL engine does not implement {exc}; using pySHACL"
             )
@@ -495,7 +611,7 @@ def compiled_findings(
     try:
         results = run_checks(store, checks)
     except Unsupported as exc:
-        if debugging():
+        if explain_fallback:
             warnings.append(
                 f"gnlc: the compiled SHACL engine does not implement {exc}; using pySHACL"
             )
@@ -503,16 +619,10 @@ def compiled_findings(
     finally:
         if needs_shapes:
             store.remove_graph(graph)
-    messages = {
-        id(check): _message_pairs(
-            (getattr(m, "language", None) or None, m.value) for m in check.messages
-        )
-        for check in checks
-    }
     findings = []
     for result in results:
         check, focus, value = result.check, result.focus, result.value
-        en, th = messages[id(check)]
+        en, th = check.message
         bindings = {**check.params, **result.bindings, "path": result.path}
         findings.append(
             Finding(
@@ -540,11 +650,6 @@ def _term_text(term) -> str:
     return term.value if hasattr(term, "value") else str(term)
 
 
-def engine() -> str:
-    """The SHACL engine: 'compiled' (default, fast) or 'pyshacl' (the reference)."""
-    return os.environ.get("GNLC_SHACL_ENGINE", "compiled")
-
-
 def validate_loaded(
     loaded: Loaded,
     root: Path,
@@ -552,6 +657,7 @@ def validate_loaded(
     extra_checks: bool = True,
     progress=None,
     locate_findings: bool = True,
+    options: ShaclOptions = ShaclOptions(),
 ) -> Report:
     """SHACL + checks over a loaded graph (derived links already added).
 
@@ -564,29 +670,31 @@ def validate_loaded(
     findings = None
     with progress.stage("shapes"):
         read = _shapes_store(shapes, loaded.warnings)
-        refuse_rewritten_datatypes(read[0], shapes, loaded.files)
-        if engine() != "pyshacl":
-            findings = compiled_findings(loaded.store, shapes, loaded.warnings, read)
+        refuse_rewritten_datatypes(read.store, shapes, loaded.files)
+        if options.engine == "compiled":
+            findings = compiled_findings(loaded.store, shapes, loaded.warnings, read, options.debug)
         else:
-            refuse_forbidden_sparql(read[0], shapes)
+            refuse_forbidden_sparql(read.store, shapes)
         if findings is None:
             data_graph = _to_rdflib(loaded.store)
             shapes_graph = _shapes_graph(shapes, [])  # its warnings were given above
-            findings = shacl_findings(data_graph, shapes_graph)
+            findings = shacl_findings(data_graph, shapes_graph, options.debug)
     if extra_checks:
         with progress.stage("checks"):
             findings += check_findings(loaded.store, root)
             findings += redefinition_findings(loaded, root)
             findings += vocabulary_check(loaded, root, shapes)
-    report = Report(findings=sorted(set(findings)), triples=len(loaded.store))
+    report = Report(findings=sorted(set(findings), key=FINDING_ORDER), triples=len(loaded.store))
     if not locate_findings:
         return report
     with progress.stage("locate"):
-        return located(report, loaded.files)
+        return located(report, loaded.files, loaded.typed)
 
 
-def located(report: Report, files: Sequence[Path]) -> Report:
+def located(
+    report: Report, files: Sequence[Path], typed: Mapping[Path, set[str]] | None = None
+) -> Report:
     """The report with each finding's file and line filled in, sorted for reading."""
-    findings = locate(sorted(set(report.findings)), files)
+    findings = locate(sorted(set(report.findings), key=FINDING_ORDER), files, typed)
     findings.sort(key=lambda f: (f.severity != "Violation", f.file, f.line, f.focus, f.constraint))
     return Report(findings=findings, triples=report.triples)

@@ -256,6 +256,10 @@ def _suspicious(text: str) -> bool:
     """True when a text may hide an invisible character in an IRI (or an escape of one)."""
     if "\\u" in text or "\\U" in text or "&#" in text:
         return True
+    if text.replace("\n", "").replace("\r", "").replace("\t", "").isprintable():
+        # No character is Other or Separator but the ASCII space (str.isprintable's rule, a
+        # loop in C), so none is in _HIDDEN: the common case, without a set of characters.
+        return False
     return any(unicodedata.category(c) in _HIDDEN for c in set(text) - set(" \t\r\n"))
 
 

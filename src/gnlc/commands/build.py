@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import refuse, root_of, warn_gaps
+from gnlc.commands.common import refuse, root_of, shacl_options, warn_gaps
 from gnlc.errors import NONCONFORMING, OK
 from gnlc.paths import RELEASE_FILES, output_dir
 
@@ -34,7 +34,7 @@ def command(ctx: click.Context, out: Path | None) -> None:
 
     root = root_of(ctx)
     out = out or output_dir(root, "dist")
-    report, release = build(root, out)
+    report, release = build(root, out, options=shacl_options())
     if release is None:
         refuse(report, f"build refused: data does not conform; {out} left unchanged")
         ctx.exit(NONCONFORMING)

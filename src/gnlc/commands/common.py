@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,11 +12,22 @@ from gnlc.paths import find_root
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from gnlc.findings import Report
+    from gnlc.validation import ShaclOptions
 
 
 def root_of(ctx: click.Context) -> Path:
     """The project root for this invocation."""
     return find_root(ctx.find_root().obj.get("root") if ctx.find_root().obj else None)
+
+
+def shacl_options() -> ShaclOptions:
+    """How validation runs SHACL for this command: GNLC_SHACL_ENGINE (compiled, the default, or
+    pyshacl) and --debug (GNLC_DEBUG), read here and handed down."""
+    from gnlc.errors import debugging
+    from gnlc.validation import ShaclOptions
+
+    engine = os.environ.get("GNLC_SHACL_ENGINE", "").strip() or "compiled"
+    return ShaclOptions(engine=engine, debug=debugging())
 
 
 def warn(lines: list[str]) -> None:
@@ -66,7 +78,7 @@ def build_into(ctx: click.Context, out: Path, verb: str) -> Path | None:
 
     root = root_of(ctx)
     click.echo(f"building the release from {root} into a temporary folder", err=True)
-    report, release = build(root, out)
+    report, release = build(root, out, options=shacl_options())
     if release is None:
         refuse(report, f"{verb} refused: data does not conform (see gnlc validate)")
         return None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import refuse, root_of, warn_gaps
+from gnlc.commands.common import refuse, root_of, shacl_options, warn_gaps
 from gnlc.errors import NONCONFORMING, OK
 
 
@@ -47,7 +47,7 @@ def command(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
 
     root = root_of(ctx)
     out = out or output_dir(root, "site")
-    report, result = build_site(root, out, base_url)
+    report, result = build_site(root, out, base_url, options=shacl_options())
     if result is None:
         refuse(report, f"site refused: data does not conform; {out} left unchanged")
         ctx.exit(NONCONFORMING)

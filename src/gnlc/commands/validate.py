@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import root_of, warn
+from gnlc.commands.common import root_of, shacl_options, warn
 from gnlc.errors import NONCONFORMING, OK
 
 
@@ -50,7 +50,7 @@ def command(
 
     root = root_of(ctx)
     try:
-        report, warnings = validate_sources(root, paths, shapes)
+        report, warnings = validate_sources(root, paths, shapes, shacl_options())
     except GnlcError as exc:
         # The machine formats report it too (CI annotations, JSON consumers); exit 2 as ever.
         click.echo(render_error(exc.message, fmt), nl=False)

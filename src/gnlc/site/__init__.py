@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only
 
     from gnlc.findings import Report
     from gnlc.progress import Progress
+    from gnlc.validation import ShaclOptions
 
 MARKER = ".gnlc-site"
 
@@ -56,7 +57,11 @@ def check_base_url(base_url: str | None) -> str | None:
 
 
 def build_site(
-    root: Path, out: Path, base_url: str | None = None, shapes: Sequence[Path] = ()
+    root: Path,
+    out: Path,
+    base_url: str | None = None,
+    shapes: Sequence[Path] = (),
+    options: ShaclOptions | None = None,
 ) -> tuple[Report, SiteResult | None]:
     """Validate, and only if the data conforms, write the site to out; (report, SiteResult),
     or (report with located findings, None) when nothing was written."""
@@ -72,7 +77,7 @@ def build_site(
         write_tree(result.files, out)
         return result
 
-    return validated(root, write, shapes)
+    return validated(root, write, shapes, options)
 
 
 def check_out(out: Path) -> None:
