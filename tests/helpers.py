@@ -171,3 +171,32 @@ def shared(tmp_path_factory, name: str, make) -> Path:
             make(folder)
             done.touch()
     return folder
+
+
+@contextmanager
+def rdflib_prepared_queries():
+    """rdflib parses each SPARQL query once while this is active.
+
+    pySHACL hands rdflib the same SPARQL-based constraint query for every focus node, and rdflib
+    parses it again each time (pyparsing: three quarters of a pySHACL run on our fixtures). A
+    query parsed once and evaluated many times is what rdflib's prepareQuery is for, so the
+    answers are rdflib's own; only the repeated parsing goes.
+    """
+    from rdflib.plugins.sparql import processor
+
+    original = processor.SPARQLProcessor.query
+    prepared: dict = {}
+
+    def query(self, query, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(query, str):
+            key = (query, base, tuple(sorted((initNs or {}).items())))
+            if key not in prepared:
+                prepared[key] = processor.translateQuery(processor.parseQuery(query), base, initNs)
+            query = prepared[key]
+        return original(self, query, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original

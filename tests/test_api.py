@@ -63,6 +63,7 @@ def test_load_holds_the_release_graph(source_graph) -> None:
     assert len(store) == len(source_graph)
 
 
+@pytest.mark.slow
 def test_to_rdflib_is_the_same_graph(source_graph) -> None:
     from rdflib.compare import isomorphic
 
@@ -155,6 +156,7 @@ def test_timed_local_queries_give_the_same_results(tmp_path: Path) -> None:
     assert len(gnlc.query(str(construct), ROOT, timeout=60)) == len(gnlc.members(ROOT))
 
 
+@pytest.mark.slow
 def test_a_local_query_past_its_timeout_is_stopped(tmp_path: Path) -> None:
     expensive = tmp_path / "cross.rq"
     expensive.write_text(
@@ -231,6 +233,7 @@ def test_python_value(literal: str, expected) -> None:
     assert api.python_value(None) is None
 
 
+@pytest.mark.slow
 def test_rows_to_pandas_keeps_codes_and_columns() -> None:
     pandas = pytest.importorskip("pandas", reason="pandas is a test dependency ([test] extra)")
     rows = gnlc.query("members-by-country", ROOT)
@@ -241,6 +244,7 @@ def test_rows_to_pandas_keeps_codes_and_columns() -> None:
     assert isinstance(frame, pandas.DataFrame)
 
 
+@pytest.mark.slow
 def test_validate_reports_a_fixture_violation() -> None:
     assert gnlc.validate(root=ROOT).conforms()
     report = gnlc.validate([FIXTURES / "invalid" / "award-no-year.ttl"], root=ROOT)
@@ -248,6 +252,7 @@ def test_validate_reports_a_fixture_violation() -> None:
     assert all(f.file for f in report.violations)
 
 
+@pytest.mark.slow
 def test_build_writes_only_when_valid(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     assert gnlc.build(out, ROOT).conforms()
@@ -266,6 +271,7 @@ def test_doctests_of_the_api_module() -> None:
     assert attempted >= 5 and failed == 0
 
 
+@pytest.mark.slow
 def test_readme_python_examples_run() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)

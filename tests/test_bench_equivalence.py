@@ -16,6 +16,9 @@ from helpers import load_benchmark
 from gnlc.sources import load_graph, shapes_files
 from gnlc.validation import ShaclOptions, validate_loaded
 
+# runs pySHACL and pyshacl-turbo on synthetic data: left out of the fast loop (-m "not slow")
+pytestmark = pytest.mark.slow
+
 generate = load_benchmark(ROOT, "synthetic").generate
 
 SHAPES = "https://w3id.org/gnlc/shapes#"

@@ -26,6 +26,7 @@ def test_release_has_exactly_the_contract_files(release: Path) -> None:
     assert sorted(p.name for p in release.iterdir()) == sorted(RELEASE_FILES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", RELEASE_GRAPH_FILES)
 def test_every_dump_is_the_release_graph(release: Path, source_graph, name: str) -> None:
     import rdflib
@@ -147,6 +148,7 @@ def test_members_csv_rows_match_the_data(release: Path, source_graph) -> None:
     assert all(str(NETWORK) not in r[0] for r in body)
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path: Path, release: Path) -> None:
     from gnlc.pipeline import build
 
@@ -156,6 +158,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path, release: Path) -> None:
         assert (tmp_path / "again" / name).read_bytes() == (release / name).read_bytes(), name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", ["1", "4242"])
 def test_builds_are_identical_across_processes_and_hash_seeds(
     tmp_path: Path, release: Path, seed: str
@@ -212,6 +215,7 @@ def test_invalid_data_leaves_previous_release_intact(tmp_path: Path, release: Pa
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["gnlc.ttl", "gnlc.nt", "gnlc.jsonld", "gnlc.rdf"])
 def test_the_release_dump_validates(release: Path, name: str) -> None:
     """Regression: `gnlc validate dist/gnlc.ttl` (the README's own example) exited 1 because a

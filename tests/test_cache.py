@@ -45,6 +45,7 @@ def entries(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.nt"))
 
 
+@pytest.mark.slow
 def test_cached_graph_is_the_derived_graph(root: Path, cache_dir: Path, source_graph) -> None:
     """Second route: rdflib parses the sources and runs the rules itself."""
     import rdflib

@@ -15,6 +15,9 @@ from helpers import current_members, rdflib_release_graph
 
 from gnlc.cli import cli
 
+# builds releases of git revisions: left out of the fast loop (-m "not slow")
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("ontology", "data", "shapes", "queries")
 SOURCE_PREDICATES = (

@@ -6,6 +6,9 @@ import pytest
 from conftest import ROOT
 from helpers import load_script
 
+# runs the GeoNames matcher over every member: left out of the fast loop (-m "not slow")
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def enrich():
@@ -115,7 +118,6 @@ def test_a_name_containing_another_feature_is_left_out(enrich, index) -> None:
     assert f"เชียงใหม่ {other}" in enrich.thai_names(record)  # the first rule alone keeps it
 
 
-@pytest.mark.slow
 def test_generated_geonames_files_are_what_the_script_writes(tmp_path) -> None:
     """data/geonames/ and the review list are generated: a stale, truncated or hand-edited
     file (which would drop coordinates silently, since validation cannot know what is missing)

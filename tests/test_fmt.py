@@ -19,6 +19,7 @@ def test_repository_is_canonical() -> None:
     assert result.exit_code == 0, f"not canonical; run `gnlc fmt`:\n{result.output}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_canonical_form_keeps_the_graph_and_is_stable(path: Path) -> None:
     import rdflib

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import fuzz_data
+import pytest
+
+# runs the fuzz script: left out of the fast loop (-m "not slow")
+pytestmark = pytest.mark.slow
 
 
 def test_fuzz_script_small_budget() -> None:

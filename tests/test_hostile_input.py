@@ -139,6 +139,7 @@ def _copy_root(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("depth", [400, 5000])
 def test_deep_blank_node_nesting_formats_validates_and_builds(tmp_path: Path, depth: int) -> None:
     """Every stage is linear in nesting depth: no RecursionError, no minutes of canonicalising."""

@@ -102,6 +102,7 @@ def test_build_out_on_a_read_only_file_system(tmp_path: Path) -> None:
             ro.chmod(0o755)
 
 
+@pytest.mark.slow
 def test_build_out_on_a_full_disk_leaves_nothing(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "full", "size=256k") as full:
         out = full / "dist"
@@ -146,6 +147,7 @@ def test_a_folder_named_like_a_query_file(tmp_path: Path) -> None:
     one_line(run("query", str(folder)), str(folder), "is a folder")
 
 
+@pytest.mark.slow
 def test_a_folder_named_like_a_query_inside_the_project(project: Path) -> None:
     for folder in ("queries/x.rq", "queries/checks/x-violation.rq", "ontology/rules/x.rq"):
         (project / folder).mkdir()

@@ -201,6 +201,7 @@ def _group_members(group: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 def test_local_query_stops_at_the_timeout(tmp_path: Path) -> None:
     query = tmp_path / "expensive.rq"
@@ -313,6 +314,7 @@ def endpoint() -> Iterator[Endpoint]:
         thread.join()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["drip-headers", "drip-body"])
 def test_endpoint_timeout_is_a_deadline_for_the_whole_request(
     endpoint: Endpoint, mode: str, tmp_path: Path

@@ -55,6 +55,7 @@ def test_goal_outside_its_type_exits_2(value: str) -> None:
     refused("cities-serving-sdg", "--param", f"goal={value}", fragment="--param goal:")
 
 
+@pytest.mark.slow
 def test_goal_rows_are_the_cities_serving_that_goal(source_graph) -> None:
     sdg11 = u("https://w3id.org/gnlc/sdg/11")
     expected = {
@@ -65,6 +66,7 @@ def test_goal_rows_are_the_cities_serving_that_goal(source_graph) -> None:
     assert {row[1] for row in got} == expected
 
 
+@pytest.mark.slow
 def test_goal_star_means_every_goal() -> None:
     every = csv_rows("cities-serving-sdg", "--param", "goal=*")
     per_goal = [

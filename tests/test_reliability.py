@@ -20,6 +20,10 @@ from hypothesis import strategies as st
 
 from gnlc.paths import RELEASE_FILES, RELEASE_GRAPH_FILES
 
+# builds whole releases per example (hypothesis) and kills builds midway:
+# left out of the fast loop (-m "not slow")
+pytestmark = pytest.mark.slow
+
 GNLC = Path(sys.executable).with_name("gnlc")
 
 
