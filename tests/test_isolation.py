@@ -120,3 +120,37 @@ def test_thread_deadline_is_kept_while_oxigraph_evaluates() -> None:
     with pytest.raises(GnlcError, match=r"q\.rq: timed out after 0\.2s"):
         run_then_exit(0.2, work, "q.rq")
     assert not finished.is_set()  # the deadline came first, not the answer
+
+
+def test_results_of_a_failed_thread_query_are_freed_on_its_thread() -> None:
+    """A query that fails in the thread after Oxigraph made its results: the exception comes
+    back to this thread without them (pyoxigraph frees them only on the thread that made them,
+    and complains otherwise)."""
+    import gc
+    import sys
+
+    import pyoxigraph as ox
+
+    from gnlc.isolation import run_then_exit
+
+    def fails() -> bytes:
+        store = ox.Store()
+        store.add(
+            ox.Quad(
+                ox.NamedNode("https://example.org/a"),
+                ox.NamedNode("https://example.org/p"),
+                ox.Literal("x"),
+            )
+        )
+        solutions = store.query("SELECT * WHERE { ?s ?p ?o }")
+        raise GnlcError(f"q.rq: failed with {len(list(solutions.variables))} variables", 2)
+
+    unraisable = []
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    try:
+        with pytest.raises(GnlcError, match="failed with 3 variables"):
+            run_then_exit(60, fails, "q.rq")
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert [str(u.exc_value) for u in unraisable] == []

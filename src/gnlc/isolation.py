@@ -112,6 +112,7 @@ def run_then_exit(seconds: float, work: Callable[[], bytes], what: str) -> bytes
         try:
             outcome.append((True, work()))
         except BaseException as exc:
+            _clear_frames(exc)
             outcome.append((False, exc))
 
     thread = threading.Thread(target=target, name="gnlc-query", daemon=True)
@@ -123,3 +124,17 @@ def run_then_exit(seconds: float, work: Callable[[], bytes], what: str) -> bytes
     if ok:
         return value
     raise value
+
+
+def _clear_frames(exc: BaseException) -> None:
+    """Drop the locals of the frames exc (and the exceptions it chains) went through, on the
+    thread that raised it: pyoxigraph's query results may only be freed on the thread that made
+    them, and the exception is raised again on another one. The traceback keeps its lines."""
+    import traceback
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        current = current.__cause__ or current.__context__
