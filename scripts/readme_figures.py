@@ -26,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDED_RUN = ROOT / "tests" / "last-full-run.json"
+RECORDED_FAST_RUN = ROOT / "tests" / "last-fast-run.json"
 BLOCK = re.compile(
     r"(<!-- (?P<name>[a-z]+):start -->\n)(?P<body>.*?)(<!-- (?P=name):end -->)", re.S
 )
@@ -102,11 +103,23 @@ def stats_json(root: Path) -> dict:
     return json.loads(done.stdout)
 
 
-def blocks(stats: dict, run: dict | None) -> dict[str, str]:
+def render_fast(run: dict) -> str:
+    """The sentence giving the size and duration of the last recorded fast loop."""
+    workers = run.get("workers", 1)
+    how = f"{workers} pytest-xdist workers" if workers > 1 else "one process"
+    return (
+        f"{run['tests']:,} tests in {run['seconds']:.0f} s on {run['cpus']} cores ({how}) in the"
+        f" last recorded fast loop ({run['date']})\n"
+    )
+
+
+def blocks(stats: dict, run: dict | None, fast: dict | None = None) -> dict[str, str]:
     """Block name -> its text."""
     out = {"figures": render(stats)}
     if run is not None:
         out["tests"] = render_tests(run)
+    if fast is not None:
+        out["fast"] = render_fast(fast)
     return out
 
 
@@ -125,8 +138,11 @@ def check_or_write(readme: Path, write: bool, root: Path = ROOT) -> int:
     """Compare (or rewrite) the README's marked blocks with the computed figures."""
     text = readme.read_text(encoding="utf-8")
     found = {m.group("name") for m in BLOCK.finditer(text)}
-    run = json.loads(RECORDED_RUN.read_text(encoding="utf-8")) if RECORDED_RUN.is_file() else None
-    wanted = blocks(stats_json(root), run)
+    run, fast = (
+        json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        for path in (RECORDED_RUN, RECORDED_FAST_RUN)
+    )
+    wanted = blocks(stats_json(root), run, fast)
     missing = sorted(set(wanted) - found)
     if missing:
         print(f"{readme}: no <!-- {missing[0]}:start --> block", file=sys.stderr)

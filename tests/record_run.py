@@ -16,6 +16,9 @@ import time
 from pathlib import Path
 
 RECORDED_RUN = Path(__file__).resolve().parent / "last-full-run.json"
+# The fast loop (-m "not slow", nothing else narrowing it) is recorded beside it.
+RECORDED_FAST_RUN = Path(__file__).resolve().parent / "last-fast-run.json"
+FAST_LOOP = "not slow"
 _STARTED: list[float] = []
 _RAN: set[str] = set()
 
@@ -35,24 +38,30 @@ def pytest_runtest_logreport(report) -> None:
     _RAN.add(report.nodeid)
 
 
-def _whole_suite(config) -> bool:
+def _whole_suite(config, markexpr: str = "") -> bool:
+    """No paths, no -k, and -m exactly markexpr (none: the whole suite)."""
     default = [str(Path(config.rootpath, p)) for p in config.getini("testpaths")]
     given = [str(Path(config.invocation_params.dir, a)) for a in config.invocation_params.args]
     paths = [a for a in given if not Path(a).name.startswith("-") and Path(a).exists()]
     return (
         not config.option.keyword
-        and not config.option.markexpr
+        and (config.option.markexpr or "").strip() == markexpr
         and (not paths or sorted(paths) == sorted(default))
     )
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    """Write tests/last-full-run.json after a whole, passing run when asked to."""
+    """Write tests/last-full-run.json (or last-fast-run.json for the fast loop) after a
+    whole, passing run when asked to."""
     if os.environ.get("GNLC_RECORD_RUN") != "1" or exitstatus != 0 or not _STARTED:
         return
     if _worker(session.config):
         return
-    if not _whole_suite(session.config):
+    if _whole_suite(session.config):
+        target = RECORDED_RUN
+    elif _whole_suite(session.config, FAST_LOOP):
+        target = RECORDED_FAST_RUN
+    else:
         return
     record = {
         "tests": len(_RAN),
@@ -62,4 +71,4 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         "python": platform.python_version(),
         "date": datetime.datetime.now(datetime.timezone.utc).date().isoformat(),
     }
-    RECORDED_RUN.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    target.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")

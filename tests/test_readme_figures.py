@@ -39,6 +39,7 @@ def test_check_and_write_on_a_copy(tmp_path: Path, capsys) -> None:
     before, after = "# Title\n\nHand-written text 1,350.\n\n", "\nMore hand-written text.\n"
     # The tests block too: once a full run is recorded, the script fills it as well.
     tests = "<!-- tests:start -->\nstale\n<!-- tests:end -->\n"
+    tests += "<!-- fast:start -->\nstale\n<!-- fast:end -->\n"
     readme.write_text(
         before + "<!-- figures:start -->\n" + stale + "<!-- figures:end -->\n" + tests + after,
         encoding="utf-8",
@@ -69,6 +70,14 @@ def test_tests_sentence_comes_from_the_recorded_run() -> None:
         assert set(json.loads(recorded.read_text(encoding="utf-8"))) <= set(run)
 
 
+def test_fast_loop_sentence_comes_from_its_recorded_run() -> None:
+    run = {"tests": 2484, "seconds": 52.97, "cpus": 2, "python": "3.11.7", "date": "2026-12-01"}
+    assert figures.render_fast({**run, "workers": 2}) == (
+        "2,484 tests in 53 s on 2 cores (2 pytest-xdist workers) in the last recorded fast loop"
+        " (2026-12-01)\n"
+    )
+
+
 def test_only_a_whole_run_is_recorded() -> None:
     """tests/record_run.py records a run only when no paths, -k or -m narrowed it."""
     from types import SimpleNamespace
@@ -89,3 +98,10 @@ def test_only_a_whole_run_is_recorded() -> None:
     assert not record_run._whole_suite(config("tests/test_ux.py"))
     assert not record_run._whole_suite(config(keyword="query"))
     assert not record_run._whole_suite(config(markexpr="not server"))
+    # The fast loop is recorded on its own: -m "not slow" and nothing else.
+    assert record_run._whole_suite(config("-q", markexpr="not slow"), record_run.FAST_LOOP)
+    assert not record_run._whole_suite(config(markexpr="not slow"))
+    assert not record_run._whole_suite(
+        config("tests/test_ux.py", markexpr="not slow"), record_run.FAST_LOOP
+    )
+    assert not record_run._whole_suite(config(), record_run.FAST_LOOP)
