@@ -272,3 +272,14 @@ def test_installed_command_runs_without_traceback(tmp_path: Path) -> None:
     )
     assert debug.returncode == 2
     assert "Traceback" in debug.stderr
+
+
+def test_a_pipe_or_device_is_named_for_what_it_is_and_never_read(tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "data.ttl"
+    os.mkfifo(pipe)  # reading a pipe nobody writes to would block forever
+    for path in (pipe, Path("/dev/null")):
+        result = run("validate", str(path))
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr.strip() == f"gnlc: {path}: not a regular file or folder"

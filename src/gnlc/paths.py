@@ -105,6 +105,8 @@ def rdf_files(path: Path) -> list[Path]:
         raise GnlcError(f"{path}: no such file or folder")
     if path.is_file():
         return [path]
+    if not path.is_dir():  # a device, a pipe, a socket: never read (a pipe could block)
+        raise GnlcError(f"{path}: not a regular file or folder")
     found = [
         os.path.join(folder, name)
         for folder, _, names in os.walk(path, followlinks=True)
