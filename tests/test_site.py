@@ -852,9 +852,11 @@ def page(browser, request):
 
 
 def shot(tab, name: str) -> None:
-    """Save a full-page screenshot to test-artifacts/."""
+    """Save a screenshot to test-artifacts/: what the screen shows, or the whole page with
+    GNLC_FULL_SCREENSHOTS=1 (a full page of 381 members costs Chromium about 3 s)."""
     ARTIFACTS.mkdir(exist_ok=True)
-    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    full = os.environ.get("GNLC_FULL_SCREENSHOTS") == "1"
+    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)
 
 
 def assert_clean(tab) -> None:
