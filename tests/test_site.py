@@ -1329,3 +1329,26 @@ def test_browser_every_page_kind_passes_axe(browser, fixture_url, fixture_site, 
         finally:
             context.close()
     assert problems == [], "\n".join(problems)
+
+
+def test_cohorts_page_counts_members_no_source_dates(real_root: Path, real_site: Path) -> None:
+    """The cohorts page ends with the members in no cohort, and those no dated page names,
+    as counted by rdflib from the sources (the same figures as `gnlc stats`)."""
+    import rdflib
+
+    graph = graph_of(real_root)
+    u = rdflib.URIRef
+    org_member = u("http://www.w3.org/ns/org#member")
+    unknown, undated = set(), set()
+    for membership, city in graph.subject_objects(org_member):
+        if (membership, u(GNLC + "endYear"), None) in graph:
+            continue
+        if (membership, u(GNLC + "startYear"), None) not in graph:
+            unknown.add(city)
+            if (membership, u(GNLC + "attestedDate"), None) not in graph:
+                undated.add(city)
+    assert unknown and undated
+    for lang in ("en", "th"):
+        text = (real_site / lang / "cohorts.html").read_text(encoding="utf-8")
+        found = dict(re.findall(r'<tr class="([a-z-]+)">.*?data-members="(\d+)"', text))
+        assert found == {"year-unknown": str(len(unknown)), "no-dated-page": str(len(undated))}

@@ -147,6 +147,14 @@ UI: dict[str, tuple[str, str]] = {
         "Plus members whose joining year no source gives (not in the chart)",
         "และสมาชิกที่ไม่มีแหล่งข้อมูลระบุปีที่เข้าร่วม (ไม่แสดงในแผนภูมิ)",
     ),
+    "year_unknown": (
+        "Members whose joining year no source gives (in no cohort)",
+        "สมาชิกที่ไม่มีแหล่งข้อมูลระบุปีที่เข้าร่วม (ไม่อยู่ในรุ่นใด)",
+    ),
+    "no_dated_page": (
+        "of these, named only by pages that show no date",
+        "ในจำนวนนี้ ระบุโดยหน้าที่ไม่แสดงวันที่เท่านั้น",
+    ),
     "new_countries": ("New countries", "ประเทศใหม่"),
     "total_countries": ("Countries (cumulative)", "ประเทศ (สะสม)"),
     "total": ("Total", "รวม"),

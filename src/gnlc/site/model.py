@@ -41,6 +41,8 @@ class Member:
     year: str
     cohort: str | None
     current: bool
+    # The date of the page attesting a membership no source dates ("" if none shows one).
+    attested: str = ""
     latitude: float | None = None
     longitude: float | None = None
 
@@ -128,6 +130,7 @@ class SiteModel:
                 year=self._year(membership) if membership else "",
                 cohort=view.iri(membership, GNLC + "cohort") if membership else None,
                 current=bool(view.iris(city, GNLC + "memberOf")),
+                attested=self._attested(membership) if membership else "",
             )
             point = view.iri(city, GEO + "location")
             if point:
@@ -139,6 +142,10 @@ class SiteModel:
 
     def _year(self, membership: str) -> str:
         found = self.view.first(membership, GNLC + "startYear")
+        return found.value if found else ""
+
+    def _attested(self, membership: str) -> str:
+        found = self.view.first(membership, GNLC + "attestedDate")
         return found.value if found else ""
 
     def term_label(self, iri: str, lang: str) -> str:
