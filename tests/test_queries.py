@@ -191,6 +191,22 @@ def test_members_without_coordinates(store, source_graph) -> None:
     assert {r[0] for r in rows(store, "members-without-coordinates")} == expected
 
 
+def test_membership_dating_lists_every_member_no_source_dates(store, source_graph) -> None:
+    members = set(current_members(source_graph))
+    expected = set()
+    for m, city in source_graph.subject_objects(u(ORG + "member")):
+        if city not in members or (m, u(GNLC + "endYear"), None) in source_graph:
+            continue
+        if (m, u(GNLC + "startYear"), None) in source_graph:
+            continue
+        date = source_graph.value(m, u(GNLC + "attestedDate"))
+        page = source_graph.value(m, u(GNLC + "attestedBy"))
+        expected.add((str(city), str(page), "" if date is None else str(date)))
+    got = {(r[0], r[2], r[3]) for r in rows(store, "membership-dating")}
+    assert got == expected
+    assert any(date == "" for _, _, date in got) and any(date for _, _, date in got)
+
+
 def test_data_gaps_counts(store, source_graph) -> None:
     gaps = Counter(r[2] for r in rows(store, "data-gaps"))
     members = current_members(source_graph)
