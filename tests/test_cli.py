@@ -283,3 +283,27 @@ def test_a_pipe_or_device_is_named_for_what_it_is_and_never_read(tmp_path: Path)
         result = run("validate", str(path))
         assert result.exit_code == 2, result.stderr
         assert result.stderr.strip() == f"gnlc: {path}: not a regular file or folder"
+
+
+@pytest.mark.parametrize("kind", ["pipe", "broken-link"])
+def test_a_data_file_that_is_not_a_regular_file_is_refused_not_skipped(
+    tmp_path: Path, kind: str
+) -> None:
+    import os
+    import shutil
+
+    for name in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    member_file = tmp_path / "data" / "members" / "TM.ttl"
+    member_file.unlink()
+    if kind == "pipe":
+        os.mkfifo(member_file)
+    else:
+        member_file.symlink_to(tmp_path / "nowhere.ttl")
+    for command in (["validate"], ["build", "--out", str(tmp_path / "dist")], ["stats"]):
+        result = run(*command, root=tmp_path)
+        assert result.exit_code == 2, (command, result.output)
+        assert result.stderr.strip() == (
+            f"gnlc: {member_file}: not a regular file (a broken link, a pipe or a device)"
+        )
+    assert not (tmp_path / "dist").exists()

@@ -113,7 +113,11 @@ def rdf_files(path: Path) -> list[Path]:
         for name in names
         if os.path.splitext(name)[1] in RDF_SUFFIXES
     ]
-    found = [p for p in found if os.path.isfile(p)]
+    for name in found:
+        # A pipe, a device or a broken link named like a data file is refused, never skipped:
+        # skipping it would drop its data without a word.
+        if not os.path.isfile(name):
+            raise GnlcError(f"{name}: not a regular file (a broken link, a pipe or a device)")
     if os.name == "nt":  # Windows paths compare without case: let pathlib order them
         return sorted(Path(p) for p in found)
     # Path order (part by part) from the strings, which all start with path: a start-up cost
