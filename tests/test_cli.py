@@ -307,3 +307,13 @@ def test_a_data_file_that_is_not_a_regular_file_is_refused_not_skipped(
             f"gnlc: {member_file}: not a regular file (a broken link, a pipe or a device)"
         )
     assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e300"])
+def test_a_timeout_that_is_not_a_number_of_seconds_is_a_usage_error(value: str) -> None:
+    for command in (["query", "sdgs"], ["serve", "--port", "0"]):
+        option = "--timeout" if command[0] == "query" else "--query-timeout"
+        result = run(*command, option, value)
+        assert result.exit_code == 2, (command, result.output)
+        assert f"Invalid value for '{option}'" in result.stderr
+        assert "internal error" not in result.stderr

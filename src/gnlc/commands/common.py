@@ -20,6 +20,22 @@ def root_of(ctx: click.Context) -> Path:
     return find_root(ctx.find_root().obj.get("root") if ctx.find_root().obj else None)
 
 
+class Seconds(click.FloatRange):
+    """A time limit in seconds: a finite number from 0.1 s to a day (NaN and infinity would
+    pass a plain range and reach the clock calls)."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0.1, max=86400.0)
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return number
+
+
 def shacl_options() -> ShaclOptions:
     """How validation runs SHACL for this command: GNLC_SHACL_ENGINE (compiled, the default, or
     pyshacl) and --debug (GNLC_DEBUG), read here and handed down."""
@@ -63,7 +79,7 @@ def remote_options(default_timeout: float, timeout_help: str = "Seconds to wait 
         )(function)
         return click.option(
             "--timeout",
-            type=click.FloatRange(min=0.1),
+            type=Seconds(),
             default=default_timeout,
             show_default=True,
             help=timeout_help,

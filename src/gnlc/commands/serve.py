@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import build_into, warn
+from gnlc.commands.common import Seconds, build_into, warn
 from gnlc.errors import NONCONFORMING, OK, GnlcError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -47,7 +47,7 @@ def _raise_stop(signum: int, frame: object) -> None:
 )
 @click.option(
     "--query-timeout",
-    type=click.FloatRange(min=0.1),
+    type=Seconds(),
     default=30.0,
     show_default=True,
     metavar="S",
