@@ -415,3 +415,42 @@ def test_graph_output_escapes_steering_characters(
     kind = pyoxigraph.RdfFormat.TURTLE if fmt == "turtle" else pyoxigraph.RdfFormat.N_TRIPLES
     values = {q.object.value for q in pyoxigraph.parse(result.stdout.encode(), format=kind)}
     assert values == set(HOSTILE.values())
+
+
+@pytest.mark.slow
+def test_parameter_value_lookups_keep_the_timeout(tmp_path: Path) -> None:
+    """A query's param-values lookup runs under --timeout too (it ran unbounded before)."""
+    query = tmp_path / "lookup.rq"
+    query.write_text(
+        "# title: t\n# description: d\n# param: country xsd:string *  a country\n"
+        "# param-values: country SELECT ?c WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n"
+        "SELECT ?country WHERE { ?s ?p ?country } LIMIT 1\n",
+        encoding="utf-8",
+    )
+    args = ["--root", str(REPO), "query", str(query), "--param", "country=TH", "--timeout", "1"]
+    done = subprocess.run(
+        [gnlc_executable(), *args],
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+        env={k: v for k, v in os.environ.items() if k != "GNLC_DEBUG"},
+    )
+    assert done.returncode == 2, done.stderr
+    assert "lookup.rq: timed out after 1s (--timeout)" in one_error_line(done.stderr)
+
+
+def test_a_failed_service_request_is_one_line_not_an_internal_error(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port on 127.0.0.1 that nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    query = tmp_path / "service.rq"
+    query.write_text(
+        f"SELECT ?x WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?x ?y ?z }} }}\n",
+        encoding="utf-8",
+    )
+    result = gnlc("query", str(query), "--allow-service", "--timeout", "20")
+    assert result.exit_code == 2
+    line = one_error_line(result.stderr)
+    assert "service.rq: a SERVICE request failed:" in line and "internal error" not in line

@@ -130,11 +130,17 @@ def command(
         def known(text: str) -> list:
             return [row[0] for row in store.query(text)]
 
-        terms = queries.bindings(query, given, known)
-
         def work() -> bytes:
-            local = queries.run_local(store, query, terms)
-            return render(local, fmt or _default_format(local))
+            # The parameter checks query the store too: they run under the same deadline.
+            terms = queries.bindings(query, given, known)
+            try:
+                local = queries.run_local(store, query, terms)
+                return render(local, fmt or _default_format(local))
+            except OSError as exc:  # Oxigraph's HTTP client, for SERVICE (--allow-service)
+                detail = " ".join(str(exc).split())
+                raise GnlcError(
+                    f"{shown(query.path)}: a SERVICE request failed: {detail}"
+                ) from None
 
         output = run_then_exit(timeout, work, shown(query.path))
     sys.stdout.buffer.write(output)
