@@ -1331,12 +1331,12 @@ def test_browser_every_page_kind_passes_axe(browser, fixture_url, fixture_site, 
     assert problems == [], "\n".join(problems)
 
 
-def test_cohorts_page_counts_members_no_source_dates(real_root: Path, real_site: Path) -> None:
-    """The cohorts page ends with the members in no cohort, and those no dated page names,
-    as counted by rdflib from the sources (the same figures as `gnlc stats`)."""
+def members_no_source_dates(root: Path) -> tuple[set, set]:
+    """(members in no cohort, those of them no dated page names), counted by rdflib from the
+    sources: the figures `gnlc stats` shows."""
     import rdflib
 
-    graph = graph_of(real_root)
+    graph = graph_of(root)
     u = rdflib.URIRef
     org_member = u("http://www.w3.org/ns/org#member")
     unknown, undated = set(), set()
@@ -1347,8 +1347,31 @@ def test_cohorts_page_counts_members_no_source_dates(real_root: Path, real_site:
             unknown.add(city)
             if (membership, u(GNLC + "attestedDate"), None) not in graph:
                 undated.add(city)
+    return unknown, undated
+
+
+def test_cohorts_page_counts_members_no_source_dates(real_root: Path, real_site: Path) -> None:
+    """The cohorts page ends with the members in no cohort, and those no dated page names,
+    as counted by rdflib from the sources (the same figures as `gnlc stats`)."""
+    unknown, undated = members_no_source_dates(real_root)
     assert unknown and undated
     for lang in ("en", "th"):
         text = (real_site / lang / "cohorts.html").read_text(encoding="utf-8")
         found = dict(re.findall(r'<tr class="([a-z-]+)">.*?data-members="(\d+)"', text))
         assert found == {"year-unknown": str(len(unknown)), "no-dated-page": str(len(undated))}
+
+
+def test_growth_page_counts_members_no_source_dates(real_root: Path, real_site: Path) -> None:
+    """Below the chart, the growth page gives the same two figures as the cohorts page: the
+    members whose joining year no source gives, and of these those no dated page names."""
+    from gnlc.site import i18n
+
+    unknown, undated = members_no_source_dates(real_root)
+    assert unknown and undated
+    for lang in ("en", "th"):
+        text = (real_site / lang / "growth.html").read_text(encoding="utf-8")
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", text, re.DOTALL)
+        assert caption, lang
+        found = dict(re.findall(r'data-(undated|no-dated)-members="(\d+)"', caption.group(1)))
+        assert found == {"undated": str(len(unknown)), "no-dated": str(len(undated))}, lang
+        assert i18n.text("no_dated_page", lang) in caption.group(1)

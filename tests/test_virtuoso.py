@@ -387,6 +387,28 @@ def test_order_conditions() -> None:
     assert order_conditions(text) == ["?a", "xsd:integer(?b)", "STR(?a)"]
 
 
+def test_long_query_is_answered_by_virtuoso(published: Virtuoso, tmp_path: Path) -> None:
+    """A query too long for a GET URL is still answered (Virtuoso never answers a POST whose
+    body is the bare query, application/sparql-query: openlink/virtuoso-opensource#842)."""
+    from gnlc.remote import LONG_QUERY
+
+    members = [f"<https://example.org/gnlc-test/nothing/{i}>" for i in range(40)]
+    query = tmp_path / "long.rq"
+    query.write_text(
+        "SELECT (COUNT(DISTINCT ?city) AS ?n) WHERE {\n"
+        "  ?city <https://w3id.org/gnlc/ontology#memberOf> <https://w3id.org/gnlc/network> .\n"
+        f"  FILTER (?city NOT IN ({', '.join(members)}))\n}}\nORDER BY ?n\n",
+        encoding="utf-8",
+    )
+    assert len(query.read_text(encoding="utf-8")) > LONG_QUERY
+    local = run("query", str(query), "--format", "csv")
+    remote = run("query", str(query), "--format", "csv", "--endpoint", published.sparql)
+    assert local.exit_code == 0, local.stderr
+    assert remote.exit_code == 0, remote.stderr
+    assert remote.stdout == local.stdout
+    assert int(local.stdout.splitlines()[1]) > 300
+
+
 @pytest.mark.parametrize("name", named_queries())
 def test_named_query_same_rows_on_virtuoso(name: str, published: Virtuoso) -> None:
     from gnlc.queries import resolve

@@ -134,9 +134,12 @@ def send(
     dataset = [("default-graph-uri", graph) for graph in graphs]
     joiner = "&" if urlsplit(url).query else "?"
     if len(query) > LONG_QUERY:
-        headers["Content-Type"] = "application/sparql-query"
-        data = query.encode("utf-8")
-        target = url + joiner + urlencode(dataset) if dataset else url
+        # The protocol's URL-encoded POST, not a bare-query body (application/sparql-query):
+        # Virtuoso never answers the latter (openlink/virtuoso-opensource#842); every
+        # SPARQL 1.1 endpoint must accept the former.
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        data = urlencode([("query", query), *dataset]).encode("ascii")
+        target = url
     else:
         data, target = None, url + joiner + urlencode([("query", query), *dataset])
     attempt = 0

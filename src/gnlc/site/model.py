@@ -61,6 +61,15 @@ class CohortSummary:
 
 
 @dataclass(frozen=True)
+class YearUnknown:
+    """Current members whose joining year no source gives, and of these the ones named only by
+    pages that show no date (the figures `gnlc stats` shows apart)."""
+
+    members: int
+    no_dated_page: int
+
+
+@dataclass(frozen=True)
 class Download:
     """One release file as the download tables list it."""
 
@@ -284,6 +293,11 @@ class SiteModel:
             if year is not None:
                 found[year.value] = cohort
         return found
+
+    def year_unknown(self) -> YearUnknown:
+        """The current members in no cohort, and those no dated page names."""
+        unknown = [m for m in self.current if not m.year]
+        return YearUnknown(len(unknown), sum(1 for m in unknown if not m.attested))
 
     def growth_rows(self) -> list[chart.GrowthRow]:
         """Growth by cohort year of the current members."""

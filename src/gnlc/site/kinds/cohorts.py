@@ -17,12 +17,12 @@ def write(site: SiteRenderer, lang: str) -> None:
     page = Page(site, lang, f"{lang}/cohorts.html")
     rows = [site.cohort_summary(c) for c in site.view.instances(GNLC + "Cohort")]
     rows.sort(key=lambda r: r.year)
-    unknown = [m for m in site.current if not m.year]
+    unknown = site.year_unknown()
     site.render(
         "cohorts.html",
         page,
         title=i18n.text("cohorts", lang),
         rows=rows,
-        year_unknown=len(unknown),
-        no_dated_page=sum(1 for m in unknown if not m.attested),
+        year_unknown=unknown.members,
+        no_dated_page=unknown.no_dated_page,
     )

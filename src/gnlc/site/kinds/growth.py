@@ -33,6 +33,7 @@ def write(site: SiteRenderer, lang: str) -> None:
     page = Page(site, lang, f"{lang}/growth.html")
     rows = site.growth_rows()
     cohorts = site.cohorts_by_year()
+    unknown = site.year_unknown()
     site.render(
         "growth.html",
         page,
@@ -42,5 +43,6 @@ def write(site: SiteRenderer, lang: str) -> None:
         cohorts=cohorts,
         total_members=rows[-1].members if rows else 0,
         total_countries=rows[-1].countries if rows else 0,
-        undated=sum(1 for m in site.current if not m.year),
+        undated=unknown.members,
+        no_dated_page=unknown.no_dated_page,
     )
