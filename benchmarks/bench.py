@@ -780,19 +780,23 @@ def _wall(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def floor_comparison(workdir: Path, factors: list[str], repeat: int, share: float) -> dict:
+def floor_comparison(
+    workdir: Path, factors: list[str], repeat: int, share: float, gnlc: str | None = None
+) -> dict:
     """`gnlc build` against the Oxigraph floor (benchmarks/floor.py: parse the same sources,
     write the four syntaxes), as whole processes, on the real data and synthetic sizes.
 
-    Each turn runs both back to back, the order swapped every turn; the ratio build/floor of
-    each pair and the 1-minute load average before it are kept, with their median.
+    gnlc: the command to time (default: the one beside this Python, i.e. this environment's
+    install). Each turn runs both back to back, the order swapped every turn; the ratio
+    build/floor of each pair and the 1-minute load average before it are kept, with their
+    median.
     """
     from synthetic import REAL_CITIES, generate
 
     from gnlc.sources import graph_files
 
     python = sys.executable
-    gnlc = str(Path(python).with_name("gnlc"))
+    gnlc = gnlc or default_gnlc()
     floor = str(REPO / "benchmarks" / "floor.py")
     out: dict = {}
     for factor in factors:
@@ -831,6 +835,55 @@ def floor_comparison(workdir: Path, factors: list[str], repeat: int, share: floa
         if root != REPO:
             shutil.rmtree(root, ignore_errors=True)
     return out
+
+
+def default_gnlc() -> str:
+    """This environment's gnlc command (beside the Python running the benchmark)."""
+    return str(Path(sys.executable).with_name("gnlc"))
+
+
+def gnlc_install(gnlc: str) -> dict:
+    """Which gnlc command runs and how its package is installed (editable or not, bytecode
+    cached or compiled on every run), asked of the Python its script starts."""
+    import shlex
+
+    found = shutil.which(gnlc) or gnlc
+    try:
+        first = Path(found).read_bytes()[:512].split(b"\n", 1)[0].decode("utf-8", "replace")
+    except OSError as exc:
+        return {"command": found, "error": exc.strerror}
+    python = shlex.split(first[2:])[0] if first.startswith("#!") else sys.executable
+    code = (
+        "import importlib.util, json, os, pathlib; "
+        "o = pathlib.Path(importlib.util.find_spec('gnlc').origin).resolve(); "
+        "c = o.parent / '__pycache__'; "
+        "print(json.dumps({'package': str(o.parent), "
+        "'bytecode_cached': c.is_dir() and any(c.glob('cli.*.pyc')), "
+        "'dont_write_bytecode': bool(os.environ.get('PYTHONDONTWRITEBYTECODE'))}))"
+    )
+    try:
+        done = subprocess.run(
+            [python, "-c", code], capture_output=True, text=True, check=True, timeout=120
+        )
+        kind = json.loads(done.stdout)
+    except (OSError, subprocess.SubprocessError, ValueError) as exc:
+        return {"command": found, "python": python, "error": str(exc)}
+    kind["editable"] = Path(kind["package"]).is_relative_to(REPO / "src")
+    return {"command": found, "python": python, **kind}
+
+
+def install_line(install: dict) -> str:
+    """One sentence: which gnlc the floor comparison ran, and how it is installed."""
+    if "error" in install:
+        return f"gnlc: `{install['command']}` ({install['error']})."
+    kind = "editable install" if install["editable"] else "installed package (e.g. a wheel)"
+    if install["bytecode_cached"]:
+        compiled = "bytecode cached"
+    elif install["dont_write_bytecode"]:
+        compiled = "modules compiled on every run (PYTHONDONTWRITEBYTECODE, no __pycache__)"
+    else:
+        compiled = "bytecode written on first run"
+    return f"gnlc: `{install['command']}`, {kind}, {compiled}."
 
 
 def floor_table(floor: dict) -> str:
@@ -1136,6 +1189,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--floor-only", action="store_true", help="only the floor comparison (no cases)"
     )
+    parser.add_argument(
+        "--gnlc",
+        help="the gnlc command the floor comparison times (default: this environment's), "
+        "e.g. a wheel install's",
+    )
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the results")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
@@ -1166,14 +1224,17 @@ def main(argv: list[str] | None = None) -> int:
         report["ratios"] = ratios(report["sizes"], args.cap) if report["sizes"] else {}
         floors = [x for x in args.floor_sizes.split(",") if x]
         if floors:
-            report["floor"] = floor_comparison(workdir, floors, args.repeat, share)
+            gnlc = args.gnlc or default_gnlc()
+            report["floor_install"] = gnlc_install(gnlc)
+            report["floor"] = floor_comparison(workdir, floors, args.repeat, share, gnlc)
         if not args.no_startup and not args.floor_only:
             print("  start-up ...", file=sys.stderr, flush=True)
             report["startup"] = startup(workdir, args.runs, not args.no_wheel)
     report["wall_seconds"] = round(time.perf_counter() - started, 1)
     report["table"] = table(report) if report["sizes"] else ""
     if "floor" in report:
-        report["table"] = (report["table"] + "\n\n" + floor_table(report["floor"])).strip()
+        floor = floor_table(report["floor"]) + "\n\n" + install_line(report["floor_install"])
+        report["table"] = (report["table"] + "\n\n" + floor).strip()
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(report["table"])
