@@ -100,6 +100,12 @@ def test_canonical_lines_match_the_general_route() -> None:
             for line in expected
             if line.split(" ", 1)[0] == subject
         ]
+    # Blank node objects: how often each is used, and by which subjects (the Turtle writer's
+    # nesting), counted again from the lines.
+    objects = [(line.split(" ", 1)[0], line.split(" ", 2)[2][:-2]) for line in expected]
+    blanks = [(s, o) for s, o in objects if o.startswith("_:")]
+    assert graph.refs == {o: sum(1 for _, x in blanks if x == o) for _, o in blanks}
+    assert graph.holders == {s for s, _ in blanks}
 
 
 def test_a_graph_with_named_graphs_is_refused() -> None:
@@ -374,3 +380,28 @@ def test_a_writer_killed_midway_publishes_nothing(
         export.write_validated(ROOT, store, out, lambda: Report([], len(store)))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert _temporaries(tmp_path) == []
+
+
+JSONLD_PREFIXES = {
+    "a": E,
+    "b": E + "x/",
+    "c": E + "x#",
+    "bb": E + "x/",
+    "ab": E + "y/",
+    "z": "urn:",
+}
+
+
+@given(
+    st.sampled_from(["", "urn:", "urn:q/", *JSONLD_PREFIXES.values(), E + "x"]),
+    st.text(alphabet="aZ0_-./#:% ", max_size=8),
+)
+def test_jsonld_compaction_by_namespace_lookup_matches_compact_iri(namespace, local) -> None:
+    """The JSON-LD writer's one-lookup compaction gives namespaces.compact_iri's answer (the
+    shortest prefix:local form, else the IRI) for namespaces ending in '/' or '#'."""
+    from gnlc.jsonld import Compactor
+    from gnlc.namespaces import compact_iri
+
+    compactor = Compactor({"@context": {**JSONLD_PREFIXES, "@base": E}})
+    iri = namespace + local
+    assert compactor.compact_iri(iri) == compact_iri(iri, compactor.prefixes)
