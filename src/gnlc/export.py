@@ -19,10 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, NoReturn, TypeVar
 
 from gnlc import __version__
-
-# Re-exported: gnlc.site writes its per-resource N-Triples and RDF/XML with these.
-from gnlc.dumps import ntriples as ntriples
-from gnlc.dumps import rdfxml_bytes as rdfxml_bytes
 from gnlc.errors import GnlcError
 from gnlc.paths import CONTEXT_FILE, ONTOLOGY_FILE, RELEASE_FILES, SHAPES_FILE
 
@@ -30,6 +26,23 @@ if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
 
     from gnlc.findings import Report
+
+
+# gnlc.site writes its per-resource N-Triples and RDF/XML with these two. The writers' modules
+# are imported when first used: `gnlc build` imports them in its writer process only, while
+# the first process validates.
+def ntriples(triples: list, header: str = "") -> str:
+    """Sorted N-Triples text, one triple a line (gnlc.dumps.ntriples)."""
+    from gnlc.dumps import ntriples as sorted_ntriples
+
+    return sorted_ntriples(triples, header)
+
+
+def rdfxml_bytes(triples) -> bytes:
+    """RDF/XML with the project's prefixes, as UTF-8 bytes (gnlc.dumps.rdfxml_bytes)."""
+    from gnlc.dumps import rdfxml_bytes as rdfxml
+
+    return rdfxml(triples)
 
 
 def pause_for_tests(stage: str) -> None:
