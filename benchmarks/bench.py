@@ -780,6 +780,17 @@ def _wall(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
+def _timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one command, start to exit (it must succeed); the CPU
+    time (user + system) counts its child processes too, and changes less than the wall time
+    when other jobs share the machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = _wall(command, cwd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
 def floor_comparison(
     workdir: Path, factors: list[str], repeat: int, share: float, gnlc: str | None = None
 ) -> dict:
@@ -814,14 +825,17 @@ def floor_comparison(
         for command in commands.values():  # warm the file cache and the bytecode
             _wall(command, workdir)
         times: dict[str, list[float]] = {"build": [], "floor": []}
-        ratios, loads = [], []
+        cpu: dict[str, list[float]] = {"build": [], "floor": []}
+        ratios, cpu_ratios, loads = [], [], []
         for turn in range(repeat):
             loads.append(round(os.getloadavg()[0], 2))
             order = ("build", "floor") if turn % 2 == 0 else ("floor", "build")
-            got = {name: _wall(commands[name], workdir) for name in order}
-            for name, seconds in got.items():
+            got = {name: _timed(commands[name], workdir) for name in order}
+            for name, (seconds, used) in got.items():
                 times[name].append(round(seconds, 3))
-            ratios.append(round(got["build"] / got["floor"], 2))
+                cpu[name].append(round(used, 3))
+            ratios.append(round(got["build"][0] / got["floor"][0], 2))
+            cpu_ratios.append(round(got["build"][1] / max(got["floor"][1], 1e-3), 2))
         print(f"  floor {label}: build/floor {statistics.median(ratios):.2f}", file=sys.stderr)
         out[label] = {
             "build_seconds": times["build"],
@@ -830,6 +844,10 @@ def floor_comparison(
             "floor_median": round(statistics.median(times["floor"]), 3),
             "ratios": ratios,
             "median_ratio": round(statistics.median(ratios), 2),
+            "build_cpu_seconds": cpu["build"],
+            "floor_cpu_seconds": cpu["floor"],
+            "cpu_ratios": cpu_ratios,
+            "median_cpu_ratio": round(statistics.median(cpu_ratios), 2),
             "load_average": loads,
         }
         if root != REPO:
@@ -889,15 +907,17 @@ def install_line(install: dict) -> str:
 def floor_table(floor: dict) -> str:
     """The floor comparison as a Markdown table."""
     lines = [
-        "| data | gnlc build s | Oxigraph floor s | build / floor (median of pairs) | pairs "
-        "| load average |",
-        "|---|---:|---:|---:|---:|---|",
+        "| data | gnlc build s | Oxigraph floor s | build / floor (median of pairs) "
+        "| CPU build / floor (median of pairs) | pairs | load average |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for label, row in floor.items():
         loads = row["load_average"]
+        # Runs recorded before CPU time was measured have no CPU ratio.
+        cpu = f"{row['median_cpu_ratio']:.2f}x" if "median_cpu_ratio" in row else "-"
         lines.append(
             f"| {label} | {row['build_median']:.2f} | {row['floor_median']:.2f} "
-            f"| {row['median_ratio']:.2f}x | {len(row['ratios'])} "
+            f"| {row['median_ratio']:.2f}x | {cpu} | {len(row['ratios'])} "
             f"| {min(loads):.2f}-{max(loads):.2f} |"
         )
     return "\n".join(lines)
@@ -1225,6 +1245,10 @@ def main(argv: list[str] | None = None) -> int:
         floors = [x for x in args.floor_sizes.split(",") if x]
         if floors:
             gnlc = args.gnlc or default_gnlc()
+            found = shutil.which(gnlc)
+            if found is None:
+                parser.error(f"--gnlc: {gnlc}: no such command")
+            gnlc = os.path.abspath(found)  # the runs start in a temporary folder
             report["floor_install"] = gnlc_install(gnlc)
             report["floor"] = floor_comparison(workdir, floors, args.repeat, share, gnlc)
         if not args.no_startup and not args.floor_only:

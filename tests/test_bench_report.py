@@ -144,6 +144,12 @@ def test_floor_comparison_pairs_build_and_floor(bench, tmp_path, monkeypatch) ->
     expected = [build / lowest for build, lowest in pairs]
     assert row["ratios"] == pytest.approx(expected, rel=0.01)
     assert row["median_ratio"] == pytest.approx(statistics.median(expected), rel=0.01)
+    # The same pairs in CPU seconds (user + system, child processes included).
+    used = list(zip(row["build_cpu_seconds"], row["floor_cpu_seconds"], strict=True))
+    assert len(used) == 2 and all(build > 0 and lowest > 0 for build, lowest in used)
+    expected_cpu = [build / lowest for build, lowest in used]
+    assert row["cpu_ratios"] == pytest.approx(expected_cpu, rel=0.02)
+    assert row["median_cpu_ratio"] == pytest.approx(statistics.median(expected_cpu), rel=0.02)
     assert len(row["load_average"]) == 2
     assert "| x0.02 |" in bench.floor_table(floor)
 
