@@ -405,3 +405,45 @@ def test_jsonld_compaction_by_namespace_lookup_matches_compact_iri(namespace, lo
     compactor = Compactor({"@context": {**JSONLD_PREFIXES, "@base": E}})
     iri = namespace + local
     assert compactor.compact_iri(iri) == compact_iri(iri, compactor.prefixes)
+
+
+def test_a_refusal_leaves_no_new_parent_folder(tmp_path: Path) -> None:
+    """When out's parent folder does not exist yet, the verdict comes first (a temporary folder
+    beside out would have to create it): a refusal leaves the file system as it was."""
+    from gnlc.export import write_validated
+    from gnlc.sources import load_graph
+
+    store = load_graph(ROOT).store
+    out = tmp_path / "new" / "dist"
+    report, written = write_validated(ROOT, store, out, lambda: _refusal(len(store)))
+    assert written is None and not report.conforms()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_with_other_threads_the_verdict_comes_first(tmp_path: Path) -> None:
+    """With another thread running nothing is forked: the verdict runs before anything is
+    written (no temporary folder yet), and a refusal writes nothing."""
+    import threading
+
+    from gnlc.export import write_validated
+    from gnlc.sources import load_graph
+
+    store = load_graph(ROOT).store
+    out = tmp_path / "dist"
+    seen = []
+
+    def verdict():
+        seen.append(_temporaries(tmp_path))
+        return _refusal(len(store))
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        report, written = write_validated(ROOT, store, out, verdict)
+    finally:
+        stop.set()
+        thread.join()
+    assert seen == [[]]
+    assert written is None and not report.conforms()
+    assert list(tmp_path.iterdir()) == []
