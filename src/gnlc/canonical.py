@@ -206,24 +206,25 @@ def canonical_triples(triples: Iterable) -> list:
     ]
 
 
-def _set_apart(text: str, special: list[str]) -> str:
-    """text (whole N-Triples lines) without its lines holding `_:` or `<<`, which are appended
-    to special (without their line feed)."""
+def _set_apart(block: bytes, special: list[str]) -> bytes:
+    """block (whole N-Triples lines, UTF-8) without its lines holding `_:` or `<<`, which are
+    appended to special as text (without their line feed). Searched as bytes: much faster than
+    in decoded text, which a single Thai character makes two bytes a character wide."""
     spans = set()
-    for mark in ("_:", "<<"):
-        found = text.find(mark)
+    for mark in (b"_:", b"<<"):
+        found = block.find(mark)
         while found >= 0:
-            begin = text.rfind("\n", 0, found) + 1
-            end = text.index("\n", found) + 1
+            begin = block.rfind(b"\n", 0, found) + 1
+            end = block.index(b"\n", found) + 1
             spans.add((begin, end))
-            found = text.find(mark, end)
+            found = block.find(mark, end)
     pieces, start = [], 0
     for begin, end in sorted(spans):
-        special.append(text[begin : end - 1])
-        pieces.append(text[start:begin])
+        special.append(block[begin : end - 1].decode())
+        pieces.append(block[start:begin])
         start = end
-    pieces.append(text[start:])
-    return "".join(pieces)
+    pieces.append(block[start:])
+    return b"".join(pieces)
 
 
 class CanonicalGraph:
@@ -281,12 +282,11 @@ class CanonicalGraph:
             scratch.seek(0)
             while block := scratch.read(1 << 22):
                 block += scratch.readline()  # up to the end of the line
-                text = block.decode()
                 # Lines with `_:` or `<<` (a blank node or a triple term, or those characters
-                # inside a literal or an IRI) are few: found by searching the text, set apart.
-                if "_:" in text or "<<" in text:
-                    text = _set_apart(text, special)
-                lines += text.split("\n")[:-1]
+                # inside a literal or an IRI) are few: found by searching the block, set apart.
+                if b"_:" in block or b"<<" in block:
+                    block = _set_apart(block, special)
+                lines += block.decode().split("\n")[:-1]
         blank: list[str] = []
         for line in special:
             s, _, o = line.split(" ", 2)
