@@ -287,22 +287,22 @@ class CanonicalGraph:
                 if b"_:" in block or b"<<" in block:
                     block = _set_apart(block, special)
                 lines += block.decode().split("\n")[:-1]
-        blank: list[str] = []
+        triples: list[tuple[str, str, str]] = []
         for line in special:
-            s, _, o = line.split(" ", 2)
+            s, p, o = line.split(" ", 2)
             o = o[:-2]
             if s.startswith("<<") or o.startswith("<<"):
                 raise GnlcError(
                     "the graph has RDF 1.2 triple terms, which RDF/XML and JSON-LD cannot write"
                 )
             if s.startswith("_:") or o.startswith("_:"):
-                blank.append(line)
+                triples.append((s, p, o))
             else:
                 lines.append(line)  # `_:` or `<<` inside a literal or an IRI
-        if blank:
+        blank: list[str] = []
+        if triples:
             # Lines with a blank node give way to their canonically labelled twins.
-            labelled = canonical_blank_nodes(tuple(line[:-2].split(" ", 2)) for line in blank)
-            blank = [f"{s} {p} {o} ." for s, p, o in labelled]
+            blank = [f"{s} {p} {o} ." for s, p, o in canonical_blank_nodes(triples)]
             lines += blank
         # Code point order is the order of the UTF-8 bytes; whole lines sort as their subjects
         # followed by a space do (no subject holds a space), then as the rest of the line.

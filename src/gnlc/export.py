@@ -224,7 +224,8 @@ class _Child:
 
     def result(self):
         """work()'s value (as JSON gives it back), or the child's error raised here."""
-        assert self.receive is not None, "result() is read once"
+        if self.receive is None:
+            raise RuntimeError(f"{self.what}: the result was already read")
         chunks = []
         while chunk := os.read(self.receive, 1 << 16):
             chunks.append(chunk)
