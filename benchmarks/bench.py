@@ -780,19 +780,34 @@ def _wall(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def floor_comparison(workdir: Path, factors: list[str], repeat: int, share: float) -> dict:
+def _timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one command, start to exit (it must succeed); the CPU
+    time (user + system) counts its child processes too, and changes less than the wall time
+    when other jobs share the machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = _wall(command, cwd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def floor_comparison(
+    workdir: Path, factors: list[str], repeat: int, share: float, gnlc: str | None = None
+) -> dict:
     """`gnlc build` against the Oxigraph floor (benchmarks/floor.py: parse the same sources,
     write the four syntaxes), as whole processes, on the real data and synthetic sizes.
 
-    Each turn runs both back to back, the order swapped every turn; the ratio build/floor of
-    each pair and the 1-minute load average before it are kept, with their median.
+    gnlc: the command to time (default: the one beside this Python, i.e. this environment's
+    install). Each turn runs both back to back, the order swapped every turn; the ratio
+    build/floor of each pair and the 1-minute load average before it are kept, with their
+    median.
     """
     from synthetic import REAL_CITIES, generate
 
     from gnlc.sources import graph_files
 
     python = sys.executable
-    gnlc = str(Path(python).with_name("gnlc"))
+    gnlc = gnlc or default_gnlc()
     floor = str(REPO / "benchmarks" / "floor.py")
     out: dict = {}
     for factor in factors:
@@ -810,14 +825,17 @@ def floor_comparison(workdir: Path, factors: list[str], repeat: int, share: floa
         for command in commands.values():  # warm the file cache and the bytecode
             _wall(command, workdir)
         times: dict[str, list[float]] = {"build": [], "floor": []}
-        ratios, loads = [], []
+        cpu: dict[str, list[float]] = {"build": [], "floor": []}
+        ratios, cpu_ratios, loads = [], [], []
         for turn in range(repeat):
             loads.append(round(os.getloadavg()[0], 2))
             order = ("build", "floor") if turn % 2 == 0 else ("floor", "build")
-            got = {name: _wall(commands[name], workdir) for name in order}
-            for name, seconds in got.items():
+            got = {name: _timed(commands[name], workdir) for name in order}
+            for name, (seconds, used) in got.items():
                 times[name].append(round(seconds, 3))
-            ratios.append(round(got["build"] / got["floor"], 2))
+                cpu[name].append(round(used, 3))
+            ratios.append(round(got["build"][0] / got["floor"][0], 2))
+            cpu_ratios.append(round(got["build"][1] / max(got["floor"][1], 1e-3), 2))
         print(f"  floor {label}: build/floor {statistics.median(ratios):.2f}", file=sys.stderr)
         out[label] = {
             "build_seconds": times["build"],
@@ -826,6 +844,10 @@ def floor_comparison(workdir: Path, factors: list[str], repeat: int, share: floa
             "floor_median": round(statistics.median(times["floor"]), 3),
             "ratios": ratios,
             "median_ratio": round(statistics.median(ratios), 2),
+            "build_cpu_seconds": cpu["build"],
+            "floor_cpu_seconds": cpu["floor"],
+            "cpu_ratios": cpu_ratios,
+            "median_cpu_ratio": round(statistics.median(cpu_ratios), 2),
             "load_average": loads,
         }
         if root != REPO:
@@ -833,18 +855,69 @@ def floor_comparison(workdir: Path, factors: list[str], repeat: int, share: floa
     return out
 
 
+def default_gnlc() -> str:
+    """This environment's gnlc command (beside the Python running the benchmark)."""
+    return str(Path(sys.executable).with_name("gnlc"))
+
+
+def gnlc_install(gnlc: str) -> dict:
+    """Which gnlc command runs and how its package is installed (editable or not, bytecode
+    cached or compiled on every run), asked of the Python its script starts."""
+    import shlex
+
+    found = shutil.which(gnlc) or gnlc
+    try:
+        first = Path(found).read_bytes()[:512].split(b"\n", 1)[0].decode("utf-8", "replace")
+    except OSError as exc:
+        return {"command": found, "error": exc.strerror}
+    python = shlex.split(first[2:])[0] if first.startswith("#!") else sys.executable
+    code = (
+        "import importlib.util, json, os, pathlib; "
+        "o = pathlib.Path(importlib.util.find_spec('gnlc').origin).resolve(); "
+        "c = o.parent / '__pycache__'; "
+        "print(json.dumps({'package': str(o.parent), "
+        "'bytecode_cached': c.is_dir() and any(c.glob('cli.*.pyc')), "
+        "'dont_write_bytecode': bool(os.environ.get('PYTHONDONTWRITEBYTECODE'))}))"
+    )
+    try:
+        done = subprocess.run(
+            [python, "-c", code], capture_output=True, text=True, check=True, timeout=120
+        )
+        kind = json.loads(done.stdout)
+    except (OSError, subprocess.SubprocessError, ValueError) as exc:
+        return {"command": found, "python": python, "error": str(exc)}
+    kind["editable"] = Path(kind["package"]).is_relative_to(REPO / "src")
+    return {"command": found, "python": python, **kind}
+
+
+def install_line(install: dict) -> str:
+    """One sentence: which gnlc the floor comparison ran, and how it is installed."""
+    if "error" in install:
+        return f"gnlc: `{install['command']}` ({install['error']})."
+    kind = "editable install" if install["editable"] else "installed package (e.g. a wheel)"
+    if install["bytecode_cached"]:
+        compiled = "bytecode cached"
+    elif install["dont_write_bytecode"]:
+        compiled = "modules compiled on every run (PYTHONDONTWRITEBYTECODE, no __pycache__)"
+    else:
+        compiled = "bytecode written on first run"
+    return f"gnlc: `{install['command']}`, {kind}, {compiled}."
+
+
 def floor_table(floor: dict) -> str:
     """The floor comparison as a Markdown table."""
     lines = [
-        "| data | gnlc build s | Oxigraph floor s | build / floor (median of pairs) | pairs "
-        "| load average |",
-        "|---|---:|---:|---:|---:|---|",
+        "| data | gnlc build s | Oxigraph floor s | build / floor (median of pairs) "
+        "| CPU build / floor (median of pairs) | pairs | load average |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for label, row in floor.items():
         loads = row["load_average"]
+        # Runs recorded before CPU time was measured have no CPU ratio.
+        cpu = f"{row['median_cpu_ratio']:.2f}x" if "median_cpu_ratio" in row else "-"
         lines.append(
             f"| {label} | {row['build_median']:.2f} | {row['floor_median']:.2f} "
-            f"| {row['median_ratio']:.2f}x | {len(row['ratios'])} "
+            f"| {row['median_ratio']:.2f}x | {cpu} | {len(row['ratios'])} "
             f"| {min(loads):.2f}-{max(loads):.2f} |"
         )
     return "\n".join(lines)
@@ -1136,6 +1209,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--floor-only", action="store_true", help="only the floor comparison (no cases)"
     )
+    parser.add_argument(
+        "--gnlc",
+        help="the gnlc command the floor comparison times (default: this environment's), "
+        "e.g. a wheel install's",
+    )
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the results")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
@@ -1166,14 +1244,21 @@ def main(argv: list[str] | None = None) -> int:
         report["ratios"] = ratios(report["sizes"], args.cap) if report["sizes"] else {}
         floors = [x for x in args.floor_sizes.split(",") if x]
         if floors:
-            report["floor"] = floor_comparison(workdir, floors, args.repeat, share)
+            gnlc = args.gnlc or default_gnlc()
+            found = shutil.which(gnlc)
+            if found is None:
+                parser.error(f"--gnlc: {gnlc}: no such command")
+            gnlc = os.path.abspath(found)  # the runs start in a temporary folder
+            report["floor_install"] = gnlc_install(gnlc)
+            report["floor"] = floor_comparison(workdir, floors, args.repeat, share, gnlc)
         if not args.no_startup and not args.floor_only:
             print("  start-up ...", file=sys.stderr, flush=True)
             report["startup"] = startup(workdir, args.runs, not args.no_wheel)
     report["wall_seconds"] = round(time.perf_counter() - started, 1)
     report["table"] = table(report) if report["sizes"] else ""
     if "floor" in report:
-        report["table"] = (report["table"] + "\n\n" + floor_table(report["floor"])).strip()
+        floor = floor_table(report["floor"]) + "\n\n" + install_line(report["floor_install"])
+        report["table"] = (report["table"] + "\n\n" + floor).strip()
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(report["table"])

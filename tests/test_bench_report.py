@@ -144,8 +144,51 @@ def test_floor_comparison_pairs_build_and_floor(bench, tmp_path, monkeypatch) ->
     expected = [build / lowest for build, lowest in pairs]
     assert row["ratios"] == pytest.approx(expected, rel=0.01)
     assert row["median_ratio"] == pytest.approx(statistics.median(expected), rel=0.01)
+    # The same pairs in CPU seconds (user + system, child processes included).
+    used = list(zip(row["build_cpu_seconds"], row["floor_cpu_seconds"], strict=True))
+    assert len(used) == 2 and all(build > 0 and lowest > 0 for build, lowest in used)
+    expected_cpu = [build / lowest for build, lowest in used]
+    assert row["cpu_ratios"] == pytest.approx(expected_cpu, rel=0.02)
+    assert row["median_cpu_ratio"] == pytest.approx(statistics.median(expected_cpu), rel=0.02)
     assert len(row["load_average"]) == 2
     assert "| x0.02 |" in bench.floor_table(floor)
+
+
+def test_floor_comparison_runs_the_gnlc_it_is_given(bench, tmp_path, monkeypatch) -> None:
+    """--gnlc PATH: the floor comparison times that command (here a wrapper that logs each
+    run, then runs this environment's gnlc), not the one beside the benchmark's Python."""
+    import sys
+    from pathlib import Path
+
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    log = tmp_path / "runs.log"
+    real = Path(sys.executable).with_name("gnlc")
+    wrapper = tmp_path / "bin" / "gnlc"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> {log}\nexec {real} "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    floor = bench.floor_comparison(tmp_path, ["0.02"], repeat=2, share=0.0, gnlc=str(wrapper))
+    runs = log.read_text(encoding="utf-8").splitlines()
+    assert len(runs) == 1 + 2  # the warm-up run, then one per turn
+    assert all(" build --out " in run for run in runs)
+    assert len(floor["x0.02"]["build_seconds"]) == 2
+
+
+def test_the_install_kind_is_asked_of_the_gnlc_that_runs(bench) -> None:
+    """gnlc_install reads the command's own Python: this environment's gnlc is the editable
+    install of this checkout (tests run from it), and the sentence says so."""
+    import sys
+    from pathlib import Path
+
+    import gnlc
+
+    gnlc_command = str(Path(sys.executable).with_name("gnlc"))
+    install = bench.gnlc_install(gnlc_command)
+    assert install["command"] == gnlc_command
+    assert Path(install["package"]) == Path(gnlc.__file__).resolve().parent
+    editable = Path(gnlc.__file__).resolve().is_relative_to(ROOT / "src")
+    assert install["editable"] is editable
+    assert ("editable install" in bench.install_line(install)) is editable
 
 
 def test_the_floor_writes_the_sources_graph_in_four_syntaxes(tmp_path) -> None:

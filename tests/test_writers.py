@@ -5,6 +5,7 @@ full check."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,12 @@ def test_canonical_lines_match_the_general_route() -> None:
             for line in expected
             if line.split(" ", 1)[0] == subject
         ]
+    # Blank node objects: how often each is used, and by which subjects (the Turtle writer's
+    # nesting), counted again from the lines.
+    objects = [(line.split(" ", 1)[0], line.split(" ", 2)[2][:-2]) for line in expected]
+    blanks = [(s, o) for s, o in objects if o.startswith("_:")]
+    assert graph.refs == {o: sum(1 for _, x in blanks if x == o) for _, o in blanks}
+    assert graph.holders == {s for s, _ in blanks}
 
 
 def test_a_graph_with_named_graphs_is_refused() -> None:
@@ -154,7 +161,7 @@ def test_a_failing_child_writer_raises_in_the_parent(
     children = sink.start({"gnlc.rdf": _fails_with(exc), "gnlc.jsonld": lambda: [b"{}\n"]})
     with pytest.raises(kind, match=text):
         sink.collect(children)
-    assert all(not child.process.is_alive() for child in children.values())
+    assert all(not child.running() for child in children.values())
 
 
 def test_child_writers_report_size_and_digest(tmp_path: Path) -> None:
@@ -265,3 +272,178 @@ def test_output_before_the_writer_processes_is_not_repeated(tmp_path: Path) -> N
     with out.open("w") as handle:
         subprocess.run([sys.executable, "-c", code], stdout=handle, check=True, timeout=600)
     assert out.read_text().count("before the build") == 1
+
+
+def _refusal(triples: int = 0):
+    from gnlc.findings import Finding, Report
+
+    finding = Finding("Violation", E + "city", "", "sh:MinCountConstraintComponent", "x", "x")
+    return Report(findings=[finding], triples=triples)
+
+
+def _temporaries(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
+
+
+def _wait_for(path: Path) -> bool:
+    """True once path exists (the writer got that far); a generous limit only as a safety net."""
+    import time
+
+    limit = time.monotonic() + 300
+    while not path.exists():
+        if time.monotonic() > limit:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_a_refused_verdict_while_writing_publishes_nothing(tmp_path: Path, request) -> None:
+    """The release is written while the verdict is reached; when the verdict refuses, the
+    writer has already written files (seen by the verdict), yet no out folder appears and no
+    temporary folder is left."""
+    from gnlc.export import write_validated
+    from gnlc.sources import load_graph
+
+    if not alone(request):
+        return
+    store = load_graph(ROOT).store
+    out = tmp_path / "dist"
+    seen = []
+
+    def verdict():
+        [tmp] = [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+        seen.append(_wait_for(tmp / "gnlc.nt"))
+        return _refusal(len(store))
+
+    report, release = write_validated(ROOT, store, out, verdict)
+    assert seen == [True]  # the writer ran before the verdict was in
+    assert release is None and not report.conforms()
+    assert not out.exists()
+    assert _temporaries(tmp_path) == []
+
+
+def test_a_refused_verdict_leaves_the_previous_release(tmp_path: Path, release: Path) -> None:
+    from gnlc.export import write_validated
+    from gnlc.sources import load_graph
+
+    out = tmp_path / "dist"
+    shutil.copytree(release, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    store = load_graph(ROOT).store
+    report, written = write_validated(ROOT, store, out, lambda: _refusal(len(store)))
+    assert written is None and not report.conforms()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _temporaries(tmp_path) == []
+
+
+def test_an_accepted_verdict_publishes_the_same_release(tmp_path: Path, release: Path) -> None:
+    from gnlc.export import write_validated
+    from gnlc.findings import Report
+    from gnlc.sources import load_graph
+
+    store = load_graph(ROOT).store
+    out = tmp_path / "dist"
+    report, written = write_validated(ROOT, store, out, lambda: Report([], len(store)))
+    assert report.conforms() and written is not None and list(written.files) == list(RELEASE_FILES)
+    for name in RELEASE_FILES:
+        assert (out / name).read_bytes() == (release / name).read_bytes(), name
+        assert len(written.files[name]) == (out / name).stat().st_size
+    assert _temporaries(tmp_path) == []
+
+
+def test_a_writer_killed_midway_publishes_nothing(
+    tmp_path: Path, release: Path, request, monkeypatch
+) -> None:
+    """The writer process dies (killed) after its first file: the build fails with one error
+    naming it, the previous release stays, and the temporary folder is removed."""
+    import os
+    import signal
+
+    from gnlc import export
+    from gnlc.findings import Report
+    from gnlc.sources import load_graph
+
+    if not alone(request):
+        return
+    real_add = export._Folder.add
+
+    def add_then_die(self, name, chunks):
+        real_add(self, name, chunks)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(export._Folder, "add", add_then_die)
+    out = tmp_path / "dist"
+    shutil.copytree(release, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    store = load_graph(ROOT).store
+    with pytest.raises(RuntimeError, match=r"release writer.*ended without a result"):
+        export.write_validated(ROOT, store, out, lambda: Report([], len(store)))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _temporaries(tmp_path) == []
+
+
+JSONLD_PREFIXES = {
+    "a": E,
+    "b": E + "x/",
+    "c": E + "x#",
+    "bb": E + "x/",
+    "ab": E + "y/",
+    "z": "urn:",
+}
+
+
+@given(
+    st.sampled_from(["", "urn:", "urn:q/", *JSONLD_PREFIXES.values(), E + "x"]),
+    st.text(alphabet="aZ0_-./#:% ", max_size=8),
+)
+def test_jsonld_compaction_by_namespace_lookup_matches_compact_iri(namespace, local) -> None:
+    """The JSON-LD writer's one-lookup compaction gives namespaces.compact_iri's answer (the
+    shortest prefix:local form, else the IRI) for namespaces ending in '/' or '#'."""
+    from gnlc.jsonld import Compactor
+    from gnlc.namespaces import compact_iri
+
+    compactor = Compactor({"@context": {**JSONLD_PREFIXES, "@base": E}})
+    iri = namespace + local
+    assert compactor.compact_iri(iri) == compact_iri(iri, compactor.prefixes)
+
+
+def test_a_refusal_leaves_no_new_parent_folder(tmp_path: Path) -> None:
+    """When out's parent folder does not exist yet, the verdict comes first (a temporary folder
+    beside out would have to create it): a refusal leaves the file system as it was."""
+    from gnlc.export import write_validated
+    from gnlc.sources import load_graph
+
+    store = load_graph(ROOT).store
+    out = tmp_path / "new" / "dist"
+    report, written = write_validated(ROOT, store, out, lambda: _refusal(len(store)))
+    assert written is None and not report.conforms()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_with_other_threads_the_verdict_comes_first(tmp_path: Path) -> None:
+    """With another thread running nothing is forked: the verdict runs before anything is
+    written (no temporary folder yet), and a refusal writes nothing."""
+    import threading
+
+    from gnlc.export import write_validated
+    from gnlc.sources import load_graph
+
+    store = load_graph(ROOT).store
+    out = tmp_path / "dist"
+    seen = []
+
+    def verdict():
+        seen.append(_temporaries(tmp_path))
+        return _refusal(len(store))
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        report, written = write_validated(ROOT, store, out, verdict)
+    finally:
+        stop.set()
+        thread.join()
+    assert seen == [[]]
+    assert written is None and not report.conforms()
+    assert list(tmp_path.iterdir()) == []

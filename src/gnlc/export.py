@@ -7,25 +7,42 @@ slow dumps side by side in child processes when writing to a folder, and swaps t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, NoReturn, TypeVar
 
 from gnlc import __version__
-
-# Re-exported: gnlc.site writes its per-resource N-Triples and RDF/XML with these.
-from gnlc.dumps import ntriples as ntriples
-from gnlc.dumps import rdfxml_bytes as rdfxml_bytes
 from gnlc.errors import GnlcError
 from gnlc.paths import CONTEXT_FILE, ONTOLOGY_FILE, RELEASE_FILES, SHAPES_FILE
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
+
+    from gnlc.findings import Report
+
+
+# gnlc.site writes its per-resource N-Triples and RDF/XML with these two. The writers' modules
+# are imported when first used: `gnlc build` imports them in its writer process only, while
+# the first process validates.
+def ntriples(triples: list, header: str = "") -> str:
+    """Sorted N-Triples text, one triple a line (gnlc.dumps.ntriples)."""
+    from gnlc.dumps import ntriples as sorted_ntriples
+
+    return sorted_ntriples(triples, header)
+
+
+def rdfxml_bytes(triples) -> bytes:
+    """RDF/XML with the project's prefixes, as UTF-8 bytes (gnlc.dumps.rdfxml_bytes)."""
+    from gnlc.dumps import rdfxml_bytes as rdfxml
+
+    return rdfxml(triples)
 
 
 def pause_for_tests(stage: str) -> None:
@@ -143,18 +160,14 @@ class _Folder:
         return open(self.folder / name, "rb")  # the caller closes it
 
     def start(self, makers: dict[str, Callable[[], Iterable[bytes]]]) -> dict[str, _Child]:
-        import threading
-
-        if threading.active_count() > 1:
-            # Forking a process with other threads (a notebook's kernel, a server) can leave a
-            # lock held in the child: then every file is made here.
+        if not can_fork():
             for name, make in makers.items():
                 self.add(name, make())
             return {}
         children: dict[str, _Child] = {}
         try:
             for name, make in makers.items():
-                children[name] = _Child(make, self.folder / name)
+                children[name] = _Child(_writing(self.folder / name, make), name)
         except BaseException:
             for child in children.values():
                 child.stop()
@@ -165,74 +178,121 @@ class _Folder:
         """Wait for each child and record its file (a child's failure is raised here)."""
         try:
             for name, child in children.items():
-                self.record(name, *child.result())
+                size, digest = child.result()
+                self.record(name, size, digest)
         finally:
             for child in children.values():
                 child.stop()
 
 
+def _writing(path: Path, make: Callable[[], Iterable[bytes]]) -> Callable[[], tuple[int, str]]:
+    """A function writing make()'s bytes to path, for a child process: (size, SHA-256 hex)."""
+    return lambda: _write_file(path, make())
+
+
+def can_fork() -> bool:
+    """Whether work may go to forked child processes: not where fork is missing, nor with other
+    threads running (a notebook's kernel, a server), whose locks a child could inherit held."""
+    import threading
+
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 class _Child:
-    """One release file written by a forked child process, which reports (size, digest).
+    """work() run by a forked child process, which sends back its value (as JSON) or its error.
 
-    Forking shares the parent's graph without copying or pickling it; the child dies with the
-    parent (a killed build leaves no writer behind)."""
+    Forking shares the parent's graph and store without copying or pickling them; the child
+    dies with the parent (a killed build leaves no writer behind). A bare fork and a pipe: the
+    multiprocessing package costs more to import than the whole of a small build's writing."""
 
-    def __init__(self, make: Callable[[], Iterable[bytes]], path: Path) -> None:
-        import multiprocessing
+    def __init__(self, work: Callable[[], object], what: str) -> None:
+        self.what = what
+        # Whatever is buffered would be written again by the child: flushed before the fork.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                stream.flush()
+        receive, send = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            os.close(receive)
+            _child_main(work, send, parent)  # never returns
+        os.close(send)
+        self.pid = pid
+        self.receive: int | None = receive
+        self.exit: int | None = None
 
-        context = multiprocessing.get_context("fork")
-        self.path = path
-        self.receive, send = context.Pipe(duplex=False)
-        self.process = context.Process(
-            target=_child_main, args=(make, path, send, os.getpid()), daemon=True
-        )
-        self.process.start()
-        send.close()
-
-    def result(self) -> tuple[int, str]:
-        """(size, SHA-256 hex) of the file written, or the child's error raised here."""
-        try:
-            status, *value = self.receive.recv()
-        except EOFError:
-            self.process.join()
+    def result(self):
+        """work()'s value (as JSON gives it back), or the child's error raised here."""
+        if self.receive is None:
+            raise RuntimeError(f"{self.what}: the result was already read")
+        chunks = []
+        while chunk := os.read(self.receive, 1 << 16):
+            chunks.append(chunk)
+        self._reap()
+        if not chunks:
             raise RuntimeError(
-                f"{self.path.name}: the writer process ended without a result "
-                f"(exit {self.process.exitcode})"
-            ) from None
-        self.process.join()
+                f"{self.what}: the writer process ended without a result (exit {self.exit})"
+            )
+        status, *value = json.loads(b"".join(chunks))
         if status == "ok":
-            return value[0], value[1]
+            return value[0]
         if status == "gnlc":
-            raise GnlcError(value[0])
+            raise GnlcError(value[0], value[1])
         if status == "os":
             raise OSError(*value)
-        raise RuntimeError(f"{self.path.name}: the writer process failed:\n{value[0]}")
+        raise RuntimeError(f"{self.what}: the writer process failed:\n{value[0]}")
+
+    def running(self) -> bool:
+        """True while the child process has not ended."""
+        if self.exit is None and os.waitpid(self.pid, os.WNOHANG)[0] == self.pid:
+            self.exit = -1  # ended, not yet reaped by _reap: its status is of no use here
+        return self.exit is None
+
+    def _reap(self) -> None:
+        if self.receive is not None:
+            os.close(self.receive)
+            self.receive = None
+        if self.exit is None:
+            status = os.waitpid(self.pid, 0)[1]
+            self.exit = os.waitstatus_to_exitcode(status)
 
     def stop(self) -> None:
-        """Kill the child if it still runs (the build failed elsewhere)."""
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
-        self.receive.close()
+        """Kill the child if it still runs (the build failed elsewhere), and reap it."""
+        if self.exit is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+        self._reap()
 
 
-def _child_main(make: Callable[[], Iterable[bytes]], path: Path, send, parent: int) -> None:
-    import gc
-    import traceback
-
-    _die_with_parent(parent)
-    # Short-lived: no collection walking (and so copying) the objects shared with the parent.
-    gc.disable()
+def _child_main(work: Callable[[], object], send: int, parent: int) -> NoReturn:
+    """Run work in the child, write its outcome to send and end the process."""
     try:
-        send.send(("ok", *_write_file(path, make())))
-    except GnlcError as exc:
-        send.send(("gnlc", exc.message))
-    except OSError as exc:
-        send.send(("os", exc.errno, exc.strerror, exc.filename))
-    except BaseException:
-        send.send(("error", traceback.format_exc()))
+        import gc
+
+        _die_with_parent(parent)
+        # Short-lived: no collection walking (and so copying) the objects shared with the parent.
+        gc.disable()
+        try:
+            message = ["ok", work()]
+        except GnlcError as exc:
+            message = ["gnlc", exc.message, exc.exit_code]
+        except OSError as exc:
+            filename = None if exc.filename is None else os.fsdecode(exc.filename)
+            message = ["os", exc.errno, exc.strerror, filename]
+        except BaseException:
+            import traceback
+
+            message = ["error", traceback.format_exc()]
+        data = memoryview(json.dumps(message).encode())
+        while data:
+            data = data[os.write(send, data) :]
     finally:
-        send.close()
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(0)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -331,6 +391,80 @@ def write_rendered(
 
     sink = replace_folder(out, fill, refuse_non_folder, lambda: pause_for_tests("before-swap"))
     return Release(sink.files)
+
+
+class _Refused(Exception):
+    """The verdict refused the data: the release being written is dropped."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__("refused")
+        self.report = report
+
+
+class _VerdictFailed(Exception):
+    """An OSError of the verdict itself, carried past replace_folder (whose OSErrors are the
+    output folder's) to be raised again as it was."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _render_folder(root: Path, store: pyoxigraph.Store, folder: Path, progress) -> list:
+    """Every release file written into folder; [name, size, SHA-256 hex] each, in release order."""
+    sink = _Folder(folder)
+    _render(root, store, sink, progress)
+    return [[name, *sink.digests[name]] for name in sink.files]
+
+
+def write_validated(
+    root: Path,
+    store: pyoxigraph.Store,
+    out: Path,
+    verdict: Callable[[], Report],
+    progress=None,
+) -> tuple[Report, Release[Written] | None]:
+    """verdict() (validation), and the release swapped in at out only if its report conforms.
+
+    The files do not depend on the verdict, so a child process writes them into the temporary
+    folder beside out while verdict() runs here; a refusal (or any failure) kills the writer and
+    removes the folder, so nothing is published. Where no process can be forked (other threads
+    running, no fork) or out's parent folder does not exist yet (a refusal must not leave it
+    made), verdict() runs first and the release is written after it (write_rendered).
+    """
+    from gnlc.atomic import replace_folder
+
+    if not can_fork() or not out.resolve().parent.is_dir():
+        report = verdict()
+        if not report.conforms():
+            return report, None
+        return report, write_rendered(root, store, out, progress)
+
+    def fill(tmp: Path) -> tuple[Report, list]:
+        writer = _Child(lambda: _render_folder(root, store, tmp, progress), "the release writer")
+        try:
+            try:
+                report = verdict()
+            except OSError as exc:
+                raise _VerdictFailed(exc) from exc
+            if not report.conforms():
+                raise _Refused(report)
+            made = writer.result()
+        finally:
+            writer.stop()
+        pause_for_tests("rendered")
+        return report, made
+
+    try:
+        report, made = replace_folder(
+            out, fill, refuse_non_folder, lambda: pause_for_tests("before-swap")
+        )
+    except _Refused as refused:
+        return refused.report, None
+    except _VerdictFailed as failed:
+        raise failed.error from None
+    folder = out.resolve()
+    return report, Release({name: Written(folder / name, size) for name, size, _ in made})
 
 
 def refuse_non_folder(out: Path) -> None:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from gnlc.namespaces import RDF_TYPE, XSD, compact_iri
+from gnlc.namespaces import LOCAL_NAME, RDF_TYPE, XSD
 from gnlc.turtle import is_iri, literal_parts, unescape_string
 
 _encode = json.encoder.encode_basestring
@@ -60,6 +60,9 @@ class Compactor:
             and "#" not in self.base
             and resolves_to(self.base, "a/b", self.base + "a/b")
         )
+        self._by_namespace: dict[str, str] = {}
+        for name, ns in sorted(self.prefixes.items(), key=lambda item: (len(item[0]), item[0])):
+            self._by_namespace.setdefault(ns, name)
         self._compacted: dict[str, str] = {}
         self._refs: dict[str, str] = {}
         self._recipes: dict[tuple, tuple] = {}
@@ -80,7 +83,14 @@ class Compactor:
         return known
 
     def _compact_iri(self, iri: str) -> str:
-        return compact_iri(iri, self.prefixes)
+        # Every namespace here ends in '/' or '#' and a local name holds neither, so the one
+        # namespace that can fit is the IRI up to its last '/' or '#': one lookup gives
+        # compact_iri's answer (the shortest name of that namespace, the first in name order).
+        end = max(iri.rfind("/"), iri.rfind("#")) + 1
+        name = self._by_namespace.get(iri[:end]) if end else None
+        if name is not None and LOCAL_NAME.fullmatch(iri, end):
+            return f"{name}:{iri[end:]}"
+        return iri
 
     def key_and_value(self, predicate: str, obj: str) -> tuple[str, object, bool]:
         """(key, JSON value, is_language_map) for one object (N-Triples text) of predicate."""

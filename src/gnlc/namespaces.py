@@ -78,7 +78,8 @@ XSD_INTEGERS = frozenset(
     )
 )
 
-_LOCAL_NAME = re.compile(r"[A-Za-z0-9_-]+")
+# The local part of a compact IRI: reads the same in Turtle, SPARQL and JSON-LD.
+LOCAL_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 _SORTED_PREFIXES = tuple(sorted(PREFIXES.items()))
@@ -91,7 +92,7 @@ def compact_iri(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
     # The project's prefixes are sorted once (a query's table compacts every IRI it shows).
     ordered = _SORTED_PREFIXES if prefixes is PREFIXES else sorted(prefixes.items())
     for name, ns in ordered:
-        if iri.startswith(ns) and _LOCAL_NAME.fullmatch(iri, len(ns)):
+        if iri.startswith(ns) and LOCAL_NAME.fullmatch(iri, len(ns)):
             candidate = f"{name}:{iri[len(ns) :]}"
             if len(candidate) < len(best):
                 best = candidate
@@ -113,7 +114,7 @@ def short_iri(iri: str) -> str:
     if compact != iri:
         return compact
     node, hash_, fragment = iri.partition("#")
-    if hash_ and _LOCAL_NAME.fullmatch(fragment) and compact_iri(node) != node:
+    if hash_ and LOCAL_NAME.fullmatch(fragment) and compact_iri(node) != node:
         return f"{compact_iri(node)}#{fragment}"
     return iri[len(BASE) :] if iri.startswith(BASE) else iri
 

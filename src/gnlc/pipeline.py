@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only
 
     from gnlc.export import Release, Written
     from gnlc.findings import Report
+    from gnlc.loading import Loaded
     from gnlc.progress import Progress
     from gnlc.validation import ShaclOptions
 
@@ -41,6 +42,35 @@ def validate_sources(
     return report, loaded.warnings
 
 
+def _loaded(root: Path) -> tuple[Progress, Loaded]:
+    """The project's graph with its derived links, and the progress lines for its size."""
+    from gnlc.export import pause_for_tests
+    from gnlc.progress import for_files
+    from gnlc.sources import graph_files, load_graph
+
+    progress = for_files([p for group in graph_files(root) for p in group])
+    loaded = load_graph(root, progress=progress)
+    pause_for_tests("loaded")
+    return progress, loaded
+
+
+def _verdict(
+    root: Path, loaded: Loaded, shapes: Sequence[Path], options: ShaclOptions | None, progress
+) -> Report:
+    """The report on loaded, its findings not yet located (only a refusal needs their lines)."""
+    from gnlc.sources import shapes_files
+    from gnlc.validation import ShaclOptions, validate_loaded
+
+    return validate_loaded(
+        loaded,
+        root,
+        shapes_files(root, shapes),
+        progress=progress,
+        locate_findings=False,
+        options=options or ShaclOptions(),
+    )
+
+
 def validated(
     root: Path,
     write: Callable[[pyoxigraph.Store, Progress], T],
@@ -52,23 +82,10 @@ def validated(
 
     Returns the report (its findings located in their files when the data is refused) and
     write's result, or None when write was not called."""
-    from gnlc.export import pause_for_tests
-    from gnlc.progress import for_files
-    from gnlc.sources import graph_files, load_graph, shapes_files
-    from gnlc.validation import ShaclOptions, located, validate_loaded
+    from gnlc.validation import located
 
-    progress = for_files([p for group in graph_files(root) for p in group])
-    loaded = load_graph(root, progress=progress)
-    pause_for_tests("loaded")
-    chosen = shapes_files(root, shapes)
-    report = validate_loaded(
-        loaded,
-        root,
-        chosen,
-        progress=progress,
-        locate_findings=False,
-        options=options or ShaclOptions(),
-    )
+    progress, loaded = _loaded(root)
+    report = _verdict(root, loaded, shapes, options, progress)
     if not report.conforms():
         return located(report, loaded.files, loaded.typed), None
     return report, write(loaded.store, progress)
@@ -79,14 +96,25 @@ def build(
 ) -> tuple[Report, Release[Written] | None]:
     """Validate, and only if the data conforms, write the release to out (atomically).
 
-    Returns the report (its findings located in their files when the data is refused) and the
-    release written, or None when nothing was written."""
+    The release is written into a temporary folder while validation runs (export.write_validated)
+    and swapped in only when the data conforms. Returns the report (its findings located in
+    their files when the data is refused) and the release written, or None when nothing was
+    written."""
     from gnlc.atomic import refuse_unswappable
-    from gnlc.export import refuse_non_folder, write_rendered
+    from gnlc.export import refuse_non_folder, write_validated
+    from gnlc.validation import located
 
     # Refused before the work, and again under the lock just before the swap.
     refuse_unswappable(out.resolve())
     refuse_non_folder(out)
-    return validated(
-        root, lambda store, progress: write_rendered(root, store, out, progress), shapes, options
+    progress, loaded = _loaded(root)
+    report, release = write_validated(
+        root,
+        loaded.store,
+        out,
+        lambda: _verdict(root, loaded, shapes, options, progress),
+        progress,
     )
+    if release is None:
+        return located(report, loaded.files, loaded.typed), None
+    return report, release
