@@ -69,6 +69,10 @@ def test_folder_release_equals_memory_release(tmp_path: Path, request) -> None:
     assert list(written.files) == list(in_memory.files) == list(RELEASE_FILES)
     for name in RELEASE_FILES:
         assert (tmp_path / "dist" / name).read_bytes() == in_memory.files[name], name
+    # Each Written names the published file (not the temporary folder it was written into).
+    for name, entry in written.files.items():
+        assert entry.path == (tmp_path / "dist").resolve() / name
+        assert entry.path.stat().st_size == len(entry)
 
 
 def test_canonical_lines_match_the_general_route() -> None:

@@ -390,7 +390,9 @@ def write_rendered(
         return sink
 
     sink = replace_folder(out, fill, refuse_non_folder, lambda: pause_for_tests("before-swap"))
-    return Release(sink.files)
+    # The files were written into the temporary folder, now renamed to out: name them there.
+    folder = out.resolve()
+    return Release({name: Written(folder / name, len(f)) for name, f in sink.files.items()})
 
 
 class _Refused(Exception):
