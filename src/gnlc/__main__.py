@@ -1,6 +1,6 @@
 """`python -m gnlc`: the same command as `gnlc`."""
 
-from gnlc.launch import main
+from gnlc.cli import main
 
 if __name__ == "__main__":
     main()

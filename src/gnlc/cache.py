@@ -28,13 +28,9 @@ from typing import TYPE_CHECKING
 from gnlc import __version__
 
 if TYPE_CHECKING:  # pragma: no cover - types only
-    import threading
-
     import pyoxigraph
 
 _OFF = ("0", "off", "no", "false")
-# Root -> (key, the thread reading its entry, the store it read or None): see read_soon.
-_started: dict[Path, tuple[str, threading.Thread, list]] = {}
 
 
 def cache_dir() -> Path | None:
@@ -200,35 +196,3 @@ def write(root: Path, key: str, store: pyoxigraph.Store) -> Path | None:
     except OSError:
         return None
     return target
-
-
-def read_soon(root: Path, key: str) -> None:
-    """Start read(root, key) in a thread; take_started(root) waits for it and returns it.
-
-    Oxigraph builds its store without holding the GIL, so the `gnlc` command (gnlc.launch)
-    lets it load the cached graph while click and the command's modules import. The thread
-    only reads: a failure in it is a miss, and derived_store then loads the sources itself.
-    """
-    import threading
-
-    box: list = []
-
-    def target() -> None:
-        try:
-            box.append(read(root, key))
-        except BaseException:  # a damaged entry the reader does not expect: just a miss
-            box.append(None)
-
-    thread = threading.Thread(target=target, name="gnlc-cache-read", daemon=True)
-    _started[root] = (key, thread, box)
-    thread.start()
-
-
-def take_started(root: Path):
-    """(key, store or None) from the read_soon(root, ...) started earlier, or None if none was."""
-    started = _started.pop(root, None)
-    if started is None:
-        return None
-    key, thread, box = started
-    thread.join()
-    return key, (box[0] if box else None)

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
+from gnlc.errors import GnlcError
+
 SOURCE_DIRS = ("ontology", "data", "shapes", "queries")
 ONTOLOGY_FILE = Path("ontology/gnlc.ttl")
 CONTEXT_FILE = Path("ontology/context.jsonld")
@@ -53,19 +55,6 @@ MEDIA_TYPES = {f.name: f.media_type for f in RELEASE}
 FORMAT_NAMES = {f.name: f.label for f in RELEASE}
 
 
-def _error(message: str) -> Exception:
-    """A GnlcError, imported here only: gnlc.errors imports click, and `gnlc query` lists its
-    sources and starts loading the cached graph before click is imported (gnlc.launch)."""
-    from gnlc.errors import GnlcError
-
-    return GnlcError(message)
-
-
-def rule_files(root: Path) -> list[Path]:
-    """The rule files, applied in name order."""
-    return sorted(p for p in (root / RULES_DIR).glob("*.rq") if p.is_file())
-
-
 def _is_root(path: Path) -> bool:
     return all((path / name).is_dir() for name in SOURCE_DIRS)
 
@@ -87,7 +76,7 @@ def find_root(explicit: str | os.PathLike | None = None, start: Path | None = No
     if chosen:
         root = Path(chosen).resolve()
         if not _is_root(root):
-            raise _error(f"{root}: not a gnlc root (needs {', '.join(SOURCE_DIRS)}/)")
+            raise GnlcError(f"{root}: not a gnlc root (needs {', '.join(SOURCE_DIRS)}/)")
         return root
     here = (start or Path.cwd()).resolve()
     for candidate in (here, *here.parents):
@@ -96,7 +85,7 @@ def find_root(explicit: str | os.PathLike | None = None, start: Path | None = No
     bundle = bundled_root()
     if _is_root(bundle):
         return bundle
-    raise _error("no gnlc root found here or above; use --root DIR")
+    raise GnlcError("no gnlc root found here or above; use --root DIR")
 
 
 def is_bundled(root: Path) -> bool:
@@ -113,11 +102,11 @@ def output_dir(root: Path, name: str) -> Path:
 def rdf_files(path: Path) -> list[Path]:
     """RDF files at path (a file, or a folder searched recursively), sorted."""
     if not path.exists():
-        raise _error(f"{path}: no such file or folder")
+        raise GnlcError(f"{path}: no such file or folder")
     if path.is_file():
         return [path]
     if not path.is_dir():  # a device, a pipe, a socket: never read (a pipe could block)
-        raise _error(f"{path}: not a regular file or folder")
+        raise GnlcError(f"{path}: not a regular file or folder")
     found = [
         os.path.join(folder, name)
         for folder, _, names in os.walk(path, followlinks=True)
@@ -128,7 +117,7 @@ def rdf_files(path: Path) -> list[Path]:
         # A pipe, a device or a broken link named like a data file is refused, never skipped:
         # skipping it would drop its data without a word.
         if not os.path.isfile(name):
-            raise _error(f"{name}: not a regular file (a broken link, a pipe or a device)")
+            raise GnlcError(f"{name}: not a regular file (a broken link, a pipe or a device)")
     if os.name == "nt":  # Windows paths compare without case: let pathlib order them
         return sorted(Path(p) for p in found)
     # Path order (part by part) from the strings, which all start with path: a start-up cost
@@ -150,8 +139,8 @@ def reference_files(root: Path) -> list[Path]:
 def release_dump(release_dir: Path) -> Path:
     """The N-Triples dump of a release folder, or a clear error."""
     if not release_dir.is_dir():
-        raise _error(f"{release_dir}: no such release folder")
+        raise GnlcError(f"{release_dir}: no such release folder")
     dump = release_dir / RELEASE_DUMP
     if not dump.is_file():
-        raise _error(f"{release_dir}: not a release folder (no {RELEASE_DUMP}; run gnlc build)")
+        raise GnlcError(f"{release_dir}: not a release folder (no {RELEASE_DUMP}; run gnlc build)")
     return dump

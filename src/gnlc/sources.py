@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gnlc.paths import ONTOLOGY_FILE, SHAPES_FILE, data_files, reference_files, rule_files
+from gnlc.errors import GnlcError
+from gnlc.paths import ONTOLOGY_FILE, SHAPES_FILE, data_files, reference_files
 
 if TYPE_CHECKING:
     from gnlc.loading import Loaded
@@ -31,8 +32,6 @@ def graph_files(root: Path, inputs: Sequence[Path] = ()) -> tuple[list[Path], li
     always = {os.path.abspath(b) for b in base}
     data = [p for p in data if os.path.abspath(p) not in always]
     if not base[0].exists():
-        from gnlc.errors import GnlcError  # here only: it imports click (see gnlc.launch)
-
         raise GnlcError(f"{base[0]}: ontology file missing")
     return base, data
 
@@ -58,23 +57,14 @@ def load_graph(
     return loaded
 
 
-def derived_inputs(root: Path) -> list[Path]:
-    """Every file the derived graph of root's own sources depends on: the cache key's inputs."""
-    base, data = graph_files(root)
-    return base + data + rule_files(root)
-
-
 def derived_store(root: Path):
-    """The derived graph of root's own files, from the cache when they are unchanged (loaded
-    already, or being loaded, when the `gnlc` command started it: gnlc.launch)."""
+    """The derived graph of root's own files, from the cache when they are unchanged."""
     from gnlc import cache
+    from gnlc.rules import rule_files
 
-    started = cache.take_started(root)
-    if started is not None:
-        key, store = started
-    else:
-        key = cache.current_key(root, derived_inputs(root))
-        store = cache.read(root, key)
+    base, data = graph_files(root)
+    key = cache.current_key(root, base + data + rule_files(root))
+    store = cache.read(root, key)
     if store is None:
         store = load_graph(root).store
         cache.write(root, key, store)

@@ -1,5 +1,5 @@
-"""The `gnlc` entry point: a local query's cached graph starts loading before click is imported
-(gnlc.launch). Same answers as without it, whatever the cache holds, and concurrent runs work."""
+"""`gnlc query` as a process: the same answers as without the cache whatever the cache holds,
+concurrent runs, and the end without the interpreter's shutdown after a local query (cli.main)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ import os
 import shutil
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from gnlc import cache, launch
 from gnlc.cli import cli
-from gnlc.sources import derived_inputs, derived_store
 
 GNLC = Path(sys.executable).with_name("gnlc")
 
@@ -37,106 +34,49 @@ def cache_dir(tmp_path: Path, monkeypatch) -> Path:
     return folder
 
 
-# --- which arguments are a local query: the guess agrees with click's own parsing -----------
+# --- the fast exit: only after a local query, with the output whole ----------------------
+
+
+def _exit_probe(args: list[str], flag: bool = False) -> subprocess.CompletedProcess:
+    """main() with args in a fresh interpreter that registered an atexit handler first."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('shutdown ran', file=sys.stderr))\n"
+        "from gnlc import isolation\n"
+        f"isolation.exit_at_once = {flag}\n"
+        f"sys.argv = ['gnlc', *{args!r}]\n"
+        "from gnlc.cli import main\n"
+        "main()\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300
+    )
+
+
+def test_a_local_query_ends_without_the_interpreter_shutdown(root: Path, cache_dir: Path) -> None:
+    expected = uncached(root, "thai-members", "--format", "csv")
+    result = _exit_probe(["--root", str(root), "query", "thai-members", "--format", "csv"])
+    assert (result.returncode, result.stdout) == (0, expected)
+    assert "shutdown ran" not in result.stderr
+    failed = _exit_probe(["--root", str(root), "query", "members-by-country", "--param", "x=1"])
+    assert failed.returncode == 2 and "shutdown ran" not in failed.stderr
+    assert failed.stderr.strip().splitlines()[0].startswith("gnlc: unknown parameter 'x'")
 
 
 @pytest.mark.parametrize(
     "args",
     [
-        ["query", "thai-members"],
-        ["--root", "/somewhere", "query", "thai-members"],
-        ["--root=/somewhere", "--debug", "query", "members-by-country", "--param", "country=TH"],
-        ["--debug", "--root", "/a", "--root", "/b", "query", "x.rq", "--format", "csv"],
-    ],
-)
-def test_a_local_query_is_recognised_with_the_root_click_sees(args: list[str], monkeypatch) -> None:
-    monkeypatch.delenv("GNLC_ROOT", raising=False)
-    local, root = launch.local_query_root(args)
-    assert local
-    # Second route: click parses the same arguments into the group's --root and the command.
-    ctx = cli.make_context("gnlc", list(args), resilient_parsing=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # click 9 keeps all in ctx.args
-        rest = [*ctx.protected_args, *ctx.args]
-    assert rest[0] == "query"
-    assert root == ctx.params["root"]
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        [],
-        ["--help"],
         ["--version"],
-        ["--root"],
-        ["validate"],
-        ["stats"],
         ["query", "--list"],
-        ["query", "thai-members", "--endpoint", "http://127.0.0.1:7878"],
-        ["query", "thai-members", "--endpoint=http://127.0.0.1:7878"],
-        ["query", "thai-members", "--help"],
-        ["query", "-h"],
-        ["--unknown", "query", "thai-members"],
+        ["query", "no-such-query"],  # refused before anything runs
+        ["stats", "--format", "json"],
     ],
 )
-def test_anything_else_starts_nothing(args: list[str]) -> None:
-    assert launch.local_query_root(args) == (False, None)
-    assert launch.start_reading(args) is False
-    assert cache._started == {}
-
-
-# --- the started read is used for its own root only ----------------------------------------
-
-
-def test_a_started_read_is_taken_by_its_root_only(
-    root: Path, cache_dir: Path, tmp_path: Path
-) -> None:
-    derived_store(root)  # writes the entry
-    [entry] = sorted(cache_dir.glob("*.nt"))
-    real = entry.read_text(encoding="utf-8")
-    assert '"Chiang Mai"@en' in real
-    entry.write_text(real.replace('"Chiang Mai"@en', '"Started Mai"@en'), encoding="utf-8")
-    assert launch.start_reading(["--root", str(root), "query", "thai-members"])
-    other = tmp_path / "other"
-    shutil.copytree(root, other)
-    assert len(cache._started) == 1
-    # Another root does not take it (and reads its own sources).
-    labels = {str(q.object) for q in derived_store(other).quads_for_pattern(None, None, None)}
-    assert '"Chiang Mai"@en' in labels and '"Started Mai"@en' not in labels
-    assert len(cache._started) == 1
-    started = cache._started[root.resolve()]
-    started[1].join()
-    # The entry is put right after the thread read it: the store used is the one read then.
-    entry.write_text(real, encoding="utf-8")
-    store = derived_store(root)
-    labels = {str(q.object) for q in store.quads_for_pattern(None, None, None)}
-    assert '"Started Mai"@en' in labels
-    assert cache._started == {}
-    # Taken once: the next call reads the (now restored) entry again.
-    labels = {str(q.object) for q in derived_store(root).quads_for_pattern(None, None, None)}
-    assert '"Chiang Mai"@en' in labels and '"Started Mai"@en' not in labels
-
-
-def test_a_started_read_uses_the_commands_key(root: Path, cache_dir: Path) -> None:
-    assert launch.start_reading(["--root", str(root), "query", "thai-members"])
-    key, _, _ = cache._started[root.resolve()]
-    assert key == cache.inputs_key(root.resolve(), derived_inputs(root.resolve()))
-    derived_store(root.resolve())
-
-
-def test_no_read_is_started_with_the_cache_off(root: Path, monkeypatch) -> None:
-    monkeypatch.setenv("GNLC_CACHE", "0")
-    assert launch.start_reading(["--root", str(root), "query", "thai-members"]) is False
-    assert cache._started == {}
-
-
-def test_a_bad_root_starts_nothing_and_the_command_says_why(tmp_path: Path, cache_dir) -> None:
-    assert launch.start_reading(["--root", str(tmp_path), "query", "thai-members"]) is False
-    result = run("--root", str(tmp_path), "query", "thai-members")
-    assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        f"gnlc: {tmp_path.resolve()}: not a gnlc root (needs ontology, data, shapes, queries/)"
-    ]
+def test_other_runs_end_with_the_normal_shutdown(root: Path, cache_dir: Path, args) -> None:
+    """Also when an earlier command in the same process had asked for the fast exit."""
+    result = _exit_probe(["--root", str(root), *args], flag=True)
+    assert result.returncode in (0, 2)
+    assert result.stderr.strip().splitlines()[-1] == "shutdown ran"
 
 
 # --- the installed command, end to end ----------------------------------------------------
@@ -149,7 +89,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def uncached(root: Path, *args: str) -> str:
-    """Second route: the query in this process with the cache turned off (no launcher)."""
+    """Second route: the query in this process with the cache turned off."""
     env = {"GNLC_CACHE": "0"}
     result = CliRunner(env=env).invoke(cli, ["--root", str(root), "query", *args])
     assert result.exit_code == 0, result.output
@@ -160,7 +100,7 @@ def test_installed_query_answers_as_without_the_cache(root: Path, cache_dir: Pat
     args = ("thai-members", "--format", "csv")
     expected = uncached(root, *args)
     cold = run("--root", str(root), "query", *args)  # fills the cache
-    warm = run("--root", str(root), "query", *args)  # reads it (started before click)
+    warm = run("--root", str(root), "query", *args)  # reads it
     assert (cold.returncode, cold.stdout, cold.stderr) == (0, expected, "")
     assert (warm.returncode, warm.stdout, warm.stderr) == (0, expected, "")
     assert len(list(cache_dir.glob("*.nt"))) == 1
@@ -201,9 +141,7 @@ def test_installed_query_survives_a_damaged_entry(root: Path, cache_dir: Path, d
     assert (result.returncode, result.stdout, result.stderr) == (0, expected, "")
 
 
-def test_an_error_while_the_graph_loads_is_one_line_and_leaves_no_litter(
-    root: Path, cache_dir: Path
-) -> None:
+def test_an_error_exit_is_one_line_and_leaves_no_litter(root: Path, cache_dir: Path) -> None:
     assert run("--root", str(root), "query", "thai-members").returncode == 0
     before = sorted(p.name for p in cache_dir.iterdir())
     result = run("--root", str(root), "query", "no-such-query")
