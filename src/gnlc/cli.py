@@ -87,14 +87,19 @@ def main() -> None:
     frees the loaded store and every module one by one, costs about 9 ms of CPU and serves
     nothing there (no atexit work is registered on that path).
     """
-    from gnlc import isolation
+    # Imported only when already loaded: a command that did not load it (`--help`) did not ask.
+    if "gnlc.isolation" in sys.modules:  # an earlier run in this process (tests) may have asked
+        from gnlc import isolation
 
-    isolation.exit_at_once = False
+        isolation.exit_at_once = False
     try:
         _run()
     except SystemExit as exc:
-        if isolation.exit_at_once:
-            _exit_now(exc.code)
+        if "gnlc.isolation" in sys.modules:
+            from gnlc import isolation
+
+            if isolation.exit_at_once:
+                _exit_now(exc.code)
         raise
 
 
