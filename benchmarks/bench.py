@@ -633,11 +633,15 @@ def _repeat(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict:
     """Each command `runs` times (after two warm-up rounds), interleaved: one run of each in
     turn, so a change in the machine's load falls on all of them. Wall time and CPU time (user +
     system of the process and the children it waited for, from wait4): on a shared machine the
-    CPU time moves much less than the wall time."""
+    CPU time moves much less than the wall time. Every run's times are kept ("walls_ms",
+    "cpus_ms", in turn order) so that ratios can be taken turn by turn (_paired_ratio)."""
     walls: dict[str, list[float]] = {name: [] for name in commands}
     cpus: dict[str, list[float]] = {name: [] for name in commands}
     codes: dict[str, set] = {name: set() for name in commands}
+    loads: list[float] = []
     for turn in range(runs + 2):
+        if turn >= 2:
+            loads.append(round(os.getloadavg()[0], 2))
         for name, command in commands.items():
             start = time.perf_counter()
             proc = subprocess.Popen(
@@ -657,8 +661,18 @@ def _repeat(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict:
             "stddev_ms": round(1000 * statistics.pstdev(walls[name]), 1),
             "cpu_median_ms": round(1000 * statistics.median(cpus[name]), 1),
             "exit_codes": sorted(codes[name]),
+            "walls_ms": [round(1000 * w, 1) for w in walls[name]],
+            "cpus_ms": [round(1000 * c, 1) for c in cpus[name]],
+            "load_average": loads,
         }
     return out
+
+
+def _paired_ratio(mine: list[float], base: list[float]) -> float | None:
+    """The median of the turn-by-turn ratios mine/base (runs of the same turn are neighbours in
+    time, so a change in the machine's load falls on both)."""
+    pairs = [m / b for m, b in zip(mine, base, strict=True) if b > 0]
+    return round(statistics.median(pairs), 2) if pairs else None
 
 
 def startup(workdir: Path, runs: int, wheel: bool = True) -> dict:
@@ -725,6 +739,11 @@ def startup(workdir: Path, runs: int, wheel: bool = True) -> dict:
                 ratios["cpu"] = round(
                     times[mine]["cpu_median_ms"] / times[base]["cpu_median_ms"], 2
                 )
+            if "walls_ms" in times[mine]:
+                ratios["wall_paired"] = _paired_ratio(
+                    times[mine]["walls_ms"], times[base]["walls_ms"]
+                )
+                ratios["cpu_paired"] = _paired_ratio(times[mine]["cpus_ms"], times[base]["cpus_ms"])
             result["ratios"][f"{name} ({kind})"] = ratios
     shutil.rmtree(synthetic, ignore_errors=True)
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -1083,12 +1102,21 @@ def table(report: dict) -> str:
 
 
 def startup_table(result: dict) -> str:
-    """Start-up and real-size command times, each install kind against its import baseline."""
+    """Start-up and real-size command times, each install kind against its import baseline:
+    the ratio of the medians and, where every run was kept, the median of the turn-by-turn
+    ratios (paired), with the load average during the runs."""
+    paired = any("walls_ms" in times for times in result["commands"].values())
+    loads = next(
+        (t["load_average"] for t in result["commands"].values() if "load_average" in t), []
+    )
+    during = f"; 1-minute load average {min(loads):.2f}-{max(loads):.2f}" if loads else ""
     lines = [
-        f"Start-up ({result['tool']}; wall and CPU time, medians; wheel: {result['wheel']}):",
+        f"Start-up ({result['tool']}; wall and CPU time, medians{during};"
+        f" wheel: {result['wheel']}):",
         "",
-        "| command | wall ms | CPU ms | x baseline, wall | x baseline, CPU |",
-        "|---|---:|---:|---:|---:|",
+        "| command | wall ms | CPU ms | x baseline, wall | x baseline, CPU |"
+        + (" paired x, wall | paired x, CPU |" if paired else ""),
+        "|---|---:|---:|---:|---:|" + ("---:|---:|" if paired else ""),
     ]
     for name, times in result["commands"].items():
         base = None
@@ -1096,13 +1124,17 @@ def startup_table(result: dict) -> str:
             base = result["commands"]["import click"]
         elif name.startswith("gnlc query members-by-country ("):
             base = result["commands"]["import click, pyoxigraph"]
-        wall = cpu = ""
+        wall = cpu = wall_paired = cpu_paired = ""
         if base:
             wall = f"{times['median_ms'] / base['median_ms']:.2f}x"
             if "cpu_median_ms" in times:
                 cpu = f"{times['cpu_median_ms'] / base['cpu_median_ms']:.2f}x"
+            if "walls_ms" in times and "walls_ms" in base:
+                wall_paired = f"{_paired_ratio(times['walls_ms'], base['walls_ms']):.2f}x"
+                cpu_paired = f"{_paired_ratio(times['cpus_ms'], base['cpus_ms']):.2f}x"
         shown_cpu = f"{times['cpu_median_ms']:,.0f}" if "cpu_median_ms" in times else "-"
-        lines.append(f"| `{name}` | {times['median_ms']:,.0f} | {shown_cpu} | {wall} | {cpu} |")
+        row = f"| `{name}` | {times['median_ms']:,.0f} | {shown_cpu} | {wall} | {cpu} |"
+        lines.append(row + (f" {wall_paired} | {cpu_paired} |" if paired else ""))
     return "\n".join(lines)
 
 
@@ -1255,7 +1287,7 @@ def main(argv: list[str] | None = None) -> int:
             print("  start-up ...", file=sys.stderr, flush=True)
             report["startup"] = startup(workdir, args.runs, not args.no_wheel)
     report["wall_seconds"] = round(time.perf_counter() - started, 1)
-    report["table"] = table(report) if report["sizes"] else ""
+    report["table"] = table(report) if report["sizes"] or report.get("startup") else ""
     if "floor" in report:
         floor = floor_table(report["floor"]) + "\n\n" + install_line(report["floor_install"])
         report["table"] = (report["table"] + "\n\n" + floor).strip()

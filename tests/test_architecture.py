@@ -7,6 +7,8 @@ import ast
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gnlc import namespaces, paths
 from gnlc.namespaces import PREFIXES, compact_iri, expand_curie, short_iri
@@ -90,6 +92,46 @@ def test_compact_iri_leaves_unsafe_locals_alone() -> None:
         assert compact_iri(namespaces.GNLC + local) == namespaces.GNLC + local
     assert compact_iri("https://example.org/x") == "https://example.org/x"
     assert compact_iri("https://example.org/x", {"ex": "https://example.org/"}) == "ex:x"
+
+
+def _compact_by_trying_every_prefix(iri: str) -> str:
+    """Second route for compact_iri: every project prefix tried, the shortest form kept."""
+    import re
+
+    best = iri
+    for name, ns in sorted(PREFIXES.items()):
+        local = iri[len(ns) :]
+        plain = iri.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_-]+", local)
+        if plain and len(f"{name}:{local}") < len(best):
+            best = f"{name}:{local}"
+    return best
+
+
+_LOCAL_ALPHABET = "aZ09_-./#:%~ é"
+
+
+@settings(max_examples=400)  # a pure function: cheap even in CI's small profile
+@given(
+    namespace=st.sampled_from([*sorted(set(PREFIXES.values())), "https://example.org/", ""]),
+    cut=st.one_of(st.just(0), st.integers(min_value=1, max_value=12)),
+    local=st.text(alphabet=_LOCAL_ALPHABET, max_size=12),
+)
+def test_compact_iri_equals_trying_every_prefix(namespace: str, cut: int, local: str) -> None:
+    """Namespaces cut short or run on (an IRI that ends inside another namespace), locals with
+    and without characters a local name may not have, empty locals."""
+    iri = namespace[: max(len(namespace) - cut, 0)] + local
+    assert compact_iri(iri) == _compact_by_trying_every_prefix(iri)
+
+
+def test_compact_iri_equals_trying_every_prefix_on_the_data() -> None:
+    from gnlc.sources import derived_store
+
+    store = derived_store(Path(__file__).resolve().parents[1])
+    iris = {t.value for q in store for t in (q.subject, q.predicate, q.object)}
+    iris = {i for i in iris if isinstance(i, str) and ":" in i}
+    assert len(iris) > 1000
+    for iri in sorted(iris):
+        assert compact_iri(iri) == _compact_by_trying_every_prefix(iri), iri
 
 
 @pytest.mark.parametrize("name", sorted(PREFIXES))

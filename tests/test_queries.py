@@ -452,3 +452,29 @@ def test_construct_query_formats(tmp_path) -> None:
         rdflib.URIRef(GNLC + "focusSDG"),
         rdflib.URIRef("https://w3id.org/gnlc/sdg/4"),
     ) in g1
+
+
+_TSV = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+@pytest.mark.parametrize("fmt", ["table", "tsv"])
+@pytest.mark.parametrize("name", ["members-by-country", "membership-dating", "data-gaps"])
+def test_rendered_cells_are_the_values_of_their_columns(store, name: str, fmt: str) -> None:
+    """Second route: each cell looked up by its variable's name (unbound ones included: most
+    members have no Thai name)."""
+    from gnlc.results import render, table
+
+    query = queries.resolve(ROOT, name)
+    result = queries.run_local(store, query, queries.bindings(query, {}))
+    names = [v.value for v in result.variables]
+    by_name = [[r[n] for n in names] for r in result]
+    if name == "members-by-country":
+        assert any(cell is None for row in by_name for cell in row)
+    rendered = render(queries.run_local(store, query, queries.bindings(query, {})), fmt)
+    if fmt == "table":
+        assert rendered == table(names, by_name).encode("utf-8")
+    else:
+        lines = ["\t".join(names)] + [
+            "\t".join("" if c is None else c.value.translate(_TSV) for c in row) for row in by_name
+        ]
+        assert rendered.decode("utf-8") == "\n".join(lines) + "\n"

@@ -15,6 +15,11 @@ from collections.abc import Callable
 
 from gnlc.errors import GnlcError, debugging
 
+# Set by run_then_exit: the command ends the process right after its work, so cli.main may end
+# it with os._exit once the output is flushed (and a timed-out query's thread ends with it).
+# cli.main clears it before each command.
+exit_at_once = False
+
 
 def _outcome(work: Callable[[], bytes]) -> bytes:
     """work()'s bytes after b"ok\\0LENGTH\\0", or its failure, in the child."""
@@ -105,6 +110,9 @@ def run_then_exit(seconds: float, work: Callable[[], bytes], what: str) -> bytes
     that exits at once after it (the exit ends the thread; it is a daemon thread).
     """
     import threading
+
+    global exit_at_once
+    exit_at_once = True
 
     outcome: list = []
 

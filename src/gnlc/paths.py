@@ -55,6 +55,11 @@ MEDIA_TYPES = {f.name: f.media_type for f in RELEASE}
 FORMAT_NAMES = {f.name: f.label for f in RELEASE}
 
 
+def rule_files(root: Path) -> list[Path]:
+    """The rule files, applied in name order."""
+    return sorted(p for p in (root / RULES_DIR).glob("*.rq") if p.is_file())
+
+
 def _is_root(path: Path) -> bool:
     return all((path / name).is_dir() for name in SOURCE_DIRS)
 

@@ -82,7 +82,7 @@ def plain_tsv(result) -> str:
         return text.translate(_TSV_ESCAPES)
 
     lines = ["\t".join(variables)]
-    lines.extend("\t".join(cell(row[v]) for v in variables) for row in result)
+    lines.extend("\t".join(map(cell, row)) for row in result)
     return "\n".join(lines) + "\n"
 
 
@@ -108,7 +108,9 @@ def render(result, fmt: str) -> bytes:
         raise GnlcError(f"--format {fmt}: a SELECT query gives table, csv, tsv, sparql-tsv or json")
     if fmt == "table":
         variables = [v.value for v in result.variables]
-        rows = [[row[v] for v in variables] for row in result]
+        # A solution iterates over its values in the order of the variables (None where
+        # unbound): a fifth of the cost of looking each one up by name.
+        rows = [list(row) for row in result]
         return table(variables, rows).encode("utf-8")
     if fmt == "tsv":
         return plain_tsv(result).encode("utf-8")

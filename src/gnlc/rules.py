@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from gnlc.paths import RULES_DIR
+from gnlc.paths import rule_files
 from gnlc.queries import PROLOGUE as _PROLOGUE
 
 if TYPE_CHECKING:  # pragma: no cover - types only
@@ -14,11 +14,6 @@ if TYPE_CHECKING:  # pragma: no cover - types only
 
 # After the prologue (queries.PROLOGUE): the CONSTRUCT keyword and its template's opening brace.
 _CONSTRUCT = re.compile(r"CONSTRUCT(?=(?:\s|#[^\n]*\n)*\{)", re.IGNORECASE)
-
-
-def rule_files(root: Path) -> list[Path]:
-    """The rule files, applied in name order."""
-    return sorted(p for p in (root / RULES_DIR).glob("*.rq") if p.is_file())
 
 
 def as_update(rule: str) -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gnlc.errors import GnlcError
-from gnlc.paths import ONTOLOGY_FILE, SHAPES_FILE, data_files, reference_files
+from gnlc.paths import ONTOLOGY_FILE, SHAPES_FILE, data_files, reference_files, rule_files
 
 if TYPE_CHECKING:
     from gnlc.loading import Loaded
@@ -60,7 +60,6 @@ def load_graph(
 def derived_store(root: Path):
     """The derived graph of root's own files, from the cache when they are unchanged."""
     from gnlc import cache
-    from gnlc.rules import rule_files
 
     base, data = graph_files(root)
     key = cache.current_key(root, base + data + rule_files(root))
