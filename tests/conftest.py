@@ -37,6 +37,26 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture
+def root_copy(tmp_path: Path) -> Path:
+    """A copy of the repository's sources (ontology, data, shapes, queries) to edit."""
+    import shutil
+
+    copy = tmp_path / "root"
+    for name in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / name, copy / name)
+    return copy
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch) -> Path:
+    """GNLC_CACHE_DIR pointed at an empty folder of the test's own (the cache switched on)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GNLC_CACHE_DIR", str(folder))
+    monkeypatch.delenv("GNLC_CACHE", raising=False)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def source_graph():
     """Second route: rdflib parses the sources and runs the rule files with its own engine."""

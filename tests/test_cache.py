@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
 
 from gnlc import cache
 from gnlc.cli import cli
@@ -16,19 +15,8 @@ CITY = "https://w3id.org/gnlc/city/th-chiang-mai"
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    root = tmp_path / "root"
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, root / name)
-    return root
-
-
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("GNLC_CACHE_DIR", str(folder))
-    monkeypatch.delenv("GNLC_CACHE", raising=False)
-    return folder
+def root(root_copy: Path) -> Path:
+    return root_copy
 
 
 def thai_members(root: Path) -> str:

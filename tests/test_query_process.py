@@ -4,14 +4,12 @@ concurrent runs, and the end without the interpreter's shutdown after a local qu
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
 
 from gnlc.cli import cli
 
@@ -19,19 +17,8 @@ GNLC = Path(sys.executable).with_name("gnlc")
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    root = tmp_path / "root"
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, root / name)
-    return root
-
-
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("GNLC_CACHE_DIR", str(folder))
-    monkeypatch.delenv("GNLC_CACHE", raising=False)
-    return folder
+def root(root_copy: Path) -> Path:
+    return root_copy
 
 
 # --- the fast exit: only after a local query, with the output whole ----------------------
