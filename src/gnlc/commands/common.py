@@ -46,6 +46,44 @@ def shacl_options() -> ShaclOptions:
     return ShaclOptions(engine=engine, debug=debugging())
 
 
+def write_stdout(data: bytes) -> None:
+    """Write data to standard output to its last byte; a failure to write is one line, exit 2.
+
+    sys.stdout.buffer.write cannot be trusted with that: under PYTHONUNBUFFERED=1 (or -u) it is
+    the raw file, whose write may take only a part and report it only in its return value; on
+    a pipe another program left non-blocking it takes what fits (the rest was dropped, exit 0)
+    or raises BlockingIOError. Here every part is written, waiting while the pipe is full. A
+    closed pipe (`| head`) is left to click, as before: exit 1, no message.
+    """
+    import errno
+    import io
+    import select
+    import sys
+
+    from gnlc.errors import GnlcError
+
+    try:
+        sys.stdout.flush()
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):  # not a file (CliRunner)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    view = memoryview(data)
+    try:
+        while view:
+            try:
+                view = view[os.write(fd, view) :]
+            except BlockingIOError:
+                select.select([], [fd], [])
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise
+        raise GnlcError(
+            f"standard output: cannot write: {exc.strerror or type(exc).__name__}"
+        ) from None
+
+
 def warn(lines: list[str]) -> None:
     """Print warnings to stderr, one a line."""
     for line in lines:

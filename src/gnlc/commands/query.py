@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from gnlc.commands.common import remote_options, root_of
+from gnlc.commands.common import remote_options, root_of, write_stdout
 from gnlc.errors import GnlcError
 from gnlc.results import FORMATS
 
@@ -143,8 +141,7 @@ def command(
                 ) from None
 
         output = run_then_exit(timeout, work, shown(query.path))
-    sys.stdout.buffer.write(output)
-    sys.stdout.flush()
+    write_stdout(output)
     if endpoint and _empty_select(result, chosen, output):
         where = f"graph(s) {', '.join(graphs)}" if graphs else "the endpoint's default graph"
         click.echo(
