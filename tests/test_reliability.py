@@ -566,3 +566,54 @@ def test_blank_nodes_survive_every_dump_byte_for_byte(edges, rnd) -> None:
         assert len(back) == len(graph), name
         assert _isomorphic(back, graph), name
     assert release(_renamed(graph, rnd)) == first
+
+
+def _session_processes(session: int) -> list[str]:
+    """The live (not zombie) processes of a session, as `pid state`, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()  # after "pid (comm) "
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(f"{stat.parent.name} {fields[0]}")
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
+@pytest.mark.parametrize("stage", ["wrote-gnlc.nt", "wrote-gnlc.ttl", "rendered", "before-swap"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_build_cleans_up_at_once(
+    tmp_path: Path, release: Path, stage: str, sig: int
+) -> None:
+    """Ctrl-C or a polite kill (SIGTERM: a service manager, `timeout`, a CI runner) while the
+    writer fills the temporary folder or just before the swap: the previous release stays, and
+    the build itself removes its temporary folder and stops its writers before it ends; not
+    the next build."""
+    out = tmp_path / "dist"
+    shutil.copytree(release, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    env = {**os.environ, "GNLC_TEST_PAUSE_AT": stage, "GNLC_ROOT": str(ROOT)}
+    proc = subprocess.Popen(
+        [str(GNLC), "build", "--out", str(out)],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert f"test pause at {stage}" in proc.stderr.readline()
+        proc.send_signal(sig)
+        os.killpg(proc.pid, signal.SIGCONT)  # the paused process (the build or its writer)
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode != 0
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # no .dist.tmp-* left
+    assert _session_processes(proc.pid) == []

@@ -12,7 +12,8 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from gnlc.errors import GnlcError, shown
@@ -103,6 +104,45 @@ def cannot_write(out: Path, exc: OSError) -> str:
     return f"{shown(out)}: cannot write the output folder: {reason}{where}"
 
 
+class _Terminated(BaseException):
+    """SIGTERM arrived while a folder was being replaced: unwinds like Ctrl-C, so the
+    temporary folder is removed and the writers are stopped by the code that made them."""
+
+
+@contextmanager
+def _cleaned_up_on_sigterm() -> Iterator[None]:
+    """Within this block SIGTERM unwinds (running the finally clauses), after which the
+    process ends by SIGTERM as it would have at once (same exit status).
+
+    Python's default for SIGTERM is to die on the spot, leaving the temporary folder for the
+    next build to find. Only in the main thread (the only one that may set handlers) and only
+    where nobody chose a handler (`gnlc serve` and a host program keep theirs).
+    """
+    import signal
+    import threading
+
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def unwind(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the cleanup
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, unwind)
+    try:
+        yield
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise  # not reached: the signal ends the process
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def replace_folder(
     out: Path,
     fill: Callable[[Path], object],
@@ -117,15 +157,16 @@ def replace_folder(
     out = out.resolve()
     refuse_unswappable(out)
     tmp: Path | None = None
-    try:
-        tmp = temporary_beside(out)
-        value = fill(tmp)
-        if before_swap is not None:
-            before_swap()
-        tmp = swap_in(tmp, out, check)
-    except OSError as exc:
-        raise GnlcError(cannot_write(out, exc)) from None
-    finally:
-        if tmp is not None and tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+    with _cleaned_up_on_sigterm():
+        try:
+            tmp = temporary_beside(out)
+            value = fill(tmp)
+            if before_swap is not None:
+                before_swap()
+            tmp = swap_in(tmp, out, check)
+        except OSError as exc:
+            raise GnlcError(cannot_write(out, exc)) from None
+        finally:
+            if tmp is not None and tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
     return value
