@@ -1274,7 +1274,7 @@ class _Redirector(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    do_GET = do_POST = _answer
+    do_GET = do_POST = do_PUT = _answer
 
     def log_message(self, *args: object) -> None:
         pass
@@ -1339,3 +1339,21 @@ def test_credentials_do_not_follow_a_redirect_to_another_origin(
         "Basic " + base64.b64encode(b"alice:secret").decode()
     ] * 2
     assert len(elsewhere.seen) == 2 and [auth for _, _, auth, _ in elsewhere.seen] == [None] * 2
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("code", [307, 308])
+def test_publish_to_a_store_that_moved(
+    oxigraph_store: str, release: Path, redirector, code: int
+) -> None:
+    """A store answering 307/308 gets the PUT again, body and all, at its new place."""
+    server = redirector(code, f"{oxigraph_store}/store")
+    moved = f"http://127.0.0.1:{server.server_address[1]}/store"
+    result = run(
+        "publish", "--endpoint", oxigraph_store, "--store", moved, "--graph", GRAPH,
+        "--data", str(release),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert [method for method, *_ in server.seen] == ["PUT"]
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
+    assert sparql_count(oxigraph_store, count) == len(_release_graph(release))

@@ -249,7 +249,8 @@ class Redirects(urllib.request.HTTPRedirectHandler):
     """urllib's redirects, made right for SPARQL requests.
 
     A query sent as a form POST is not lost on the way: after 307 or 308 it is sent again with
-    its method and body (RFC 9110; urllib refuses, which read as "a redirect loop"), after
+    its method and body (RFC 9110; urllib refuses, which read as "a redirect loop"; so is a
+    publish's PUT), after
     301, 302 or 303 as a GET with the form as its query string (urllib drops the body, so the
     endpoint got a GET without a query). Credentials go only to the origin they were given
     for: urllib would send the Authorization header to whatever host a redirect names.
@@ -260,15 +261,17 @@ class Redirects(urllib.request.HTTPRedirectHandler):
             raise urllib.error.HTTPError(
                 req.full_url, code, f"redirect to a non-HTTP URL {newurl!r}", headers, fp
             )
-        if req.get_method() == "POST" and req.data is not None and code in REDIRECT_STATUSES:
+        method = req.get_method()
+        resend = code in (307, 308) and method in ("POST", "PUT")
+        if req.data is not None and (resend or (method == "POST" and code in (301, 302, 303))):
             kept = {
                 name: value
                 for name, value in req.header_items()
-                if code in (307, 308) or name.lower() not in ("content-type", "content-length")
+                if resend or name.lower() not in ("content-type", "content-length")
             }
-            if code in (307, 308):
+            if resend:
                 new = urllib.request.Request(
-                    newurl, data=req.data, headers=kept, method="POST",
+                    newurl, data=req.data, headers=kept, method=method,
                     origin_req_host=req.origin_req_host, unverifiable=True,
                 )  # fmt: skip
             else:
