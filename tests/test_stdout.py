@@ -72,10 +72,12 @@ def test_a_non_blocking_pipe_gets_the_whole_answer(
 def test_a_full_device_is_an_error_of_one_line(big_query: Path, unbuffered: bool) -> None:
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full on this system")
-    for query in (str(big_query), "thai-members"):  # megabytes, and less than a buffer
+    # megabytes, less than a buffer, and the list of queries
+    cases = ([str(big_query), "--format", "csv"], ["thai-members", "--format", "csv"], ["--list"])
+    for args in cases:
         with open("/dev/full", "wb") as full:
             result = subprocess.run(
-                [str(GNLC), "query", query, "--format", "csv"],
+                [str(GNLC), "query", *args],
                 stdout=full,
                 stderr=subprocess.PIPE,
                 env=_env(unbuffered),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gnlc.commands.common import remote_options, root_of, write_stdout
+from gnlc.commands.common import echo_out, remote_options, root_of, write_stdout
 from gnlc.errors import GnlcError
 from gnlc.results import FORMATS
 
@@ -81,9 +81,11 @@ def command(
 
     root = root_of(ctx)
     if list_:
+        lines = []
         for q in queries.list_queries(root):
             declared = " ".join(f"{p.name}={p.default}" for p in q.params)
-            click.echo(f"{q.name}\t{q.title}\t{declared}")
+            lines.append(f"{q.name}\t{q.title}\t{declared}\n")
+        echo_out("".join(lines), nl=False)
         return
     if not name:
         raise GnlcError("give a query NAME or FILE.rq (see gnlc query --list)")
