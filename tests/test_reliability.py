@@ -584,14 +584,14 @@ def _session_processes(session: int) -> list[str]:
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
 @pytest.mark.parametrize("stage", ["wrote-gnlc.nt", "wrote-gnlc.ttl", "rendered", "before-swap"])
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_interrupted_build_cleans_up_at_once(
     tmp_path: Path, release: Path, stage: str, sig: int
 ) -> None:
-    """Ctrl-C or a polite kill (SIGTERM: a service manager, `timeout`, a CI runner) while the
-    writer fills the temporary folder or just before the swap: the previous release stays, and
-    the build itself removes its temporary folder and stops its writers before it ends; not
-    the next build."""
+    """Ctrl-C, a polite kill (SIGTERM: a service manager, `timeout`, a CI runner) or a closed
+    terminal (SIGHUP) while the writer fills the temporary folder or just before the swap: the
+    previous release stays, and the build itself removes its temporary folder and stops its
+    writers before it ends; not the next build."""
     out = tmp_path / "dist"
     shutil.copytree(release, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}

@@ -105,42 +105,48 @@ def cannot_write(out: Path, exc: OSError) -> str:
 
 
 class _Terminated(BaseException):
-    """SIGTERM arrived while a folder was being replaced: unwinds like Ctrl-C, so the
-    temporary folder is removed and the writers are stopped by the code that made them."""
+    """SIGTERM or SIGHUP arrived while a folder was being replaced: unwinds like Ctrl-C, so
+    the temporary folder is removed and the writers are stopped by the code that made them."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 @contextmanager
 def _cleaned_up_on_sigterm() -> Iterator[None]:
-    """Within this block SIGTERM unwinds (running the finally clauses), after which the
-    process ends by SIGTERM as it would have at once (same exit status).
+    """Within this block SIGTERM and SIGHUP (a closed terminal) unwind, running the finally
+    clauses; then the process ends by that signal as it would have at once (same status).
 
-    Python's default for SIGTERM is to die on the spot, leaving the temporary folder for the
+    Python's default for them is to die on the spot, leaving the temporary folder for the
     next build to find. Only in the main thread (the only one that may set handlers) and only
-    where nobody chose a handler (`gnlc serve` and a host program keep theirs).
+    for a signal nobody chose a handler for (`gnlc serve`, nohup and a host program keep
+    theirs).
     """
     import signal
     import threading
 
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
-    ):
-        yield
-        return
+    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    if threading.current_thread() is not threading.main_thread():
+        wanted = []
+    ours = [sig for sig in wanted if signal.getsignal(sig) is signal.SIG_DFL]
 
     def unwind(signum: int, frame: object) -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the cleanup
-        raise _Terminated
+        for sig in ours:  # a second signal must not cut the cleanup short
+            signal.signal(sig, signal.SIG_IGN)
+        raise _Terminated(signum)
 
-    signal.signal(signal.SIGTERM, unwind)
+    for sig in ours:
+        signal.signal(sig, unwind)
     try:
         yield
-    except _Terminated:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTERM)
+    except _Terminated as stopped:
+        signal.signal(stopped.signum, signal.SIG_DFL)
+        os.kill(os.getpid(), stopped.signum)
         raise  # not reached: the signal ends the process
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for sig in ours:
+            signal.signal(sig, signal.SIG_DFL)
 
 
 def replace_folder(
