@@ -88,6 +88,17 @@ def swap_in(tmp: Path, out: Path, check: Callable[[Path], None] | None = None) -
         os.close(lock)
 
 
+def resolved(out: Path) -> Path:
+    """out as an absolute path without symbolic links; a link loop is one line, exit 2.
+
+    (Path.resolve raises RuntimeError for a loop before Python 3.13, OSError after.)"""
+    try:
+        return out.resolve()
+    except (RuntimeError, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or "symbolic link loop"
+        raise GnlcError(f"{shown(out)}: cannot use as the output folder: {reason}") from None
+
+
 def refuse_unswappable(out: Path) -> None:
     """Refuse an out that cannot be swapped by renaming: a mount point, the file-system root."""
     if out.parent == out or os.path.ismount(out):
@@ -160,7 +171,7 @@ def replace_folder(
     On any failure (or a refusal by check) out is left as it was and tmp is removed; a
     failure of the file system (read-only, full, no such place) is one line naming out.
     """
-    out = out.resolve()
+    out = resolved(out)
     refuse_unswappable(out)
     tmp: Path | None = None
     with _cleaned_up_on_sigterm():
