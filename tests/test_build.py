@@ -274,3 +274,19 @@ def test_a_check_that_is_not_a_select_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "zz-ask-violation.rq: a check must be a SELECT query" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["build", "site"])
+@pytest.mark.parametrize("below", ["", "/inside"])
+def test_out_in_a_symlink_loop_is_one_line(tmp_path: Path, command: str, below: str) -> None:
+    """--out through a loop of symbolic links: exit 2 and one line naming it (Path.resolve's
+    RuntimeError was reported as an internal error), and nothing is made."""
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    out = f"{tmp_path / 'a'}{below}"
+    result = CliRunner().invoke(cli, ["--root", str(ROOT), command, "--out", out])
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("gnlc: ") and "internal error" not in line
+    assert "symbolic link loop" in line and out.removeprefix(str(tmp_path)) in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]

@@ -1250,3 +1250,110 @@ def test_federated_example_is_refused_by_serve(served: GnlcServe, wikidata_endpo
     )
     assert status == 400, body
     assert b"SERVICE" in body
+
+
+# --- redirects: the query arrives whole, credentials stay with their origin ----------------
+
+
+class _Redirector(BaseHTTPRequestHandler):
+    """Answers every request with server.code to server.target (+ the request's query
+    string), recording method, path and Authorization header of what it received."""
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self.server.seen.append((self.command, self.path, self.headers.get("Authorization"), body))
+        if self.server.code is None:  # the end of the road: records, answers 404
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        query = self.path.partition("?")[2]
+        self.send_response(self.server.code)
+        self.send_header("Location", self.server.target + ("?" + query if query else ""))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = do_PUT = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def redirector() -> Iterator[callable]:
+    """start(code, target) -> the URL of a server that redirects every request to target."""
+    servers = []
+
+    def start(code: int | None, target: str = "") -> ThreadingHTTPServer:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Redirector)
+        server.code, server.target, server.seen = code, target, []
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
+@pytest.mark.parametrize("name", ["thai-members", "growth-per-year"])  # GET, and POST (long)
+def test_a_redirected_endpoint_gets_the_whole_query(
+    served: GnlcServe, gnlc_root: Path, redirector, code: int, name: str
+) -> None:
+    """An endpoint that moved (http to https, a new path) answers the query it was sent: a
+    long query's form POST is sent again (307, 308) or turned into the GET with the same query
+    (301-303), and both give what a local run gives."""
+    from gnlc.queries import NamedQuery, resolve
+    from gnlc.remote import LONG_QUERY
+
+    query: NamedQuery = resolve(gnlc_root, name)
+    assert (len(query.text) > LONG_QUERY) == (name == "growth-per-year")
+    server = redirector(code, served.endpoint)
+    moved = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    args = ["--root", str(gnlc_root), "query", name, "--format", "csv"]
+    remote = run(*args, "--endpoint", moved)
+    assert remote.exit_code == 0, remote.stderr
+    assert remote.stdout == run(*args).stdout
+    assert [method for method, *_ in server.seen] == ["POST" if name != "thai-members" else "GET"]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("code", [302, 307])
+def test_credentials_do_not_follow_a_redirect_to_another_origin(
+    gnlc_root: Path, redirector, code: int
+) -> None:
+    """user:password in --endpoint are for that host: a redirect to another origin (here
+    another port) must not carry the Authorization header there."""
+    elsewhere = redirector(None)
+    there = f"http://localhost:{elsewhere.server_address[1]}/collect"
+    first = redirector(code, there)
+    endpoint = f"http://alice:secret@127.0.0.1:{first.server_address[1]}/sparql"
+    for name in ("thai-members", "growth-per-year"):
+        result = run("--root", str(gnlc_root), "query", name, "--endpoint", endpoint)
+        assert result.exit_code == 2
+    assert [auth for _, _, auth, _ in first.seen] == [
+        "Basic " + base64.b64encode(b"alice:secret").decode()
+    ] * 2
+    assert len(elsewhere.seen) == 2 and [auth for _, _, auth, _ in elsewhere.seen] == [None] * 2
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("code", [307, 308])
+def test_publish_to_a_store_that_moved(
+    oxigraph_store: str, release: Path, redirector, code: int
+) -> None:
+    """A store answering 307/308 gets the PUT again, body and all, at its new place."""
+    server = redirector(code, f"{oxigraph_store}/store")
+    moved = f"http://127.0.0.1:{server.server_address[1]}/store"
+    result = run(
+        "publish", "--endpoint", oxigraph_store, "--store", moved, "--graph", GRAPH,
+        "--data", str(release),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert [method for method, *_ in server.seen] == ["PUT"]
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
+    assert sparql_count(oxigraph_store, count) == len(_release_graph(release))

@@ -19,3 +19,18 @@ def test_rdf_files_in_pathlib_order(tmp_path: Path) -> None:
     assert rdf_files(tmp_path) == expected
     assert [str(p) for p in rdf_files(tmp_path)] == [str(p) for p in expected]
     assert rdf_files(tmp_path / "a-b.ttl") == [tmp_path / "a-b.ttl"]
+
+
+def test_root_in_a_symlink_loop_is_one_line(tmp_path: Path) -> None:
+    """--root through a loop of symbolic links: exit 2, one line (was an internal error)."""
+    from click.testing import CliRunner
+
+    from gnlc.cli import cli
+
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    for args in (["stats"], ["query", "thai-members"], ["validate"]):
+        result = CliRunner().invoke(cli, ["--root", str(tmp_path / "a"), *args])
+        assert result.exit_code == 2, result.output
+        [line] = result.stderr.strip().splitlines()
+        assert line == f"gnlc: {tmp_path / 'a'}: not a gnlc root (a loop of symbolic links)"

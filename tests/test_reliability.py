@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -566,3 +567,105 @@ def test_blank_nodes_survive_every_dump_byte_for_byte(edges, rnd) -> None:
         assert len(back) == len(graph), name
         assert _isomorphic(back, graph), name
     assert release(_renamed(graph, rnd)) == first
+
+
+def _session_processes(session: int) -> list[str]:
+    """The live (not zombie) processes of a session, as `pid state`, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()  # after "pid (comm) "
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(f"{stat.parent.name} {fields[0]}")
+    return found
+
+
+def _session_left(session: int) -> list[str]:
+    """The session's live processes once they had a minute to end: a process killed with its
+    parent (PR_SET_PDEATHSIG) takes a moment to go (a safety net, not a timing assertion)."""
+    for _ in range(1200):
+        left = _session_processes(session)
+        if not left:
+            break
+        time.sleep(0.05)
+    return left
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
+@pytest.mark.parametrize("stage", ["wrote-gnlc.nt", "wrote-gnlc.ttl", "rendered", "before-swap"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_interrupted_build_cleans_up_at_once(
+    tmp_path: Path, release: Path, stage: str, sig: int
+) -> None:
+    """Ctrl-C, a polite kill (SIGTERM: a service manager, `timeout`, a CI runner) or a closed
+    terminal (SIGHUP) while the writer fills the temporary folder or just before the swap: the
+    previous release stays, and the build itself removes its temporary folder and stops its
+    writers before it ends; not the next build."""
+    out = tmp_path / "dist"
+    shutil.copytree(release, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    env = {**os.environ, "GNLC_TEST_PAUSE_AT": stage, "GNLC_ROOT": str(ROOT)}
+    proc = subprocess.Popen(
+        [str(GNLC), "build", "--out", str(out)],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert f"test pause at {stage}" in proc.stderr.readline()
+        proc.send_signal(sig)
+        os.killpg(proc.pid, signal.SIGCONT)  # the paused process (the build or its writer)
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode != 0
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # no .dist.tmp-* left
+    assert _session_left(proc.pid) == []
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the writer in /proc (Linux)")
+def test_a_killed_writer_is_one_line_and_publishes_nothing(tmp_path: Path, release: Path) -> None:
+    """The writer process killed from outside (the out-of-memory killer): exit 2, one line
+    naming the signal (not an internal error), the previous release kept, nothing left."""
+    out = tmp_path / "dist"
+    shutil.copytree(release, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    env = {**os.environ, "GNLC_TEST_PAUSE_AT": "wrote-gnlc.ttl", "GNLC_ROOT": str(ROOT)}
+    proc = subprocess.Popen(
+        [str(GNLC), "build", "--out", str(out)],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert "test pause at wrote-gnlc.ttl" in proc.stderr.readline()
+        # The writer printed the line and then stops itself: wait for that (a safety net of
+        # a minute, not a timing assertion).
+        for _ in range(1200):
+            stopped = [p for p in _session_processes(proc.pid) if p.split()[1] == "T"]
+            if stopped:
+                break
+            time.sleep(0.05)
+        assert len(stopped) == 1  # the writer, paused after writing gnlc.ttl
+        os.kill(int(stopped[0].split()[0]), signal.SIGKILL)
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    [line] = proc.stderr.read().strip().splitlines()
+    assert proc.returncode == 2
+    assert "killed by SIGKILL" in line and "internal error" not in line
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+    assert _session_left(proc.pid) == []

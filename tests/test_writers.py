@@ -380,8 +380,11 @@ def test_a_writer_killed_midway_publishes_nothing(
     shutil.copytree(release, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     store = load_graph(ROOT).store
-    with pytest.raises(RuntimeError, match=r"release writer.*ended without a result"):
+    from gnlc.errors import GnlcError
+
+    with pytest.raises(GnlcError, match=r"release writer.*killed by SIGKILL") as failed:
         export.write_validated(ROOT, store, out, lambda: Report([], len(store)))
+    assert failed.value.exit_code == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert _temporaries(tmp_path) == []
 

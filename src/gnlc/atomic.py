@@ -12,7 +12,8 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from gnlc.errors import GnlcError, shown
@@ -87,6 +88,17 @@ def swap_in(tmp: Path, out: Path, check: Callable[[Path], None] | None = None) -
         os.close(lock)
 
 
+def resolved(out: Path) -> Path:
+    """out as an absolute path without symbolic links; a link loop is one line, exit 2.
+
+    (Path.resolve raises RuntimeError for a loop before Python 3.13, OSError after.)"""
+    try:
+        return out.resolve()
+    except (RuntimeError, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or "symbolic link loop"
+        raise GnlcError(f"{shown(out)}: cannot use as the output folder: {reason}") from None
+
+
 def refuse_unswappable(out: Path) -> None:
     """Refuse an out that cannot be swapped by renaming: a mount point, the file-system root."""
     if out.parent == out or os.path.ismount(out):
@@ -103,6 +115,51 @@ def cannot_write(out: Path, exc: OSError) -> str:
     return f"{shown(out)}: cannot write the output folder: {reason}{where}"
 
 
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived while a folder was being replaced: unwinds like Ctrl-C, so
+    the temporary folder is removed and the writers are stopped by the code that made them."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def _cleaned_up_on_sigterm() -> Iterator[None]:
+    """Within this block SIGTERM and SIGHUP (a closed terminal) unwind, running the finally
+    clauses; then the process ends by that signal as it would have at once (same status).
+
+    Python's default for them is to die on the spot, leaving the temporary folder for the
+    next build to find. Only in the main thread (the only one that may set handlers) and only
+    for a signal nobody chose a handler for (`gnlc serve`, nohup and a host program keep
+    theirs).
+    """
+    import signal
+    import threading
+
+    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    if threading.current_thread() is not threading.main_thread():
+        wanted = []
+    ours = [sig for sig in wanted if signal.getsignal(sig) is signal.SIG_DFL]
+
+    def unwind(signum: int, frame: object) -> None:
+        for sig in ours:  # a second signal must not cut the cleanup short
+            signal.signal(sig, signal.SIG_IGN)
+        raise _Terminated(signum)
+
+    for sig in ours:
+        signal.signal(sig, unwind)
+    try:
+        yield
+    except _Terminated as stopped:
+        signal.signal(stopped.signum, signal.SIG_DFL)
+        os.kill(os.getpid(), stopped.signum)
+        raise  # not reached: the signal ends the process
+    finally:
+        for sig in ours:
+            signal.signal(sig, signal.SIG_DFL)
+
+
 def replace_folder(
     out: Path,
     fill: Callable[[Path], object],
@@ -114,18 +171,19 @@ def replace_folder(
     On any failure (or a refusal by check) out is left as it was and tmp is removed; a
     failure of the file system (read-only, full, no such place) is one line naming out.
     """
-    out = out.resolve()
+    out = resolved(out)
     refuse_unswappable(out)
     tmp: Path | None = None
-    try:
-        tmp = temporary_beside(out)
-        value = fill(tmp)
-        if before_swap is not None:
-            before_swap()
-        tmp = swap_in(tmp, out, check)
-    except OSError as exc:
-        raise GnlcError(cannot_write(out, exc)) from None
-    finally:
-        if tmp is not None and tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+    with _cleaned_up_on_sigterm():
+        try:
+            tmp = temporary_beside(out)
+            value = fill(tmp)
+            if before_swap is not None:
+                before_swap()
+            tmp = swap_in(tmp, out, check)
+        except OSError as exc:
+            raise GnlcError(cannot_write(out, exc)) from None
+        finally:
+            if tmp is not None and tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
     return value

@@ -198,6 +198,9 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+_SIGNALS = {int(sig) for sig in signal.Signals}
+
+
 class _Child:
     """work() run by a forked child process, which sends back its value (as JSON) or its error.
 
@@ -230,6 +233,13 @@ class _Child:
         while chunk := os.read(self.receive, 1 << 16):
             chunks.append(chunk)
         self._reap()
+        if not chunks and self.exit is not None and self.exit < 0:
+            # Killed from outside (the kernel's out-of-memory killer, an operator): not a bug
+            # of gnlc, and the caller publishes nothing.
+            name = signal.Signals(-self.exit).name if -self.exit in _SIGNALS else -self.exit
+            raise GnlcError(
+                f"{self.what}: the writer process was killed by {name} (out of memory?)"
+            )
         if not chunks:
             raise RuntimeError(
                 f"{self.what}: the writer process ended without a result (exit {self.exit})"

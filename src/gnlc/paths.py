@@ -79,7 +79,10 @@ def find_root(explicit: str | os.PathLike | None = None, start: Path | None = No
     """The project root: --root, else GNLC_ROOT, else the nearest parent, else the bundle."""
     chosen = explicit or os.environ.get("GNLC_ROOT")
     if chosen:
-        root = Path(chosen).resolve()
+        try:
+            root = Path(chosen).resolve()
+        except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before 3.13)
+            raise GnlcError(f"{chosen}: not a gnlc root (a loop of symbolic links)") from None
         if not _is_root(root):
             raise GnlcError(f"{root}: not a gnlc root (needs {', '.join(SOURCE_DIRS)}/)")
         return root

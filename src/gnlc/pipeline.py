@@ -100,12 +100,12 @@ def build(
     and swapped in only when the data conforms. Returns the report (its findings located in
     their files when the data is refused) and the release written, or None when nothing was
     written."""
-    from gnlc.atomic import refuse_unswappable
+    from gnlc.atomic import refuse_unswappable, resolved
     from gnlc.export import refuse_non_folder, write_validated
     from gnlc.validation import located
 
     # Refused before the work, and again under the lock just before the swap.
-    refuse_unswappable(out.resolve())
+    refuse_unswappable(resolved(out))
     refuse_non_folder(out)
     progress, loaded = _loaded(root)
     report, release = write_validated(

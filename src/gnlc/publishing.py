@@ -13,6 +13,7 @@ from gnlc.errors import GnlcError
 from gnlc.remote import (
     RETRY_STATUSES,
     USER_AGENT,
+    Redirects,
     http_error,
     network_error,
     parse_results,
@@ -158,7 +159,8 @@ def _send(
         if credentials is not None and credentials.active:
             request.add_header("Authorization", credentials.header(request))
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            opener = urllib.request.build_opener(Redirects())
+            with opener.open(request, timeout=timeout) as response:
                 content = response.read()
                 return int(response.status), content, response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:

@@ -234,9 +234,57 @@ class Deadline:
         """urllib's urlopen, with every connection watched."""
         if self._opener is None:
             self._opener = urllib.request.build_opener(
-                _DeadlineHTTPHandler(self), _DeadlineHTTPSHandler(self)
+                _DeadlineHTTPHandler(self), _DeadlineHTTPSHandler(self), Redirects()
             )
         return self._opener.open(request, timeout=max(0.01, self.left()))
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+class Redirects(urllib.request.HTTPRedirectHandler):
+    """urllib's redirects, made right for SPARQL requests.
+
+    A query sent as a form POST is not lost on the way: after 307 or 308 it is sent again with
+    its method and body (RFC 9110; urllib refuses, which read as "a redirect loop"; so is a
+    publish's PUT), after
+    301, 302 or 303 as a GET with the form as its query string (urllib drops the body, so the
+    endpoint got a GET without a query). Credentials go only to the origin they were given
+    for: urllib would send the Authorization header to whatever host a redirect names.
+    """
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urlsplit(newurl).scheme not in ("http", "https"):
+            raise urllib.error.HTTPError(
+                req.full_url, code, f"redirect to a non-HTTP URL {newurl!r}", headers, fp
+            )
+        method = req.get_method()
+        resend = code in (307, 308) and method in ("POST", "PUT")
+        if req.data is not None and (resend or (method == "POST" and code in (301, 302, 303))):
+            kept = {
+                name: value
+                for name, value in req.header_items()
+                if resend or name.lower() not in ("content-type", "content-length")
+            }
+            if resend:
+                new = urllib.request.Request(
+                    newurl, data=req.data, headers=kept, method=method,
+                    origin_req_host=req.origin_req_host, unverifiable=True,
+                )  # fmt: skip
+            else:
+                joiner = "&" if urlsplit(newurl).query else "?"
+                new = urllib.request.Request(
+                    newurl + joiner + req.data.decode("ascii"), headers=kept,
+                    origin_req_host=req.origin_req_host, unverifiable=True,
+                )  # fmt: skip
+        else:
+            new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and _origin(newurl) != _origin(req.full_url):
+            new.remove_header("Authorization")
+        return new
 
 
 class _Watched(http.client.HTTPConnection):

@@ -46,6 +46,66 @@ def shacl_options() -> ShaclOptions:
     return ShaclOptions(engine=engine, debug=debugging())
 
 
+def _stdout_fd() -> int | None:
+    """Standard output's file descriptor (its buffers flushed), or None when it is not a file
+    (click's CliRunner, a StringIO)."""
+    import io
+    import sys
+
+    try:
+        sys.stdout.flush()
+        return sys.stdout.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+def write_stdout(data: bytes) -> None:
+    """Write data to standard output to its last byte; a failure to write is one line, exit 2.
+
+    sys.stdout.buffer.write (and click.echo) cannot be trusted with that: under
+    PYTHONUNBUFFERED=1 (or -u) the buffer is the raw file, whose write may take only a part
+    and report it only in its return value; on a pipe another program left non-blocking it
+    takes what fits (the rest was dropped, exit 0) or raises BlockingIOError. Here every part
+    is written, waiting while the pipe is full. A closed pipe (`| head`) is left to click, as
+    before: exit 1, no message.
+    """
+    import errno
+    import select
+    import sys
+
+    from gnlc.errors import GnlcError
+
+    fd = _stdout_fd()
+    if fd is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    view = memoryview(data)
+    try:
+        while view:
+            try:
+                view = view[os.write(fd, view) :]
+            except BlockingIOError:
+                select.select([], [fd], [])
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise
+        raise GnlcError(
+            f"standard output: cannot write: {exc.strerror or type(exc).__name__}"
+        ) from None
+
+
+def echo_out(text: str, nl: bool = True) -> None:
+    """click.echo(text) to standard output, written to its last character (write_stdout)."""
+    import sys
+
+    if _stdout_fd() is None:
+        click.echo(text, nl=nl)
+        return
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    write_stdout((text + "\n" if nl else text).encode(encoding))
+
+
 def warn(lines: list[str]) -> None:
     """Print warnings to stderr, one a line."""
     for line in lines:

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from gnlc.commands.common import root_of
+from gnlc.commands.common import echo_out, root_of
 
 
 @click.command("diff", short_help="Show what changed between two states.")
@@ -41,8 +41,8 @@ def command(ctx: click.Context, old: str, new: str | None, fmt: str) -> None:
     new_store, new_name = load_state(new, root) if new else load_state(str(root), root)
     diff = compare(old_store, new_store, old_name, new_name if new else "current sources")
     if fmt == "json":
-        click.echo(json.dumps(diff.as_dict(), ensure_ascii=False, indent=2))
+        echo_out(json.dumps(diff.as_dict(), ensure_ascii=False, indent=2))
     elif fmt == "markdown":
-        click.echo(render_markdown(diff), nl=False)
+        echo_out(render_markdown(diff), nl=False)
     else:
-        click.echo(render_text(diff), nl=False)
+        echo_out(render_text(diff), nl=False)

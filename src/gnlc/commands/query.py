@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from gnlc.commands.common import remote_options, root_of
+from gnlc.commands.common import echo_out, remote_options, root_of, write_stdout
 from gnlc.errors import GnlcError
 from gnlc.results import FORMATS
 
@@ -83,9 +81,11 @@ def command(
 
     root = root_of(ctx)
     if list_:
+        lines = []
         for q in queries.list_queries(root):
             declared = " ".join(f"{p.name}={p.default}" for p in q.params)
-            click.echo(f"{q.name}\t{q.title}\t{declared}")
+            lines.append(f"{q.name}\t{q.title}\t{declared}\n")
+        echo_out("".join(lines), nl=False)
         return
     if not name:
         raise GnlcError("give a query NAME or FILE.rq (see gnlc query --list)")
@@ -143,8 +143,7 @@ def command(
                 ) from None
 
         output = run_then_exit(timeout, work, shown(query.path))
-    sys.stdout.buffer.write(output)
-    sys.stdout.flush()
+    write_stdout(output)
     if endpoint and _empty_select(result, chosen, output):
         where = f"graph(s) {', '.join(graphs)}" if graphs else "the endpoint's default graph"
         click.echo(

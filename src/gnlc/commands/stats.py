@@ -6,7 +6,7 @@ import json
 
 import click
 
-from gnlc.commands.common import root_of
+from gnlc.commands.common import echo_out, root_of
 
 
 @click.command("stats", short_help="Counts, coverage and enrichment figures.")
@@ -27,6 +27,6 @@ def command(ctx: click.Context, fmt: str) -> None:
 
     stats = collect(derived_store(root_of(ctx)))
     if fmt == "json":
-        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        echo_out(json.dumps(stats, ensure_ascii=False, indent=2))
     else:
-        click.echo(render_table(stats), nl=False)
+        echo_out(render_table(stats), nl=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import root_of, shacl_options, warn
+from gnlc.commands.common import echo_out, root_of, shacl_options, warn
 from gnlc.errors import NONCONFORMING, OK
 
 
@@ -53,8 +53,8 @@ def command(
         report, warnings = validate_sources(root, paths, shapes, shacl_options())
     except GnlcError as exc:
         # The machine formats report it too (CI annotations, JSON consumers); exit 2 as ever.
-        click.echo(render_error(exc.message, fmt), nl=False)
+        echo_out(render_error(exc.message, fmt), nl=False)
         raise
     warn(warnings)
-    click.echo(render_report(report, fmt, strict), nl=False)
+    echo_out(render_report(report, fmt, strict), nl=False)
     ctx.exit(OK if report.conforms(strict) else NONCONFORMING)

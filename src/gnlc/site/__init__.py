@@ -82,7 +82,9 @@ def build_site(
 
 def check_out(out: Path) -> None:
     """Refuse to replace a folder that is not an earlier site build (it would be deleted)."""
-    out = out.resolve()
+    from gnlc.atomic import resolved
+
+    out = resolved(out)
     if out.exists() and not out.is_dir():
         raise GnlcError(f"{out}: exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
