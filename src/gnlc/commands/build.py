@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import refuse, root_of, shacl_options, warn_gaps
+from gnlc.commands.common import echo_out, refuse, root_of, shacl_options, warn_gaps
 from gnlc.errors import NONCONFORMING, OK
 from gnlc.paths import RELEASE_FILES, output_dir
 
@@ -40,5 +40,5 @@ def command(ctx: click.Context, out: Path | None) -> None:
         ctx.exit(NONCONFORMING)
     warn_gaps(report)
     sizes = ", ".join(f"{name} {len(data):,} B" for name, data in release.files.items())
-    click.echo(f"wrote {out}: {sizes}")
+    echo_out(f"wrote {out}: {sizes}")
     ctx.exit(OK)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import root_of, warn
+from gnlc.commands.common import echo_out, root_of, warn
 from gnlc.errors import NONCONFORMING, OK, UNUSABLE, GnlcError, shown
 
 
@@ -44,7 +44,7 @@ def command(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
             refused += 1
     warn(warnings)
     for path in changed:
-        click.echo(f"{'would reformat' if check else 'reformatted'} {shown(path)}")
+        echo_out(f"{'would reformat' if check else 'reformatted'} {shown(path)}")
     if refused:
         ctx.exit(UNUSABLE)
     if check and changed:

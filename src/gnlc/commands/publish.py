@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import build_into, remote_options
+from gnlc.commands.common import build_into, echo_out, remote_options
 from gnlc.errors import NONCONFORMING, OK, GnlcError
 
 PASSWORD_ENV = "GNLC_PASSWORD"
@@ -99,7 +99,7 @@ def command(
             f"count mismatch: <{graph}> at {redact(result.query_url)} holds {result.found:,}"
             f" triples, gnlc.nt has {result.expected:,}"
         )
-    click.echo(
+    echo_out(
         f"published {result.expected:,} triples to <{graph}> at {redact(result.store_url)};"
         f" verified through {redact(result.query_url)}"
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import Seconds, build_into, warn
+from gnlc.commands.common import Seconds, build_into, echo_out, warn
 from gnlc.errors import NONCONFORMING, OK, GnlcError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -100,10 +100,10 @@ def command(
         front.start(pool, query_timeout, cors)
         root = server.root_url(host, port)
         source = "a fresh build" if data is None else str(data)
-        click.echo(f"serving {triples:,} triples read-only from {source}")
-        click.echo(f"SPARQL endpoint: {root}/query")
-        click.echo(f"query UI:        {root}/")
-        click.echo("press Ctrl-C to stop")
+        echo_out(f"serving {triples:,} triples read-only from {source}")
+        echo_out(f"SPARQL endpoint: {root}/query")
+        echo_out(f"query UI:        {root}/")
+        echo_out("press Ctrl-C to stop")
         front.serve_forever()
     except (KeyboardInterrupt, _Stop):
         click.echo("stopping", err=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import refuse, root_of, shacl_options, warn_gaps
+from gnlc.commands.common import echo_out, refuse, root_of, shacl_options, warn_gaps
 from gnlc.errors import NONCONFORMING, OK
 
 
@@ -53,5 +53,5 @@ def command(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
         ctx.exit(NONCONFORMING)
     warn_gaps(report)
     size = sum(len(data) for data in result.files.values())
-    click.echo(f"wrote {out}: {result.pages} pages, {len(result.files)} files, {size:,} B")
+    echo_out(f"wrote {out}: {result.pages} pages, {len(result.files)} files, {size:,} B")
     ctx.exit(OK)
