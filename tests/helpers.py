@@ -46,8 +46,30 @@ def rdflib_sources(root: Path):
     return graph
 
 
+_RELEASE_GRAPHS: dict[str, object] = {}
+
+
 def rdflib_release_graph(root: Path):
-    """Sources plus the rules applied with rdflib's SPARQL engine until nothing changes."""
+    """Sources plus the rules applied with rdflib's SPARQL engine until nothing changes.
+
+    Computed once per process for the same sources (several tests read the repository's data
+    through copies of it), so the graph is shared: read it, never change it.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    files = [root / "ontology/gnlc.ttl", *sorted((root / "data").rglob("*.ttl"))]
+    for path in [*files, *sorted((root / "ontology/rules").glob("*.rq"))]:
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    key = digest.hexdigest()
+    if key not in _RELEASE_GRAPHS:
+        _RELEASE_GRAPHS[key] = _rules_applied(root)
+    return _RELEASE_GRAPHS[key]
+
+
+def _rules_applied(root: Path):
     graph = rdflib_sources(root)
     rules = [p.read_text(encoding="utf-8") for p in sorted((root / "ontology/rules").glob("*.rq"))]
     while True:
