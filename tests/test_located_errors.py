@@ -235,7 +235,10 @@ class Liar(http.server.BaseHTTPRequestHandler):
 def liar() -> Iterator[str]:
     """The liar's root URL on 127.0.0.1; shut down after the test."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Liar)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: 0.5 s by default, idle in every test
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -135,7 +135,10 @@ class DigestHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def store() -> Iterator[DigestStore]:
     server = DigestStore()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: 0.5 s by default, idle in every test
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield server

@@ -1261,11 +1261,32 @@ def axe_violations(tab) -> list[str]:
 
     script = files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
     tab.add_script_tag(content=script)
-    result = tab.evaluate(
+    # resultTypes: only violations get every node's selector worked out (what passes and is
+    # inapplicable keeps one node each), and only violations come back to Python: the same
+    # violations, about a third less of axe's time.
+    return tab.evaluate(
         """() => axe.run(document, {runOnly: {type: 'tag', values:
-             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+             resultTypes: ['violations']})
+           .then(r => r.violations.map(v => `${v.id}: ${JSON.stringify(v.nodes[0].target)}`))"""
     )
-    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in result["violations"]]
+
+
+@pytest.mark.browser
+def test_axe_reports_violations(browser) -> None:
+    """The axe check can fail: a page with an image without alt text and grey-on-grey text."""
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        tab.set_content(
+            '<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
+            '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+            '<p style="color:#777;background:#888">faint</p></main></body></html>'
+        )
+        found = axe_violations(tab)
+    finally:
+        context.close()
+    assert [v.split(":")[0] for v in found] == ["color-contrast", "image-alt"], found
 
 
 @pytest.mark.browser
@@ -1275,7 +1296,7 @@ def axe_violations(tab) -> list[str]:
 def test_browser_every_page_kind_fits_the_screen(browser, real_url, real_site, width, kind) -> None:
     """No horizontal scroll, no mid-word breaks, citation targets >= 24x24 px, chart labels
     >= 10 px and checksums on one line at 320, 390 and 1280 px on every page kind of the real
-    data's site (screenshots at 390 and 1280 go to test-artifacts/)."""
+    data's site (screenshots at 390 px go to test-artifacts/)."""
     context = browser.new_context(viewport={"width": width, "height": 800})
     tab = context.new_page()
     problems = []
@@ -1300,7 +1321,7 @@ def test_browser_every_page_kind_fits_the_screen(browser, real_url, real_site, w
                     problems.append(f"{path}: checksum not whole: {text!r} / {title!r}")
                 if boxes != 1 or em_high > 2.5:
                     problems.append(f"{path}: checksum on {boxes} boxes, {em_high:.1f} em high")
-            if width in (390, 1280):
+            if width == 390:  # desktop views are shot by the tests above (home, map, members...)
                 shot(tab, f"width-{width}-{path.replace('/', '-').removesuffix('.html')}")
     finally:
         context.close()

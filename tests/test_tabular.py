@@ -32,7 +32,10 @@ def served(release: Path) -> Iterator[str]:
     """The release folder over HTTP on 127.0.0.1 (csvw_functions reads metadata by URL)."""
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(release))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: 0.5 s by default, idle in every test
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
