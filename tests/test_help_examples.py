@@ -219,8 +219,26 @@ def _stand_ins(command: str, oxigraph: str, tmp: Path) -> str:
 
 
 def _serve(command: str, cwd: Path, env: dict[str, str]) -> None:
-    """Start a serving example, wait for it to answer on its port, stop it with Ctrl-C."""
-    port = free_port()
+    """Start a serving example, wait for it to answer on its port, stop it with Ctrl-C.
+
+    The README serves site/ on the line after the one that builds it; run alone (another
+    worker may have taken that line), the build comes first here. A port found free can be
+    taken by another worker's server before the example binds it: the example then dies with
+    "Address already in use" and is started again on another port; an answer counts only
+    while the example still runs after it (so it was the example's, not a stranger's).
+    """
+    if re.search(r"http\.server -d site\b", command) and not (cwd / "site/index.html").is_file():
+        subprocess.run(["gnlc", "site"], cwd=cwd, env=env, check=True, capture_output=True)
+    for _attempt in range(3):
+        if _serve_on(free_port(), command, cwd, env):
+            return
+    pytest.fail(f"{command}: every port tried was taken meanwhile")
+
+
+def _serve_on(port: int, command: str, cwd: Path, env: dict[str, str]) -> bool:
+    """True once the example answers on port; False when another process had the port."""
+    import http.client
+
     if re.search(r"\b8000\b", command):
         command = re.sub(r"\b8000\b", str(port), command)
     elif "gnlc serve" in command:
@@ -239,12 +257,18 @@ def _serve(command: str, cwd: Path, env: dict[str, str]) -> None:
     try:
         deadline = time.monotonic() + PATIENCE
         while True:
-            assert process.poll() is None, process.stderr.read().decode()[-2000:]
+            if process.poll() is not None:
+                error = process.stderr.read().decode()
+                if "Address already in use" in error:
+                    return False
+                raise AssertionError(error[-2000:])
             try:
                 with urllib.request.urlopen(url, timeout=10) as response:
                     assert response.status == 200
-                    break
-            except OSError:
+                time.sleep(0.5)  # a stranger on the port: the example fails to bind meanwhile
+                if process.poll() is None:
+                    return True
+            except (OSError, http.client.HTTPException):
                 assert time.monotonic() < deadline, f"{command}: no answer on {url}"
                 time.sleep(0.2)
     finally:
