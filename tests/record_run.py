@@ -42,6 +42,8 @@ def _whole_suite(config, markexpr: str = "") -> bool:
     """No paths, no -k, and -m exactly markexpr (none: the whole suite)."""
     default = [str(Path(config.rootpath, p)) for p in config.getini("testpaths")]
     given = [str(Path(config.invocation_params.dir, a)) for a in config.invocation_params.args]
+    if any("::" in str(a) for a in config.invocation_params.args):
+        return False  # a test id (path::name, as test_writers reruns a test alone): one test
     paths = [a for a in given if not Path(a).name.startswith("-") and Path(a).exists()]
     return (
         not config.option.keyword

@@ -96,6 +96,8 @@ def test_only_a_whole_run_is_recorded() -> None:
     assert record_run._whole_suite(config("-q"))
     assert record_run._whole_suite(config("tests"))
     assert not record_run._whole_suite(config("tests/test_ux.py"))
+    # A test id (test_writers reruns a test alone so): one test, never the whole suite.
+    assert not record_run._whole_suite(config("tests/test_ux.py::test_help_is_fast"))
     assert not record_run._whole_suite(config(keyword="query"))
     assert not record_run._whole_suite(config(markexpr="not server"))
     # The fast loop is recorded on its own: -m "not slow" and nothing else.
