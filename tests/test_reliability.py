@@ -621,6 +621,20 @@ def _session_left(session: int) -> list[str]:
     return left
 
 
+def _build_pausing_at(stage: str, out: Path) -> subprocess.Popen:
+    """`gnlc build --out out` in a session of its own, pausing at stage (GNLC_TEST_PAUSE_AT);
+    it says so on its stderr."""
+    env = {**os.environ, "GNLC_TEST_PAUSE_AT": stage, "GNLC_ROOT": str(ROOT)}
+    return subprocess.Popen(
+        [str(GNLC), "build", "--out", str(out)],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
 @pytest.mark.parametrize("stage", ["wrote-gnlc.nt", "wrote-gnlc.ttl", "rendered", "before-swap"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
@@ -634,15 +648,7 @@ def test_interrupted_build_cleans_up_at_once(
     out = tmp_path / "dist"
     shutil.copytree(release, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    env = {**os.environ, "GNLC_TEST_PAUSE_AT": stage, "GNLC_ROOT": str(ROOT)}
-    proc = subprocess.Popen(
-        [str(GNLC), "build", "--out", str(out)],
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
+    proc = _build_pausing_at(stage, out)
     try:
         assert f"test pause at {stage}" in proc.stderr.readline()
         proc.send_signal(sig)
@@ -665,15 +671,7 @@ def test_a_killed_writer_is_one_line_and_publishes_nothing(tmp_path: Path, relea
     out = tmp_path / "dist"
     shutil.copytree(release, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    env = {**os.environ, "GNLC_TEST_PAUSE_AT": "wrote-gnlc.ttl", "GNLC_ROOT": str(ROOT)}
-    proc = subprocess.Popen(
-        [str(GNLC), "build", "--out", str(out)],
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
+    proc = _build_pausing_at("wrote-gnlc.ttl", out)
     try:
         assert "test pause at wrote-gnlc.ttl" in proc.stderr.readline()
         # The writer printed the line and then stops itself: wait for that (a safety net of
