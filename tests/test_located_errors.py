@@ -9,7 +9,6 @@ import json
 import os
 import queue
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -44,12 +43,9 @@ def one_line(result, *needles: str) -> str:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(root_copy: Path) -> Path:
     """A copy of the repository's sources."""
-    root = tmp_path / "project"
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, root / name)
-    return root
+    return root_copy
 
 
 # --- files -----------------------------------------------------------------------------------

@@ -90,16 +90,12 @@ def test_a_full_device_is_an_error_of_one_line(big_query: Path, unbuffered: bool
         assert "No space left on device" in line and "internal error" not in line
 
 
-def test_build_and_fmt_report_a_full_device_in_one_line(tmp_path: Path) -> None:
+def test_build_and_fmt_report_a_full_device_in_one_line(tmp_path: Path, root_copy: Path) -> None:
     """`gnlc build` and `gnlc fmt` print their one line through the same writer: on a full
     device that is one line naming the cause, exit 2 (it was an 'internal error')."""
-    import shutil
-
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full on this system")
-    root = tmp_path / "root"
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, root / name)
+    root = root_copy
     ttl = root / "data" / "members" / "TH.ttl"
     ttl.write_text(ttl.read_text(encoding="utf-8") + "\n\n\n", encoding="utf-8")  # not canonical
     cases = (
