@@ -454,3 +454,46 @@ def test_with_other_threads_the_verdict_comes_first(tmp_path: Path) -> None:
     assert seen == [[]]
     assert written is None and not report.conforms()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_release_file_and_the_folder_are_on_disk_before_the_swap(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Renaming the folder in is atomic, but without fsync a crash just after it could leave a
+    release of empty files: every file written and the folder itself are synced before the
+    swap (the spy sees each one's inode, and the swap after them)."""
+    import os
+    import threading
+
+    import gnlc.atomic
+    from gnlc.export import write_rendered
+    from gnlc.sources import load_graph
+
+    events: list = []
+    real_fsync, real_swap = os.fsync, gnlc.atomic.swap_in
+
+    def fsync(fd: int) -> None:
+        info = os.fstat(fd)
+        events.append((info.st_dev, info.st_ino))
+        real_fsync(fd)
+
+    def swap_in(*args, **kwargs):
+        events.append("swap")
+        return real_swap(*args, **kwargs)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(gnlc.atomic, "swap_in", swap_in)
+    store = load_graph(ROOT).store
+    stop = threading.Event()  # another thread: everything is written in this process
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        write_rendered(ROOT, store, tmp_path / "dist")
+    finally:
+        stop.set()
+        thread.join()
+    synced = set(events[: events.index("swap")])
+    out = tmp_path / "dist"
+    wanted = {(p.stat().st_dev, p.stat().st_ino): p.name for p in [out, *out.iterdir()]}
+    assert sorted(RELEASE_FILES) == sorted(p.name for p in out.iterdir())
+    assert [name for key, name in wanted.items() if key not in synced] == []
