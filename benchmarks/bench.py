@@ -813,16 +813,20 @@ def _timed(command: list[str], cwd: Path) -> tuple[float, float]:
 def floor_comparison(
     workdir: Path, factors: list[str], repeat: int, share: float, gnlc: str | None = None
 ) -> dict:
-    """`gnlc build` against the Oxigraph floor (benchmarks/floor.py: parse the same sources,
-    write the four syntaxes), as whole processes, on the real data and synthetic sizes.
+    """`gnlc build` against two Oxigraph floors (benchmarks/floor.py), as whole processes, on the
+    real data and synthetic sizes: "floor" parses the sources and writes them in the four
+    syntaxes; "same graph" also runs the project's rules once each as SPARQL INSERTs first, so
+    it writes the graph the release holds (checked: as many triples as the build's gnlc.nt).
 
     gnlc: the command to time (default: the one beside this Python, i.e. this environment's
-    install). Each turn runs both back to back, the order swapped every turn; the ratio
-    build/floor of each pair and the 1-minute load average before it are kept, with their
+    install). Each turn runs the three back to back, the order turned every turn; the ratio
+    build/floor of each turn and the 1-minute load average before it are kept, with their
     median.
     """
     from synthetic import REAL_CITIES, generate
 
+    from gnlc.paths import rule_files
+    from gnlc.rules import as_update, read_rule
     from gnlc.sources import graph_files
 
     python = sys.executable
@@ -837,41 +841,77 @@ def floor_comparison(
             root = generate(workdir / f"floor-x{factor}", cities, REPO, thai_share=share)
             label = f"x{factor}"
         base, data = graph_files(root)
+        updates: list[str] = []
+        for index, path in enumerate(rule_files(root)):
+            update = as_update(read_rule(path))
+            if update is None:
+                raise SystemExit(f"{path}: not a CONSTRUCT rule the floor can run as an INSERT")
+            written = workdir / f"floor-rule-{index:02d}.ru"
+            written.write_text(update, encoding="utf-8")
+            updates += ["--update", str(written)]
+        sources = list(map(str, base + data))
+        dist = workdir / "floor-dist"
         commands = {
-            "build": [gnlc, "--root", str(root), "build", "--out", str(workdir / "floor-dist")],
-            "floor": [python, floor, str(workdir / "floor-out"), *map(str, base + data)],
+            "build": [gnlc, "--root", str(root), "build", "--out", str(dist)],
+            "floor": [python, floor, str(workdir / "floor-out"), *sources],
+            "same graph": [python, floor, *updates, str(workdir / "floor-same"), *sources],
         }
         for command in commands.values():  # warm the file cache and the bytecode
             _wall(command, workdir)
-        times: dict[str, list[float]] = {"build": [], "floor": []}
-        cpu: dict[str, list[float]] = {"build": [], "floor": []}
-        ratios, cpu_ratios, loads = [], [], []
+        built, same = _triples(dist / "gnlc.nt"), _triples(workdir / "floor-same" / "gnlc.nt")
+        if built != same:
+            raise SystemExit(f"{label}: same-graph floor wrote {same} triples, build {built}")
+        names = list(commands)
+        times: dict[str, list[float]] = {name: [] for name in names}
+        cpu: dict[str, list[float]] = {name: [] for name in names}
+        ratios: dict[str, list[float]] = {"floor": [], "same graph": []}
+        cpu_ratios: dict[str, list[float]] = {"floor": [], "same graph": []}
+        loads = []
         for turn in range(repeat):
             loads.append(round(os.getloadavg()[0], 2))
-            order = ("build", "floor") if turn % 2 == 0 else ("floor", "build")
+            order = names[turn % 3 :] + names[: turn % 3]
             got = {name: _timed(commands[name], workdir) for name in order}
             for name, (seconds, used) in got.items():
                 times[name].append(round(seconds, 3))
                 cpu[name].append(round(used, 3))
-            ratios.append(round(got["build"][0] / got["floor"][0], 2))
-            cpu_ratios.append(round(got["build"][1] / max(got["floor"][1], 1e-3), 2))
-        print(f"  floor {label}: build/floor {statistics.median(ratios):.2f}", file=sys.stderr)
+            for name in ratios:
+                ratios[name].append(round(got["build"][0] / got[name][0], 2))
+                cpu_ratios[name].append(round(got["build"][1] / max(got[name][1], 1e-3), 2))
+        print(
+            f"  floor {label}: build/floor {statistics.median(ratios['floor']):.2f}, "
+            f"build/same-graph floor {statistics.median(ratios['same graph']):.2f}",
+            file=sys.stderr,
+        )
         out[label] = {
             "build_seconds": times["build"],
             "floor_seconds": times["floor"],
             "build_median": round(statistics.median(times["build"]), 3),
             "floor_median": round(statistics.median(times["floor"]), 3),
-            "ratios": ratios,
-            "median_ratio": round(statistics.median(ratios), 2),
+            "ratios": ratios["floor"],
+            "median_ratio": round(statistics.median(ratios["floor"]), 2),
             "build_cpu_seconds": cpu["build"],
             "floor_cpu_seconds": cpu["floor"],
-            "cpu_ratios": cpu_ratios,
-            "median_cpu_ratio": round(statistics.median(cpu_ratios), 2),
+            "cpu_ratios": cpu_ratios["floor"],
+            "median_cpu_ratio": round(statistics.median(cpu_ratios["floor"]), 2),
+            "triples": built,
+            "same_graph_seconds": times["same graph"],
+            "same_graph_median": round(statistics.median(times["same graph"]), 3),
+            "same_graph_cpu_seconds": cpu["same graph"],
+            "same_graph_ratios": ratios["same graph"],
+            "median_same_graph_ratio": round(statistics.median(ratios["same graph"]), 2),
+            "same_graph_cpu_ratios": cpu_ratios["same graph"],
+            "median_same_graph_cpu_ratio": round(statistics.median(cpu_ratios["same graph"]), 2),
             "load_average": loads,
         }
         if root != REPO:
             shutil.rmtree(root, ignore_errors=True)
     return out
+
+
+def _triples(ntriples: Path) -> int:
+    """The triples in an N-Triples file (its lines that are neither blank nor comments)."""
+    with open(ntriples, "rb") as handle:
+        return sum(1 for line in handle if line.strip() and not line.startswith(b"#"))
 
 
 def default_gnlc() -> str:
@@ -927,16 +967,24 @@ def floor_table(floor: dict) -> str:
     """The floor comparison as a Markdown table."""
     lines = [
         "| data | gnlc build s | Oxigraph floor s | build / floor (median of pairs) "
-        "| CPU build / floor (median of pairs) | pairs | load average |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| CPU build / floor (median of pairs) | same-graph floor s "
+        "| build / same-graph floor | CPU build / same-graph floor | pairs | load average |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for label, row in floor.items():
         loads = row["load_average"]
-        # Runs recorded before CPU time was measured have no CPU ratio.
+        # Runs recorded before CPU time (or the same-graph floor) was measured lack those.
         cpu = f"{row['median_cpu_ratio']:.2f}x" if "median_cpu_ratio" in row else "-"
+        same = ["-", "-", "-"]
+        if "same_graph_median" in row:
+            same = [
+                f"{row['same_graph_median']:.2f}",
+                f"{row['median_same_graph_ratio']:.2f}x",
+                f"{row['median_same_graph_cpu_ratio']:.2f}x",
+            ]
         lines.append(
             f"| {label} | {row['build_median']:.2f} | {row['floor_median']:.2f} "
-            f"| {row['median_ratio']:.2f}x | {cpu} | {len(row['ratios'])} "
+            f"| {row['median_ratio']:.2f}x | {cpu} | {' | '.join(same)} | {len(row['ratios'])} "
             f"| {min(loads):.2f}-{max(loads):.2f} |"
         )
     return "\n".join(lines)
