@@ -10,7 +10,6 @@ spaces).
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -157,6 +156,8 @@ def _known(iri: str, known: set[str], namespaces: Sequence[str] = ()) -> bool:
 
 
 def _nearest(iri: str, known: set[str]) -> str:
+    import difflib  # only when a finding needs a suggestion
+
     match = difflib.get_close_matches(iri, sorted(known), n=1, cutoff=0.8)
     return match[0] if match else ""
 
