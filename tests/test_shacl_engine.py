@@ -284,3 +284,61 @@ def test_validation_reads_no_environment_variable() -> None:
     for module in (gnlc.validation, gnlc.compiled_shapes):
         text = Path(module.__file__).read_text(encoding="utf-8")
         assert not re.search(r"\benviron\b|\bgetenv\b|\bdebugging\(", text), module.__name__
+
+
+def _compiled(shapes: Path, data: Path):
+    """The checks compile_shapes makes (as comparable fields), and those made by reading the
+    shapes store through its own lookups, without the one-pass index; or None if unsupported."""
+    import pyoxigraph as ox
+
+    from gnlc.compiled_shapes import Unsupported, _compile_shapes, compile_shapes
+
+    def read(path: Path) -> ox.Store:
+        store = ox.Store()
+        store.load(path=path, format=ox.RdfFormat.TURTLE)
+        return store
+
+    shapes_store, data_store = read(shapes), read(data)
+
+    def fields(checks) -> list:
+        names = ("query", "component", "shape", "severity", "messages", "path", "params")
+        names += ("sparql", "focus_query", "constants", "batch", "joined", "in_focus")
+        return [(*(getattr(c, n) for n in names), c.keep is None) for c in checks]
+
+    try:
+        indexed = fields(compile_shapes(shapes_store, data=data_store, shapes_graph=True))
+    except Unsupported:
+        return None
+    return indexed, fields(_compile_shapes(shapes_store, data_store, True))
+
+
+@pytest.mark.parametrize(
+    "shapes", [ROOT / "shapes" / "gnlc.shacl.ttl", *CASES], ids=lambda p: p.stem
+)
+def test_shapes_read_through_the_index_compile_to_the_same_checks(shapes: Path) -> None:
+    """compile_shapes reads the shapes graph through a one-pass index (subject, predicate) ->
+    objects; the checks are the same as reading the store pattern by pattern."""
+    data = ROOT / "data" / "members" / "TH.ttl" if shapes.parent.name == "shapes" else shapes
+    got = _compiled(shapes, data_of(data) if data == shapes else data)
+    if got is None:  # the fixtures that fall back to pySHACL: nothing compiled either way
+        assert header(shapes, "engine") == ["pyshacl"]
+        return
+    assert got[0] == got[1]
+    assert got[0] or header(shapes, "expect") == ["none"]  # only a shape that checks nothing
+
+
+def test_the_shapes_index_keeps_each_lookups_objects_in_store_order() -> None:
+    """For every (subject, predicate) of the project's shapes, the index lists exactly what
+    the store's own pattern lookup gives, in the same order."""
+    import pyoxigraph as ox
+
+    from gnlc.compiled_shapes import _indexed
+
+    store = ox.Store()
+    store.load(path=ROOT / "shapes" / "gnlc.shacl.ttl", format=ox.RdfFormat.TURTLE)
+    index = _indexed(store)
+    pairs = {(q.subject, q.predicate.value) for q in store}
+    assert set(index) == pairs and len(pairs) > 500
+    for subject, predicate in pairs:
+        direct = store.quads_for_pattern(subject, ox.NamedNode(predicate), None, ox.DefaultGraph())
+        assert index[(subject, predicate)] == [q.object for q in direct]
