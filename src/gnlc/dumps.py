@@ -84,6 +84,11 @@ def _finish_rdfxml(body: bytes) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + comment + body
 
 
+def jsonld_writer(graph: CanonicalGraph, context: Path) -> Callable[[], Chunks]:
+    """The function making gnlc.jsonld's bytes from graph (compacted with the context file)."""
+    return lambda: to_jsonld_chunks(graph, context)
+
+
 def dump_writers(
     graph: CanonicalGraph,
     context: Path,
@@ -100,9 +105,6 @@ def dump_writers(
     def turtle() -> Chunks:
         return serialize_grouped_chunks(graph, graph.refs, header=header)
 
-    def jsonld() -> Chunks:
-        return to_jsonld_chunks(graph, context)
-
     def rdfxml() -> Chunks:
         import pyoxigraph
 
@@ -118,6 +120,6 @@ def dump_writers(
     return {
         "gnlc.nt": lambda: graph.ntriples(GENERATED),
         "gnlc.ttl": turtle,
-        "gnlc.jsonld": jsonld,
+        "gnlc.jsonld": jsonld_writer(graph, context),
         "gnlc.rdf": rdfxml,
     }

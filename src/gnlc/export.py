@@ -55,25 +55,44 @@ def pause_for_tests(stage: str) -> None:
 
 def release_date(root: Path) -> str:
     """The date of the last commit (builds of one commit are identical), else the ontology's."""
-    import subprocess
+    return _ReleaseDate(root).result()
 
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "log", "-1", "--format=%cs"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout.strip()
-        if len(out) == 10:
-            return out
-    except (OSError, subprocess.SubprocessError):
-        pass
-    import re
 
-    text = (root / ONTOLOGY_FILE).read_text(encoding="utf-8")
-    match = re.search(r'dcterms:modified "(\d{4}-\d{2}-\d{2})"', text)
-    return match.group(1) if match else "1970-01-01"
+class _ReleaseDate:
+    """release_date(root), asked of git at once and read when needed: git runs while the
+    caller goes on (the canonical pass), not before it."""
+
+    def __init__(self, root: Path) -> None:
+        import subprocess
+
+        self.root = root
+        try:
+            self.git: subprocess.Popen | None = subprocess.Popen(
+                ["git", "-C", str(root), "log", "-1", "--format=%cs"],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+        except OSError:
+            self.git = None
+
+    def result(self) -> str:
+        import subprocess
+
+        if self.git is not None:
+            try:
+                out = self.git.communicate(timeout=10)[0].strip()
+                if len(out) == 10:
+                    return out
+            except subprocess.SubprocessError:
+                self.git.kill()
+                self.git.communicate()
+        import re
+
+        text = (self.root / ONTOLOGY_FILE).read_text(encoding="utf-8")
+        match = re.search(r'dcterms:modified "(\d{4}-\d{2}-\d{2})"', text)
+        return match.group(1) if match else "1970-01-01"
 
 
 _File = TypeVar("_File", bytes, "Written")
@@ -84,10 +103,6 @@ class Release(Generic[_File]):
     """Every release file by name: its bytes (make_release) or where build() wrote it."""
 
     files: dict[str, _File]
-
-
-# The dumps that take longest: written by child processes while this one goes on.
-SIDE_BY_SIDE = ("gnlc.jsonld", "gnlc.rdf")
 
 
 class _Memory:
@@ -349,24 +364,28 @@ def _die_with_parent(parent: int) -> None:
 def _render(root: Path, store: pyoxigraph.Store, sink, progress=None) -> None:
     """Every release file, handed to sink (in RELEASE_FILES order once all are made)."""
     from gnlc.canonical import CanonicalGraph
-    from gnlc.dumps import GENERATED, dump_writers
+    from gnlc.dumps import GENERATED, dump_writers, jsonld_writer
     from gnlc.formatting import canonical_text
     from gnlc.progress import QUIET
     from gnlc.tabular import csvw_metadata, datapackage, members_csv
     from gnlc.void import void_turtle
 
     progress = progress or QUIET
-    date = release_date(root)
-    header = f"# {GENERATED}\n# version {__version__}, {date}; licence CC BY 4.0\n"
+    dating = _ReleaseDate(root)  # git runs during the canonical pass
     with progress.stage("canonical N-Triples"):
         graph = CanonicalGraph.from_store(store)
     count = graph.count
-    writers = dump_writers(graph, root / CONTEXT_FILE, header, lambda: sink.reader("gnlc.nt"))
-    del graph
-    with progress.stage("gnlc.nt"):
-        sink.add("gnlc.nt", writers.pop("gnlc.nt")())  # first: RDF/XML is read back from it
-    children = sink.start({name: writers.pop(name) for name in SIDE_BY_SIDE})
+    # JSON-LD needs neither the date nor gnlc.nt: its writer starts first.
+    children = sink.start({"gnlc.jsonld": jsonld_writer(graph, root / CONTEXT_FILE)})
     try:
+        date = dating.result()
+        header = f"# {GENERATED}\n# version {__version__}, {date}; licence CC BY 4.0\n"
+        writers = dump_writers(graph, root / CONTEXT_FILE, header, lambda: sink.reader("gnlc.nt"))
+        del writers["gnlc.jsonld"]
+        del graph
+        with progress.stage("gnlc.nt"):
+            sink.add("gnlc.nt", writers.pop("gnlc.nt")())  # first: RDF/XML is read back from it
+        children |= sink.start({"gnlc.rdf": writers.pop("gnlc.rdf")})
         for name, make in writers.items():
             with progress.stage(name):
                 sink.add(name, make())
