@@ -1396,3 +1396,48 @@ def test_growth_page_counts_members_no_source_dates(real_root: Path, real_site: 
         found = dict(re.findall(r'data-(undated|no-dated)-members="(\d+)"', caption.group(1)))
         assert found == {"undated": str(len(unknown)), "no-dated": str(len(undated))}, lang
         assert i18n.text("no_dated_page", lang) in caption.group(1)
+
+
+def test_member_rows_made_once_per_folder_are_the_rows_made_per_page(
+    fixture_root: Path, monkeypatch
+) -> None:
+    """Members tables reuse a row made for another page of the same folder and language; the
+    site is byte for byte the one made with every row made afresh on every page."""
+    from gnlc.site import render_site
+    from gnlc.site.render import SiteRenderer
+    from gnlc.sources import load_graph
+
+    store = load_graph(fixture_root).store
+    cached = render_site(fixture_root, store).files
+
+    class Forgetful(dict):
+        def get(self, key, default=None):  # never finds a row made before
+            return default
+
+    made = SiteRenderer.__init__
+
+    def fresh_rows(self, *args, **kwargs) -> None:
+        made(self, *args, **kwargs)
+        self.member_rows = Forgetful()
+
+    monkeypatch.setattr(SiteRenderer, "__init__", fresh_rows)
+    fresh = render_site(fixture_root, store).files
+    assert cached.keys() == fresh.keys()
+    assert [name for name in cached if cached[name] != fresh[name]] == []
+
+
+@pytest.mark.parametrize("name", ["../x.html", "en/../../x.html", "/tmp/x.html", "en//x.html"])
+def test_a_file_name_leaving_the_site_folder_is_refused(tmp_path: Path, name: str) -> None:
+    """write_tree writes only below the site folder: a name with `..`, an absolute one or one
+    that is not in normal form is refused and nothing is published."""
+    from gnlc.errors import GnlcError
+    from gnlc.site import write_tree
+
+    out = tmp_path / "deep" / "site"
+    out.parent.mkdir()
+    with pytest.raises(GnlcError, match="outside the site folder"):
+        write_tree({"en/index.html": b"ok", name: b"x"}, out)
+    assert not out.exists() and sorted(p.name for p in out.parent.iterdir()) == []
+    assert not (tmp_path / "x.html").exists()
+    write_tree({"en/index.html": b"ok", "en/city/a.html": b"a"}, out)
+    assert (out / "en" / "city" / "a.html").read_bytes() == b"a"

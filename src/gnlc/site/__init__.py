@@ -7,6 +7,7 @@ the finished folder in atomically; nothing is written for invalid data.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,13 +102,24 @@ def write_tree(files: dict[str, bytes], out: Path) -> None:
     check_out(out)
 
     def fill(tmp: Path) -> None:
+        made: set[str] = set()
         for name, data in files.items():
-            path = tmp / name
-            if tmp.resolve() not in path.resolve().parents:
+            # A relative path with no `..`, into a folder just made (no links in it yet):
+            # inside tmp, without resolving each of the thousands of files.
+            normal = posixpath.normpath(name)
+            if normal != name or name.startswith(("/", "../")) or name in (".", ".."):
                 raise GnlcError(f"{name}: refusing to write outside the site folder")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        for folder in [tmp, *(p for p in tmp.rglob("*") if p.is_dir())]:
-            folder.chmod(0o755)
+            folder = posixpath.dirname(name)
+            if folder not in made:
+                (tmp / folder).mkdir(parents=True, exist_ok=True)
+                made.add(folder)
+            (tmp / name).write_bytes(data)
+        folders = {""}
+        for folder in made:
+            while folder not in folders:
+                folders.add(folder)
+                folder = posixpath.dirname(folder)
+        for folder in folders:
+            (tmp / folder).chmod(0o755)
 
     replace_folder(out, fill, check_out, lambda: pause_for_tests("site-before-swap"))

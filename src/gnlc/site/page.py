@@ -49,6 +49,10 @@ class Site(Protocol):
     # The macros of templates/_inline.html (values, links, citations), each returning Markup.
     inline: Any
 
+    # MemberRow by (language, folder of the page, member IRI): a row's links depend on nothing
+    # else, and the same members are listed on many pages (every SDG page lists them all).
+    member_rows: dict[tuple[str, str, str], MemberRow]
+
     def file_for(self, iri: str, lang: str) -> str | None:
         """The site file a link to iri points at, or None."""
 
@@ -183,17 +187,27 @@ class Page:
 
     def members_rows(self, members: list[Member]) -> list[MemberRow]:
         """Rows for a table of member cities, sorted by name in this language."""
-        rows = [
-            MemberRow(
-                member=member,
-                name=self.link(member.iri),
-                sort_name=sort_key(self.plain_name(member.iri)),
-                country=self.link(member.country) if member.country else "",
-                country_name=self.plain_name(member.country) if member.country else "",
-                region=self.link(member.region) if member.region else "",
-                region_name=self.plain_name(member.region) if member.region else "",
-                cohort=self.link(member.cohort, member.year) if member.cohort else member.year,
-            )
-            for member in members
-        ]
+        made = self.site.member_rows
+        folder = posixpath.dirname(self.file)
+        rows = []
+        for member in members:
+            key = (self.lang, folder, member.iri)
+            row = made.get(key)
+            if row is None or row.member != member:
+                row = made[key] = self._member_row(member)
+            rows.append(row)
         return sorted(rows, key=lambda r: (r.sort_name, r.member.iri))
+
+    def _member_row(self, member: Member) -> MemberRow:
+        # Links relative to this page's folder: the same on every page of that folder (a link
+        # to this very page is its file name either way, see href).
+        return MemberRow(
+            member=member,
+            name=self.link(member.iri),
+            sort_name=sort_key(self.plain_name(member.iri)),
+            country=self.link(member.country) if member.country else "",
+            country_name=self.plain_name(member.country) if member.country else "",
+            region=self.link(member.region) if member.region else "",
+            region_name=self.plain_name(member.region) if member.region else "",
+            cohort=self.link(member.cohort, member.year) if member.cohort else member.year,
+        )

@@ -14,7 +14,7 @@ from gnlc.site.routes import SiteRoutes
 if TYPE_CHECKING:
     import pyoxigraph
 
-    from gnlc.site.page import Page
+    from gnlc.site.page import MemberRow, Page
 
 
 class Alternate(NamedTuple):
@@ -36,6 +36,7 @@ class SiteRenderer(SiteRoutes):
         super().__init__(root, store, release, base_url)
         self.files: dict[str, bytes] = {}
         self.html_pages: list[str] = []
+        self.member_rows: dict[tuple[str, str, str], MemberRow] = {}
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
             autoescape=True,
