@@ -837,6 +837,42 @@ def real_url(real_site: Path):
     server.server_close()
 
 
+@pytest.fixture(scope="session")
+def reading_tab(browser):
+    """One tab per worker for the checks that only load a page and read it (layout, axe): no
+    clicks, no form input, and the site's scripts keep nothing between pages (no cookies, no
+    storage), so loading a page into this tab gives the same document as a fresh tab. A new
+    browser context costs Chromium a renderer process (about as much CPU as the checks of a
+    page), which over one check per page kind and width was most of the browser tests' time."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def test_site_scripts_keep_no_state_and_ignore_the_width(fixture_site: Path) -> None:
+    """What reading_tab and the resize in the layout test rely on: no script of the site reads
+    the viewport's size or listens for its change (layout follows the width by CSS alone, so a
+    page measured after a resize is laid out as a page loaded at that width), and none keeps
+    state between pages (cookies, storage)."""
+    scripts = {
+        p.name: p.read_text(encoding="utf-8") for p in (fixture_site / "static").glob("*.js")
+    }
+    for page_path in fixture_site.glob("**/*.html"):
+        for inline in re.findall(
+            r"<script(?![^>]*application/ld\+json)[^>]*>(.*?)</script>",
+            page_path.read_text(encoding="utf-8"),
+            re.S,
+        ):
+            scripts[str(page_path.relative_to(fixture_site))] = inline
+    assert {"members.js", "search.js"} <= scripts.keys()
+    reads = re.compile(
+        r"innerWidth|outerWidth|clientWidth|offsetWidth|matchMedia|resize|screen\.|visualViewport"
+        r"|getBoundingClientRect|localStorage|sessionStorage|indexedDB|cookie"
+    )
+    assert {name: reads.findall(text) for name, text in scripts.items() if reads.search(text)} == {}
+
+
 @pytest.fixture
 def page(browser, request):
     """A fresh page that records console errors and every request's host."""
@@ -1289,66 +1325,73 @@ def test_axe_reports_violations(browser) -> None:
     assert [v.split(":")[0] for v in found] == ["color-contrast", "image-alt"], found
 
 
+def layout_problems(tab, path: str, width: int) -> list[str]:
+    """What is wrong with the layout of the page in tab at its current width."""
+    problems = []
+    width_px = tab.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    assert width_px[1] == width, (path, width_px)
+    if width_px[0] > width_px[1]:
+        problems.append(f"{path}: {width_px[0]} px wide on a {width_px[1]} px screen")
+    if broken := tab.evaluate(MID_WORD_BREAKS):
+        problems.append(f"{path}: words broken mid-word: {broken[:5]}")
+    if small := tab.evaluate(SMALL_TARGETS):
+        problems.append(f"{path}: {len(small)} citation links below 24x24: {small[:3]}")
+    if tiny := [px for px in tab.evaluate(CHART_LABEL_PX) if px < 10]:
+        problems.append(f"{path}: {len(tiny)} chart labels below 10 px ({min(tiny):.1f})")
+    for line in tab.locator("code.hash").evaluate_all(
+        "l => l.map(c => [c.textContent, c.title, c.getClientRects().length,"
+        " c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).fontSize)])"
+    ):
+        text, title, boxes, em_high = line
+        if not (re.fullmatch(r"[0-9a-f]{64}", text) and title == text):
+            problems.append(f"{path}: checksum not whole: {text!r} / {title!r}")
+        if boxes != 1 or em_high > 2.5:
+            problems.append(f"{path}: checksum on {boxes} boxes, {em_high:.1f} em high")
+    return [f"{problem} (at {width} px)" for problem in problems]
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", PAGE_KINDS)
-@pytest.mark.parametrize("width", WIDTHS)
-def test_browser_every_page_kind_fits_the_screen(browser, real_url, real_site, width, kind) -> None:
+def test_browser_every_page_kind_fits_the_screen(reading_tab, real_url, real_site, kind) -> None:
     """No horizontal scroll, no mid-word breaks, citation targets >= 24x24 px, chart labels
     >= 10 px and checksums on one line at 320, 390 and 1280 px on every page kind of the real
-    data's site (screenshots at 390 px go to test-artifacts/)."""
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    tab = context.new_page()
+    data's site (screenshots at 390 px go to test-artifacts/). Each page is loaded once at
+    320 px and measured again after each widening of the viewport: the site's layout follows
+    the width by CSS alone (test_site_scripts_keep_no_state_and_ignore_the_width), and CSS
+    lays a resized page out as it lays out a page loaded at that width."""
+    tab = reading_tab
     problems = []
-    try:
-        for path in phone_pages(real_site, kind):
-            tab.goto(real_url + path)
-            width_px = tab.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-            if width_px[0] > width_px[1]:
-                problems.append(f"{path}: {width_px[0]} px wide on a {width_px[1]} px screen")
-            if broken := tab.evaluate(MID_WORD_BREAKS):
-                problems.append(f"{path}: words broken mid-word: {broken[:5]}")
-            if small := tab.evaluate(SMALL_TARGETS):
-                problems.append(f"{path}: {len(small)} citation links below 24x24: {small[:3]}")
-            if tiny := [px for px in tab.evaluate(CHART_LABEL_PX) if px < 10]:
-                problems.append(f"{path}: {len(tiny)} chart labels below 10 px ({min(tiny):.1f})")
-            for line in tab.locator("code.hash").evaluate_all(
-                "l => l.map(c => [c.textContent, c.title, c.getClientRects().length,"
-                " c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).fontSize)])"
-            ):
-                text, title, boxes, em_high = line
-                if not (re.fullmatch(r"[0-9a-f]{64}", text) and title == text):
-                    problems.append(f"{path}: checksum not whole: {text!r} / {title!r}")
-                if boxes != 1 or em_high > 2.5:
-                    problems.append(f"{path}: checksum on {boxes} boxes, {em_high:.1f} em high")
+    for path in phone_pages(real_site, kind):
+        tab.set_viewport_size({"width": WIDTHS[0], "height": 800})
+        tab.goto(real_url + path)
+        for width in WIDTHS:
+            tab.set_viewport_size({"width": width, "height": 800})
+            problems += layout_problems(tab, path, width)
             if width == 390:  # desktop views are shot by the tests above (home, map, members...)
                 shot(tab, f"width-{width}-{path.replace('/', '-').removesuffix('.html')}")
-    finally:
-        context.close()
     assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", PAGE_KINDS)
-def test_browser_every_page_kind_passes_axe(browser, fixture_url, fixture_site, kind) -> None:
+def test_browser_every_page_kind_passes_axe(reading_tab, fixture_url, fixture_site, kind) -> None:
     """axe-core clean under WCAG 2.2 AA on every page kind at 1280 px, and on the landing pages
     at 390 px. On the made-up members' site: the same templates as the real site, with lists a
     few rows long (axe takes about 10 s on a page listing all 381 members, and more rows of one
-    template add nothing to what it checks)."""
+    template add nothing to what it checks). A page checked at both widths is loaded once and
+    checked again after the viewport is widened (see the layout test above)."""
+    tab = reading_tab
     problems = []
-    for width in (390, 1280):
-        pages = [p for p in phone_pages(fixture_site, kind) if axe_at(p, width)]
-        if not pages:
-            continue
-        context = browser.new_context(viewport={"width": width, "height": 800})
-        tab = context.new_page()
-        try:
-            for path in pages:
-                tab.goto(fixture_url + path)
-                problems += [f"{path} ({width} px): {v}" for v in axe_violations(tab)]
-        finally:
-            context.close()
+    for path in phone_pages(fixture_site, kind):
+        widths = [width for width in (390, 1280) if axe_at(path, width)]
+        tab.set_viewport_size({"width": widths[0], "height": 800})
+        tab.goto(fixture_url + path)
+        for width in widths:
+            tab.set_viewport_size({"width": width, "height": 800})
+            assert tab.evaluate("innerWidth") == width
+            problems += [f"{path} ({width} px): {v}" for v in axe_violations(tab)]
     assert problems == [], "\n".join(problems)
 
 
