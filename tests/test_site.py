@@ -57,20 +57,30 @@ def build(root: Path, out: Path, base_url: str | None = None) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def fixture_root(tmp_path_factory, root: Path) -> Path:
-    """Reference data plus the made-up members."""
+def shared_fixture_root(tmp_path_factory, root: Path) -> Path:
+    """Reference data plus the made-up members, made once per test run (shared())."""
     return shared(
         tmp_path_factory, "fixture-root", lambda f: copy_sources(root, f, FIXTURE_MEMBERS)
     )
 
 
+def shared_fixture_site(tmp_path_factory, root: Path) -> Path:
+    """The made-up members' site, built once per test run (shared()); only read, never
+    changed (test_apache serves a copy of it)."""
+    source = shared_fixture_root(tmp_path_factory, root)
+    return shared(tmp_path_factory, "fixture-site", lambda f: build(source, f / "site")) / "site"
+
+
 @pytest.fixture(scope="session")
-def fixture_site(fixture_root: Path, tmp_path_factory) -> Path:
+def fixture_root(tmp_path_factory, root: Path) -> Path:
+    """Reference data plus the made-up members."""
+    return shared_fixture_root(tmp_path_factory, root)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory, root: Path) -> Path:
     """The site of the made-up members."""
-    return (
-        shared(tmp_path_factory, "fixture-site", lambda f: build(fixture_root, f / "site")) / "site"
-    )
+    return shared_fixture_site(tmp_path_factory, root)
 
 
 @pytest.fixture(scope="session")
