@@ -31,11 +31,10 @@ def _need_apache() -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, root: Path) -> Path:
-    """The made-up members' site, built once for this module."""
-    from test_site import build, copy_sources
+    """The made-up members' site: test_site's, built once per test run for every worker."""
+    from test_site import shared_fixture_site
 
-    source = copy_sources(root, tmp_path_factory.mktemp("apache-root"), FIXTURE_MEMBERS)
-    return build(source, tmp_path_factory.mktemp("apache-site") / "site")
+    return shared_fixture_site(tmp_path_factory, root)
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,9 @@ nothing leaves the machine and nothing collides with another run:
   (Fuseki's layout) are that server's /query and /store;
 - `/tmp/` is the test's own temporary folder;
 - an example that serves (`gnlc serve`, `python -m http.server`) gets a free port.
+- `gnlc site` as such (the README's, and the one before `&&` in `gnlc site --help`) runs once
+  per test run, in a project of its own; the examples that serve the site it builds serve that
+  project's site/ (see site_built).
 A trailing comment says how an example ends; the test holds it to that:
 - `# exits N...`: it must exit with N (otherwise 0);
 - `# runs until Ctrl-C...`: it must answer HTTP on its port, then stops on Ctrl-C (SIGINT);
@@ -176,15 +179,12 @@ def oxigraph(release: Path, tmp_path_factory: pytest.TempPathFactory):
         stop(process)
 
 
-@pytest.fixture(scope="module")
-def project(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project with the session's release in dist/: examples may write there."""
-    root = tmp_path_factory.mktemp("examples") / "gnlc"
+def make_project(root: Path, release: Path) -> Path:
+    """A copy of the project at root with release in dist/: examples may write there."""
     for name in ("ontology", "data", "shapes", "queries", "scripts"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copytree(release, root / "dist")
     # A checkout: two commits (the sources, then one edit), so `gnlc diff HEAD~1` has a history.
-    import subprocess
 
     def git(*args: str) -> None:
         subprocess.run(
@@ -201,6 +201,61 @@ def project(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "data/members/SX.ttl").unlink()
     git("commit", "-qam", "one member file less")
     return root
+
+
+@pytest.fixture(scope="module")
+def project(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project with the session's release in dist/: examples may write there."""
+    return make_project(tmp_path_factory.mktemp("examples") / "gnlc", release)
+
+
+class Ran(NamedTuple):
+    """How a command ended."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+SITE = "gnlc site"
+
+
+@pytest.fixture(scope="session")
+def site_built(release: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ran]:
+    """(project, how `gnlc site` ended in it): run once per test run, whichever worker comes
+    first, in a project of its own made as `project` is.
+
+    Three examples start with this same command in the same sources: the README's
+    `gnlc site`, the `gnlc site && python -m http.server -d site 8000` of `gnlc site --help`,
+    and the README's `python -m http.server -d site 8000` (which serves what the line before
+    it built). A site build is the costliest command of the examples, and the same command on
+    the same sources gives the same exit code, output and site: each of those examples gets
+    this run's, and the serving ones serve this project's site/.
+    """
+    from helpers import shared
+
+    def make(folder: Path) -> None:
+        built = make_project(folder / "gnlc", release)
+        done = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", SITE],
+            cwd=built,
+            env=_environment(),
+            capture_output=True,
+            text=True,
+            timeout=PATIENCE,
+        )
+        for name, text in (
+            ("code", str(done.returncode)),
+            ("out", done.stdout),
+            ("err", done.stderr),
+        ):
+            (folder / name).write_text(text, encoding="utf-8")
+
+    folder = shared(tmp_path_factory, "examples-site", make)
+    code, out, err = (
+        (folder / name).read_text(encoding="utf-8") for name in ("code", "out", "err")
+    )
+    return folder / "gnlc", Ran(int(code), out, err)
 
 
 def _environment() -> dict[str, str]:
@@ -221,14 +276,11 @@ def _stand_ins(command: str, oxigraph: str, tmp: Path) -> str:
 def _serve(command: str, cwd: Path, env: dict[str, str]) -> None:
     """Start a serving example, wait for it to answer on its port, stop it with Ctrl-C.
 
-    The README serves site/ on the line after the one that builds it; run alone (another
-    worker may have taken that line), the build comes first here. A port found free can be
+    A port found free can be
     taken by another worker's server before the example binds it: the example then dies with
     "Address already in use" and is started again on another port; an answer counts only
     while the example still runs after it (so it was the example's, not a stranger's).
     """
-    if re.search(r"http\.server -d site\b", command) and not (cwd / "site/index.html").is_file():
-        subprocess.run(["gnlc", "site"], cwd=cwd, env=env, check=True, capture_output=True)
     for _attempt in range(3):
         if _serve_on(free_port(), command, cwd, env):
             return
@@ -281,8 +333,41 @@ def _serve_on(port: int, command: str, cwd: Path, env: dict[str, str]) -> bool:
                 process.wait()
 
 
-def _run(example: Example, project: Path, oxigraph: str, tmp_path: Path) -> None:
+def _uses_site_built(example: Example) -> bool:
+    """Whether example starts with `gnlc site` as such, or serves the site that builds."""
+    command = example.command
+    return (
+        command == SITE
+        or command.startswith(SITE + " && ")
+        or bool(example.serves and re.search(r"http\.server -d site\b", command))
+    )
+
+
+def _site_first(example: Example, site_built: tuple[Path, Ran]) -> tuple[Example, Path]:
+    """For an example that _uses_site_built: checks the one run of `gnlc site` it starts with
+    (if it does) and gives what remains to run, and the project to run it in."""
+    built, ran = site_built
+    if example.command.startswith(SITE):
+        expected = example.exits if example.command == SITE else 0  # `&&` goes on after 0
+        assert ran.returncode == expected, (SITE, ran.stdout[-1500:], ran.stderr[-1500:])
+        assert "Traceback" not in ran.stderr
+        rest = example.command.removeprefix(SITE).removeprefix(" && ")
+        return example._replace(command=rest), built
+    return example, built
+
+
+def _run(
+    example: Example,
+    project: Path,
+    oxigraph: str,
+    tmp_path: Path,
+    site_built: tuple[Path, Ran] | None,
+) -> None:
     env = _environment()
+    if site_built is not None:
+        example, project = _site_first(example, site_built)
+        if not example.command:
+            return
     if example.not_run:
         # Only installing packages or running this very suite may stay unrun.
         assert example.command.startswith("python3 -m venv .venv"), example
@@ -321,13 +406,22 @@ def _run(example: Example, project: Path, oxigraph: str, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("example", HELP, ids=[f"{e.where}: {e.command[:50]}" for e in HELP])
-def test_help_example(example: Example, project: Path, oxigraph: str, tmp_path: Path) -> None:
-    _run(example, project, oxigraph, tmp_path)
+def test_help_example(
+    example: Example, project: Path, oxigraph: str, tmp_path: Path, request
+) -> None:
+    _run(example, project, oxigraph, tmp_path, _site_if_needed(example, request))
 
 
 @pytest.mark.parametrize("example", README, ids=[f"{e.where}: {e.command[:50]}" for e in README])
-def test_readme_example(example: Example, project: Path, oxigraph: str, tmp_path: Path) -> None:
-    _run(example, project, oxigraph, tmp_path)
+def test_readme_example(
+    example: Example, project: Path, oxigraph: str, tmp_path: Path, request
+) -> None:
+    _run(example, project, oxigraph, tmp_path, _site_if_needed(example, request))
+
+
+def _site_if_needed(example: Example, request) -> tuple[Path, Ran] | None:
+    """site_built for the examples that use it (the others need not wait for it)."""
+    return request.getfixturevalue("site_built") if _uses_site_built(example) else None
 
 
 def test_examples_are_found() -> None:

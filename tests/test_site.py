@@ -57,20 +57,30 @@ def build(root: Path, out: Path, base_url: str | None = None) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def fixture_root(tmp_path_factory, root: Path) -> Path:
-    """Reference data plus the made-up members."""
+def shared_fixture_root(tmp_path_factory, root: Path) -> Path:
+    """Reference data plus the made-up members, made once per test run (shared())."""
     return shared(
         tmp_path_factory, "fixture-root", lambda f: copy_sources(root, f, FIXTURE_MEMBERS)
     )
 
 
+def shared_fixture_site(tmp_path_factory, root: Path) -> Path:
+    """The made-up members' site, built once per test run (shared()); only read, never
+    changed (test_apache serves a copy of it)."""
+    source = shared_fixture_root(tmp_path_factory, root)
+    return shared(tmp_path_factory, "fixture-site", lambda f: build(source, f / "site")) / "site"
+
+
 @pytest.fixture(scope="session")
-def fixture_site(fixture_root: Path, tmp_path_factory) -> Path:
+def fixture_root(tmp_path_factory, root: Path) -> Path:
+    """Reference data plus the made-up members."""
+    return shared_fixture_root(tmp_path_factory, root)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory, root: Path) -> Path:
     """The site of the made-up members."""
-    return (
-        shared(tmp_path_factory, "fixture-site", lambda f: build(fixture_root, f / "site")) / "site"
-    )
+    return shared_fixture_site(tmp_path_factory, root)
 
 
 @pytest.fixture(scope="session")
@@ -837,6 +847,42 @@ def real_url(real_site: Path):
     server.server_close()
 
 
+@pytest.fixture(scope="session")
+def reading_tab(browser):
+    """One tab per worker for the checks that only load a page and read it (layout): no
+    clicks, no form input, and the site's scripts keep nothing between pages (no cookies, no
+    storage), so loading a page into this tab gives the same document as a fresh tab. A new
+    browser context costs Chromium a renderer process (about as much CPU as the checks of a
+    page), which over one check per page kind and width was most of the browser tests' time."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def test_site_scripts_keep_no_state_and_ignore_the_width(fixture_site: Path) -> None:
+    """What reading_tab and the resize in the layout test rely on: no script of the site reads
+    the viewport's size or listens for its change (layout follows the width by CSS alone, so a
+    page measured after a resize is laid out as a page loaded at that width), and none keeps
+    state between pages (cookies, storage)."""
+    scripts = {
+        p.name: p.read_text(encoding="utf-8") for p in (fixture_site / "static").glob("*.js")
+    }
+    for page_path in fixture_site.glob("**/*.html"):
+        for inline in re.findall(
+            r"<script(?![^>]*application/ld\+json)[^>]*>(.*?)</script>",
+            page_path.read_text(encoding="utf-8"),
+            re.S,
+        ):
+            scripts[str(page_path.relative_to(fixture_site))] = inline
+    assert {"members.js", "search.js"} <= scripts.keys()
+    reads = re.compile(
+        r"innerWidth|outerWidth|clientWidth|offsetWidth|matchMedia|resize|screen\.|visualViewport"
+        r"|getBoundingClientRect|localStorage|sessionStorage|indexedDB|cookie"
+    )
+    assert {name: reads.findall(text) for name, text in scripts.items() if reads.search(text)} == {}
+
+
 @pytest.fixture
 def page(browser, request):
     """A fresh page that records console errors and every request's host."""
@@ -1254,13 +1300,28 @@ def axe_at(path: str, width: int) -> bool:
     return width == 390 and any(part in path for part in AXE_ON_PHONES)
 
 
-def axe_violations(tab) -> list[str]:
-    """axe-core (the copy bundled with axe-playwright-python, injected: no network) under
-    WCAG 2.2 AA: the ids and first targets of every violation."""
+def axe_script() -> str:
+    """axe-core: the copy bundled with axe-playwright-python (nothing is fetched)."""
     from importlib.resources import files
 
-    script = files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
-    tab.add_script_tag(content=script)
+    return files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def axe_tab(browser):
+    """A tab like reading_tab (one per worker, pages only loaded and read) in which every page
+    gets axe-core as it loads, by an init script. Chromium compiles the same init script for
+    each page at about two thirds of the CPU of a <script> element added to each page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(axe_script())
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def axe_violations(tab) -> list[str]:
+    """axe-core (in the page by axe_tab's init script) under WCAG 2.2 AA: the ids and first
+    targets of every violation."""
     # resultTypes: only violations get every node's selector worked out (what passes and is
     # inapplicable keeps one node each), and only violations come back to Python: the same
     # violations, about a third less of axe's time.
@@ -1273,82 +1334,91 @@ def axe_violations(tab) -> list[str]:
 
 
 @pytest.mark.browser
-def test_axe_reports_violations(browser) -> None:
-    """The axe check can fail: a page with an image without alt text and grey-on-grey text."""
-    context = browser.new_context()
-    tab = context.new_page()
-    try:
-        tab.set_content(
+def test_axe_reports_violations(axe_tab) -> None:
+    """The axe check can fail: a page with an image without alt text and grey-on-grey text
+    (loaded into the same tab, so with axe injected the same way, as the pages checked)."""
+    from urllib.parse import quote
+
+    axe_tab.set_viewport_size({"width": 1280, "height": 800})
+    axe_tab.goto(
+        "data:text/html;charset=utf-8,"
+        + quote(
             '<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
             '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
             '<p style="color:#777;background:#888">faint</p></main></body></html>'
         )
-        found = axe_violations(tab)
-    finally:
-        context.close()
+    )
+    found = axe_violations(axe_tab)
     assert [v.split(":")[0] for v in found] == ["color-contrast", "image-alt"], found
+
+
+def layout_problems(tab, path: str, width: int) -> list[str]:
+    """What is wrong with the layout of the page in tab at its current width."""
+    problems = []
+    width_px = tab.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    assert width_px[1] == width, (path, width_px)
+    if width_px[0] > width_px[1]:
+        problems.append(f"{path}: {width_px[0]} px wide on a {width_px[1]} px screen")
+    if broken := tab.evaluate(MID_WORD_BREAKS):
+        problems.append(f"{path}: words broken mid-word: {broken[:5]}")
+    if small := tab.evaluate(SMALL_TARGETS):
+        problems.append(f"{path}: {len(small)} citation links below 24x24: {small[:3]}")
+    if tiny := [px for px in tab.evaluate(CHART_LABEL_PX) if px < 10]:
+        problems.append(f"{path}: {len(tiny)} chart labels below 10 px ({min(tiny):.1f})")
+    for line in tab.locator("code.hash").evaluate_all(
+        "l => l.map(c => [c.textContent, c.title, c.getClientRects().length,"
+        " c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).fontSize)])"
+    ):
+        text, title, boxes, em_high = line
+        if not (re.fullmatch(r"[0-9a-f]{64}", text) and title == text):
+            problems.append(f"{path}: checksum not whole: {text!r} / {title!r}")
+        if boxes != 1 or em_high > 2.5:
+            problems.append(f"{path}: checksum on {boxes} boxes, {em_high:.1f} em high")
+    return [f"{problem} (at {width} px)" for problem in problems]
 
 
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", PAGE_KINDS)
-@pytest.mark.parametrize("width", WIDTHS)
-def test_browser_every_page_kind_fits_the_screen(browser, real_url, real_site, width, kind) -> None:
+def test_browser_every_page_kind_fits_the_screen(reading_tab, real_url, real_site, kind) -> None:
     """No horizontal scroll, no mid-word breaks, citation targets >= 24x24 px, chart labels
     >= 10 px and checksums on one line at 320, 390 and 1280 px on every page kind of the real
-    data's site (screenshots at 390 px go to test-artifacts/)."""
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    tab = context.new_page()
+    data's site (screenshots at 390 px go to test-artifacts/). Each page is loaded once at
+    320 px and measured again after each widening of the viewport: the site's layout follows
+    the width by CSS alone (test_site_scripts_keep_no_state_and_ignore_the_width), and CSS
+    lays a resized page out as it lays out a page loaded at that width."""
+    tab = reading_tab
     problems = []
-    try:
-        for path in phone_pages(real_site, kind):
-            tab.goto(real_url + path)
-            width_px = tab.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-            if width_px[0] > width_px[1]:
-                problems.append(f"{path}: {width_px[0]} px wide on a {width_px[1]} px screen")
-            if broken := tab.evaluate(MID_WORD_BREAKS):
-                problems.append(f"{path}: words broken mid-word: {broken[:5]}")
-            if small := tab.evaluate(SMALL_TARGETS):
-                problems.append(f"{path}: {len(small)} citation links below 24x24: {small[:3]}")
-            if tiny := [px for px in tab.evaluate(CHART_LABEL_PX) if px < 10]:
-                problems.append(f"{path}: {len(tiny)} chart labels below 10 px ({min(tiny):.1f})")
-            for line in tab.locator("code.hash").evaluate_all(
-                "l => l.map(c => [c.textContent, c.title, c.getClientRects().length,"
-                " c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).fontSize)])"
-            ):
-                text, title, boxes, em_high = line
-                if not (re.fullmatch(r"[0-9a-f]{64}", text) and title == text):
-                    problems.append(f"{path}: checksum not whole: {text!r} / {title!r}")
-                if boxes != 1 or em_high > 2.5:
-                    problems.append(f"{path}: checksum on {boxes} boxes, {em_high:.1f} em high")
+    for path in phone_pages(real_site, kind):
+        tab.set_viewport_size({"width": WIDTHS[0], "height": 800})
+        tab.goto(real_url + path)
+        for width in WIDTHS:
+            tab.set_viewport_size({"width": width, "height": 800})
+            problems += layout_problems(tab, path, width)
             if width == 390:  # desktop views are shot by the tests above (home, map, members...)
                 shot(tab, f"width-{width}-{path.replace('/', '-').removesuffix('.html')}")
-    finally:
-        context.close()
     assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", PAGE_KINDS)
-def test_browser_every_page_kind_passes_axe(browser, fixture_url, fixture_site, kind) -> None:
+def test_browser_every_page_kind_passes_axe(axe_tab, fixture_url, fixture_site, kind) -> None:
     """axe-core clean under WCAG 2.2 AA on every page kind at 1280 px, and on the landing pages
     at 390 px. On the made-up members' site: the same templates as the real site, with lists a
     few rows long (axe takes about 10 s on a page listing all 381 members, and more rows of one
-    template add nothing to what it checks)."""
+    template add nothing to what it checks). A page checked at both widths is loaded once and
+    checked again after the viewport is widened (see the layout test above)."""
+    tab = axe_tab
     problems = []
-    for width in (390, 1280):
-        pages = [p for p in phone_pages(fixture_site, kind) if axe_at(p, width)]
-        if not pages:
-            continue
-        context = browser.new_context(viewport={"width": width, "height": 800})
-        tab = context.new_page()
-        try:
-            for path in pages:
-                tab.goto(fixture_url + path)
-                problems += [f"{path} ({width} px): {v}" for v in axe_violations(tab)]
-        finally:
-            context.close()
+    for path in phone_pages(fixture_site, kind):
+        widths = [width for width in (390, 1280) if axe_at(path, width)]
+        tab.set_viewport_size({"width": widths[0], "height": 800})
+        tab.goto(fixture_url + path)
+        for width in widths:
+            tab.set_viewport_size({"width": width, "height": 800})
+            assert tab.evaluate("innerWidth") == width
+            problems += [f"{path} ({width} px): {v}" for v in axe_violations(tab)]
     assert problems == [], "\n".join(problems)
 
 
