@@ -53,14 +53,10 @@ def pause_for_tests(stage: str) -> None:
         os.kill(os.getpid(), signal.SIGSTOP)
 
 
-def release_date(root: Path) -> str:
-    """The date of the last commit (builds of one commit are identical), else the ontology's."""
-    return _ReleaseDate(root).result()
-
-
 class _ReleaseDate:
-    """release_date(root), asked of git at once and read when needed: git runs while the
-    caller goes on (the canonical pass), not before it."""
+    """The release's date: that of the last commit (builds of one commit are identical), else
+    the ontology's dcterms:modified. git is asked at once and read when needed, so that it runs
+    while the caller goes on (the canonical pass)."""
 
     def __init__(self, root: Path) -> None:
         import subprocess
