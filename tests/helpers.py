@@ -195,6 +195,9 @@ def shared(tmp_path_factory, name: str, make) -> Path:
     return folder
 
 
+_PREPARED_QUERIES: dict = {}
+
+
 @contextmanager
 def rdflib_prepared_queries():
     """rdflib parses each SPARQL query once while this is active.
@@ -202,12 +205,14 @@ def rdflib_prepared_queries():
     pySHACL hands rdflib the same SPARQL-based constraint query for every focus node, and rdflib
     parses it again each time (pyparsing: three quarters of a pySHACL run on our fixtures). A
     query parsed once and evaluated many times is what rdflib's prepareQuery is for, so the
-    answers are rdflib's own; only the repeated parsing goes.
+    answers are rdflib's own; only the repeated parsing goes. The parsed queries are kept for
+    the whole test run (a query, its base and its namespaces give the same algebra every time):
+    each fixture's pySHACL run asks the same ones.
     """
     from rdflib.plugins.sparql import processor
 
     original = processor.SPARQLProcessor.query
-    prepared: dict = {}
+    prepared = _PREPARED_QUERIES
 
     def query(self, query, initBindings=None, initNs=None, base=None, DEBUG=False):
         if isinstance(query, str):
