@@ -72,8 +72,15 @@ class View:
             self.out[subject].append((quad.predicate.value, obj))
             if obj.kind != "literal":
                 self.incoming[obj.key].append((quad.predicate.value, subject))
+        # Each subject's objects by predicate, sorted: values() is asked some 200,000 times.
+        self.by_predicate: dict[str, dict[str, list[Value]]] = {}
         for key in self.out:
             self.out[key].sort(key=lambda pv: (pv[0], pv[1].kind, pv[1].lang, pv[1].value))
+            grouped: dict[str, list[Value]] = defaultdict(list)
+            for predicate, value in self.out[key]:
+                grouped[predicate].append(value)
+            self.by_predicate[key] = dict(grouped)
+        self._labels: dict[tuple[str, str], tuple[str, str]] = {}
         self.subnodes: dict[str, list[str]] = defaultdict(list)
         for key in sorted(self.triples):
             base, hash_, _ = key.partition("#")
@@ -82,7 +89,7 @@ class View:
 
     def values(self, subject: str, predicate: str) -> list[Value]:
         """Objects of subject's predicate, sorted."""
-        return [v for p, v in self.out.get(subject, []) if p == predicate]
+        return list(self.by_predicate.get(subject, {}).get(predicate, ()))
 
     def iris(self, subject: str, predicate: str) -> list[str]:
         """IRI objects of subject's predicate, sorted."""
@@ -119,6 +126,12 @@ class View:
 
     def label(self, subject: str, lang: str) -> tuple[str, str]:
         """(text, language) of subject's name in lang, else English, else a short IRI form."""
+        known = self._labels.get((subject, lang))
+        if known is None:
+            known = self._labels[(subject, lang)] = self._label(subject, lang)
+        return known
+
+    def _label(self, subject: str, lang: str) -> tuple[str, str]:
         for predicate in (PREF_LABEL, RDFS_LABEL, DCTERMS + "title"):
             for wanted in (lang, "en"):
                 found = self.literal(subject, predicate, wanted)
