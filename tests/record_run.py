@@ -39,7 +39,10 @@ def pytest_runtest_logreport(report) -> None:
 
 
 def _whole_suite(config, markexpr: str = "") -> bool:
-    """No paths, no -k, and -m exactly markexpr (none: the whole suite)."""
+    """No paths, no -k, -m exactly markexpr (none: the whole suite), and tests run, not only
+    collected (--co)."""
+    if getattr(config.option, "collectonly", False):
+        return False
     default = [str(Path(config.rootpath, p)) for p in config.getini("testpaths")]
     given = [str(Path(config.invocation_params.dir, a)) for a in config.invocation_params.args]
     if any("::" in str(a) for a in config.invocation_params.args):

@@ -84,9 +84,9 @@ def test_only_a_whole_run_is_recorded() -> None:
 
     import record_run
 
-    def config(*args: str, keyword: str = "", markexpr: str = ""):
+    def config(*args: str, keyword: str = "", markexpr: str = "", collectonly: bool = False):
         return SimpleNamespace(
-            option=SimpleNamespace(keyword=keyword, markexpr=markexpr),
+            option=SimpleNamespace(keyword=keyword, markexpr=markexpr, collectonly=collectonly),
             invocation_params=SimpleNamespace(args=args, dir=str(ROOT)),
             rootpath=str(ROOT),
             getini=lambda name: ["tests"],
@@ -107,3 +107,8 @@ def test_only_a_whole_run_is_recorded() -> None:
         config("tests/test_ux.py", markexpr="not slow"), record_run.FAST_LOOP
     )
     assert not record_run._whole_suite(config(), record_run.FAST_LOOP)
+    # Regression: `--co` collects without running, and was recorded as 0 tests in 0.7 s.
+    assert not record_run._whole_suite(config(collectonly=True))
+    assert not record_run._whole_suite(
+        config("-q", markexpr="not slow", collectonly=True), record_run.FAST_LOOP
+    )
