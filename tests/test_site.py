@@ -374,6 +374,36 @@ def test_every_member_heading_follows_its_labels(real_root: Path, real_site: Pat
     assert not wrong
 
 
+LANGUAGE_TAG_TITLE = {"en": "language tag", "th": "แท็กภาษา"}
+
+
+def test_names_in_another_language_carry_their_tag(real_root: Path, real_site: Path) -> None:
+    """Regression: Šiauliai's English page read "Šiauliai Šiauliai" (its English name and its
+    Lithuanian one, spelt alike). In the facts of every member's page, each name (pref or alt
+    label, read by rdflib) in another language than the page's is followed by its tag."""
+    import rdflib
+
+    graph = graph_of(real_root)
+    checked, missing = set(), []
+    for city in expected_members(real_root)["members"]:
+        for lang in ("en", "th"):
+            text = (real_site / f"{lang}/{slug(str(city))}.html").read_text(encoding="utf-8")
+            for predicate in ("prefLabel", "altLabel"):
+                for name in graph.objects(city, rdflib.URIRef(SKOS + predicate)):
+                    if not name.language or name.language == lang:
+                        continue
+                    checked.add((slug(str(city)), lang))
+                    tagged = (
+                        f'<span lang="{name.language}">{escape_text(name)}</span> <small'
+                        f' class="lang-tag" title="{LANGUAGE_TAG_TITLE[lang]}">{name.language}'
+                        "</small>"
+                    )
+                    if tagged not in text:
+                        missing.append((slug(str(city)), lang, str(name)))
+    assert ("city/lt-siauliai", "en") in checked
+    assert missing == []
+
+
 @pytest.mark.slow
 def test_language_switch_on_every_page(fixture_site: Path) -> None:
     """Every page under en/ links to its th/ twin (hreflang) and the other way round."""

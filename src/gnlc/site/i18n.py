@@ -56,6 +56,7 @@ UI: dict[str, tuple[str, str]] = {
     "source": ("Source", "แหล่งข้อมูล"),
     "sources": ("Sources", "แหล่งข้อมูล"),
     "no_source": ("no source recorded", "ไม่มีแหล่งข้อมูลที่บันทึกไว้"),
+    "language_tag": ("language tag", "แท็กภาษา"),
     "derived": ("derived", "อนุมาน"),
     "derived_note": (
         "Derived at build time from the membership and the network's own description.",

@@ -160,7 +160,10 @@ class Page:
         if value.datatype == XSD + "anyURI":
             return self.link(value.value)
         if value.lang and value.lang != self.lang:
-            return inline.in_lang(value.value, value.lang)
+            # Tagged: two names can be spelt alike in two languages (Šiauliai in English and
+            # in Lithuanian), and a reader sees which is which.
+            title = i18n.text("language_tag", self.lang)
+            return inline.in_lang_tagged(value.value, value.lang, title)
         return inline.span(value.value)
 
     def cite(self, sources: list[str]) -> Markup:
