@@ -135,10 +135,10 @@ def match(index: Index, name: str, code: str) -> tuple[str, list]:
     Main and alternate names count alike: "Querétaro" is the main name of a village in Chiapas
     and an alternate name of Santiago de Querétaro; the city wins by population.
     """
+    names = index.names(code)
     for key_name in dict.fromkeys([fold(name), stripped(name)]):
         if not key_name:
             continue
-        names = index.names(code)
         found = {
             r["geonameid"]: r for kind in ("main", "alt") for r in names[kind].get(key_name, [])
         }

@@ -4,6 +4,8 @@ room for a run (conftest.memory_tmp), and the choice reaches pytest's folders.""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -33,25 +35,29 @@ def test_an_unreadable_mount_table_keeps_the_default(tmp_path: Path) -> None:
     assert memory_tmp(tmp_path / "no-such-file") is None
 
 
-def test_a_tmpfs_at_dev_shm_is_used_only_with_room(tmp_path: Path) -> None:
+def test_a_tmpfs_at_dev_shm_is_used_only_with_room(tmp_path: Path, monkeypatch) -> None:
     if not MEMORY_TMP.is_dir() or not os.access(MEMORY_TMP, os.W_OK):
         pytest.skip("this machine has no writable /dev/shm")
+    import conftest
+
     mounts = _mounts(tmp_path, "tmpfs /dev/shm tmpfs rw,nosuid,nodev 0 0")
     room = os.statvfs(MEMORY_TMP)
     free = room.f_bavail * room.f_frsize
-    import conftest
-
     assert memory_tmp(mounts) == (MEMORY_TMP if free >= conftest.MEMORY_TMP_ROOM else None)
-    original = conftest.MEMORY_TMP_ROOM
-    try:
-        conftest.MEMORY_TMP_ROOM = free + (1 << 40)  # more than it has
-        assert memory_tmp(mounts) is None
-    finally:
-        conftest.MEMORY_TMP_ROOM = original
+    monkeypatch.setattr(conftest, "MEMORY_TMP_ROOM", free + (1 << 40))  # more than it has
+    assert memory_tmp(mounts) is None
 
 
 def test_the_choice_reaches_pytest_and_subprocesses(tmp_path: Path) -> None:
-    """tmp_path lies in the folder TMPDIR names (set by conftest or by the user)."""
+    """tmp_path and a subprocess's temporary folder lie in the folder TMPDIR names (set by
+    conftest or by the user)."""
     where = Path(os.environ.get("TMPDIR", tempfile.gettempdir())).resolve()
     assert tmp_path.resolve().is_relative_to(where)
     assert Path(tempfile.gettempdir()).resolve() == where
+    child = subprocess.run(
+        [sys.executable, "-c", "import tempfile; print(tempfile.gettempdir())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(child.stdout.strip()).resolve() == where
