@@ -48,6 +48,25 @@ if "TMPDIR" not in os.environ and (_memory := memory_tmp()) is not None:
     os.environ["TMPDIR"] = str(_memory)
     tempfile.tempdir = None  # computed again from TMPDIR
 
+
+def interruptible_children() -> None:
+    """Give the subprocesses the tests start Python's Ctrl-C (KeyboardInterrupt) back.
+
+    A shell starts a background job (`pytest ... &`, nohup, some CI runners) with SIGINT
+    ignored, and every process it starts inherits that: the tests that interrupt a `gnlc build`
+    or stop a `gnlc serve` with SIGINT then wait for a process that never hears it. A handler set
+    here becomes the default disposition in a child, which Python turns into KeyboardInterrupt.
+    """
+    import contextlib
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        # ValueError: not the main thread, where nothing can be set
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+interruptible_children()
 os.environ.setdefault("GNLC_ROOT", str(ROOT))
 # The derived-graph cache of `gnlc query` and `gnlc stats` goes to a fresh folder, never the
 # user's ~/.cache (subprocesses inherit it); removed when this process ends.

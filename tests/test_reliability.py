@@ -53,9 +53,11 @@ def test_build_killed_midway_leaves_previous_release(
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
+        start_new_session=True,  # a session of its own, where _paused finds it
     )
     line = proc.stderr.readline()
     assert f"test pause at {stage}" in line
+    assert len(_paused(proc.pid)) == 1
     proc.send_signal(sig)
     if sig != signal.SIGKILL:
         proc.send_signal(signal.SIGCONT)
@@ -615,6 +617,18 @@ def _session_left(session: int) -> list[str]:
     return left
 
 
+def _paused(session: int) -> list[str]:
+    """The session's stopped processes, once one is: a build says it pauses and then stops
+    itself, and a SIGCONT sent between the two would be lost (the build would then wait for
+    ever). A safety net of a minute, not a timing assertion."""
+    for _ in range(1200):
+        stopped = [p for p in _session_processes(session) if p.split()[1] == "T"]
+        if stopped:
+            return stopped
+        time.sleep(0.05)
+    return []
+
+
 def _build_pausing_at(stage: str, out: Path) -> subprocess.Popen:
     """`gnlc build --out out` in a session of its own, pausing at stage (GNLC_TEST_PAUSE_AT);
     it says so on its stderr."""
@@ -645,6 +659,7 @@ def test_interrupted_build_cleans_up_at_once(
     proc = _build_pausing_at(stage, out)
     try:
         assert f"test pause at {stage}" in proc.stderr.readline()
+        assert len(_paused(proc.pid)) == 1
         proc.send_signal(sig)
         os.killpg(proc.pid, signal.SIGCONT)  # the paused process (the build or its writer)
         proc.wait(timeout=120)
@@ -668,13 +683,7 @@ def test_a_killed_writer_is_one_line_and_publishes_nothing(tmp_path: Path, relea
     proc = _build_pausing_at("wrote-gnlc.ttl", out)
     try:
         assert "test pause at wrote-gnlc.ttl" in proc.stderr.readline()
-        # The writer printed the line and then stops itself: wait for that (a safety net of
-        # a minute, not a timing assertion).
-        for _ in range(1200):
-            stopped = [p for p in _session_processes(proc.pid) if p.split()[1] == "T"]
-            if stopped:
-                break
-            time.sleep(0.05)
+        stopped = _paused(proc.pid)
         assert len(stopped) == 1  # the writer, paused after writing gnlc.ttl
         os.kill(int(stopped[0].split()[0]), signal.SIGKILL)
         proc.wait(timeout=120)

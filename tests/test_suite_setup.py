@@ -61,3 +61,23 @@ def test_the_choice_reaches_pytest_and_subprocesses(tmp_path: Path) -> None:
         check=True,
     )
     assert Path(child.stdout.strip()).resolve() == where
+
+
+def test_children_hear_ctrl_c_when_the_suite_was_started_with_it_ignored() -> None:
+    """Started in the background, the suite inherits SIGINT ignored; the gnlc processes the
+    tests interrupt with SIGINT must not (they waited for ever: a full run hung at
+    test_interrupted_build_cleans_up_at_once[SIGINT-*] and a serve test)."""
+    import signal
+
+    from conftest import interruptible_children
+
+    probe = "import signal; print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)"
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ignored = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+        interruptible_children()
+        heard = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert ignored.stdout.strip() == "False"  # the case being mended: inherited, ignored
+    assert heard.stdout.strip() == "True"
