@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -234,6 +235,17 @@ def same_graph(a, b) -> bool:
 _PREPARED_QUERIES: dict = {}
 
 
+def _prologue_in_order(query: str) -> str:
+    """The query with its leading PREFIX lines sorted: pySHACL writes a shapes graph's
+    sh:prefixes in the order it meets them, which changes from one reading of the shapes to the
+    next, and the order of prefix declarations does not change what a query means."""
+    lines = query.split("\n")
+    head = 0
+    while head < len(lines) and lines[head].startswith("PREFIX "):
+        head += 1
+    return "\n".join(sorted(lines[:head]) + lines[head:])
+
+
 @contextmanager
 def rdflib_prepared_queries():
     """rdflib parses each SPARQL query once while this is active.
@@ -252,7 +264,7 @@ def rdflib_prepared_queries():
 
     def query(self, query, initBindings=None, initNs=None, base=None, DEBUG=False):
         if isinstance(query, str):
-            key = (query, base, tuple(sorted((initNs or {}).items())))
+            key = (_prologue_in_order(query), base, tuple(sorted((initNs or {}).items())))
             if key not in prepared:
                 prepared[key] = processor.translateQuery(processor.parseQuery(query), base, initNs)
             query = prepared[key]
@@ -265,6 +277,9 @@ def rdflib_prepared_queries():
         processor.SPARQLProcessor.query = original
 
 
+_IN_LISTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 @contextmanager
 def pyshacl_in_lists_read_once():
     """pySHACL reads each sh:in list once per shapes graph while this is active.
@@ -275,13 +290,11 @@ def pyshacl_in_lists_read_once():
     The list is read by pySHACL itself the first time and its values reused for the same list
     node of the same (unchanged) shapes graph, so the answers stay pySHACL's own.
     """
-    import weakref
-
     from pyshacl.constraints.core import other_constraints
 
     component = other_constraints.InConstraintComponent
     original = component.__init__
-    read: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    read = _IN_LISTS
 
     def init(self, shape) -> None:
         nodes = list(shape.objects(other_constraints.SH_in))
@@ -298,3 +311,37 @@ def pyshacl_in_lists_read_once():
         yield
     finally:
         component.__init__ = original
+
+
+_SHAPES_GRAPHS: dict = {}
+
+
+@contextmanager
+def shapes_graph_read_once():
+    """gnlc's pySHACL route reads the (unchanged) shapes files into rdflib once while this is
+    active, instead of once per validation: the engine comparison validates 75 fixtures
+    against the same shapes, and the graph is kept for the whole run. pySHACL's first run adds
+    two axioms of its own to the graph (owl:Class and owl:DatatypeProperty as subclasses of
+    their RDFS counterparts), as it does to every fresh one; that it changes nothing after
+    that is checked at each reuse."""
+    from gnlc import validation
+
+    original = validation._shapes_graph
+    read = _SHAPES_GRAPHS
+
+    def shapes_graph(files, warnings):
+        key = tuple((str(p), Path(p).stat().st_mtime_ns, Path(p).stat().st_size) for p in files)
+        if key not in read:
+            read[key] = [original(files, warnings), None]
+            return read[key][0]
+        graph, size = read[key]
+        if size is None:  # pySHACL's first run adds two OWL axioms of its own to the graph
+            read[key][1] = len(graph)
+        assert len(graph) == read[key][1], "pySHACL changed the shapes graph again"
+        return graph
+
+    validation._shapes_graph = shapes_graph
+    try:
+        yield
+    finally:
+        validation._shapes_graph = original

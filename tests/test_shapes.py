@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT
-from helpers import pyshacl_in_lists_read_once, rdflib_prepared_queries
+from helpers import pyshacl_in_lists_read_once, rdflib_prepared_queries, shapes_graph_read_once
 
 from gnlc.pipeline import validate_sources
 from gnlc.validation import ShaclOptions
@@ -106,7 +106,7 @@ def test_both_engines_agree_on_every_result_of_the_fixture(fixture: Path) -> Non
             if f.focus.startswith("http")
         }
 
-    with rdflib_prepared_queries(), pyshacl_in_lists_read_once():
+    with rdflib_prepared_queries(), pyshacl_in_lists_read_once(), shapes_graph_read_once():
         reference = results("pyshacl")
     assert results("compiled") == reference
 
