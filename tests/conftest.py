@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from helpers import copy_sources
 from record_run import (  # noqa: F401 (hooks)
     pytest_runtest_logreport,
     pytest_sessionfinish,
@@ -96,11 +97,7 @@ def root() -> Path:
 @pytest.fixture
 def root_copy(tmp_path: Path) -> Path:
     """A copy of the repository's sources (ontology, data, shapes, queries) to edit."""
-
-    copy = tmp_path / "root"
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, copy / name)
-    return copy
+    return copy_sources(tmp_path / "root")
 
 
 @pytest.fixture

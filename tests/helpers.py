@@ -12,6 +12,17 @@ GNLC = "https://w3id.org/gnlc/ontology#"
 NETWORK = "https://w3id.org/gnlc/network"
 
 
+def copy_sources(target: Path, extra: tuple[str, ...] = ()) -> Path:
+    """target holding a copy of the repository's source folders (gnlc.paths.SOURCE_DIRS, then
+    extra ones), to edit or damage; returns target."""
+    from gnlc.paths import SOURCE_DIRS
+
+    root = Path(__file__).resolve().parents[1]
+    for name in (*SOURCE_DIRS, *extra):
+        shutil.copytree(root / name, target / name)
+    return target
+
+
 def load_script(root: Path, name: str):
     """A maintenance script under scripts/ as a module (scripts/ is not a package)."""
     import importlib.util

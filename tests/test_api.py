@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers import oxigraph_serving
+from helpers import copy_sources, oxigraph_serving
 
 import gnlc
 from gnlc import api
@@ -258,8 +258,7 @@ def test_build_writes_only_when_valid(tmp_path: Path) -> None:
     assert gnlc.build(out, ROOT).conforms()
     assert (out / "gnlc.ttl").is_file()
     broken = tmp_path / "root"
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, broken / name)
+    copy_sources(broken)
     shutil.copy(FIXTURES / "invalid" / "award-no-year.ttl", broken / "data" / "zz-broken.ttl")
     out2 = tmp_path / "dist2"
     assert not gnlc.build(out2, broken).conforms()

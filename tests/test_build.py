@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, ROOT
-from helpers import GNLC, NETWORK, current_members, lang_value
+from helpers import GNLC, NETWORK, copy_sources, current_members, lang_value
 
 from gnlc.cli import cli
 from gnlc.paths import RELEASE_FILES, RELEASE_GRAPH_FILES
@@ -183,8 +183,7 @@ def test_builds_are_identical_across_processes_and_hash_seeds(
 
 def _copy_root(tmp_path: Path) -> Path:
     root = tmp_path / "root"
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, root / name)
+    copy_sources(root)
     return root
 
 
@@ -267,8 +266,7 @@ def test_release_names_are_checked_even_under_python_O(tmp_path: Path) -> None:
 def test_a_check_that_is_not_a_select_exits_2(tmp_path: Path) -> None:
     """A queries/checks file must be a SELECT; an ASK is refused with one line, exit 2."""
     root = tmp_path / "root"
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, root / name)
+    copy_sources(root)
     (root / "queries/checks/zz-ask-violation.rq").write_text("ASK { ?s ?p ?o }\n")
     result = CliRunner().invoke(cli, ["--root", str(root), "validate"])
     assert result.exit_code == 2, result.output

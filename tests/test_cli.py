@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, ROOT
+from helpers import copy_sources
 
 from gnlc.cli import cli
 
@@ -290,10 +291,8 @@ def test_a_data_file_that_is_not_a_regular_file_is_refused_not_skipped(
     tmp_path: Path, kind: str
 ) -> None:
     import os
-    import shutil
 
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+    copy_sources(tmp_path)
     member_file = tmp_path / "data" / "members" / "TM.ttl"
     member_file.unlink()
     if kind == "pipe":

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import current_members, rdflib_release_graph
+from helpers import copy_sources, current_members, rdflib_release_graph
 
 from gnlc.cli import cli
 
@@ -19,7 +18,6 @@ from gnlc.cli import cli
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE_DIRS = ("ontology", "data", "shapes", "queries")
 SOURCE_PREDICATES = (
     "http://purl.org/dc/terms/source",
     "https://w3id.org/gnlc/ontology#attestedBy",
@@ -43,8 +41,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """A repository with two commits: the real sources, then an edit that drops Sint Maarten's
     member file, moves a cohort year and cites one more page; plus both states' rdflib graphs."""
     repo = tmp_path_factory.mktemp("repo")
-    for name in SOURCE_DIRS:
-        shutil.copytree(ROOT / name, repo / name)
+    copy_sources(repo)
     git(repo, "init", "-q")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "one")

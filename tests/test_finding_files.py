@@ -5,11 +5,11 @@ data/awards.ttl for a city."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import ROOT
+from helpers import copy_sources
 
 from gnlc.cli import cli
 
@@ -65,8 +65,7 @@ def test_every_finding_names_the_file_typing_its_focus() -> None:
 
 def test_a_deleted_country_is_reported_in_the_members_file(tmp_path: Path) -> None:
     root = tmp_path / "root"
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, root / name)
+    copy_sources(root)
     members = root / "data/members/RO.ttl"
     lines = members.read_text(encoding="utf-8").splitlines(keepends=True)
     subject = lines.index("city:ro-cugir\n")

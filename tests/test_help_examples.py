@@ -35,6 +35,7 @@ from typing import NamedTuple
 
 import pytest
 from conftest import ROOT
+from helpers import copy_sources
 from test_endpoint import free_port, oxigraph_executable, stop, wait_for
 
 from gnlc.cli import SUMMARIES, cli
@@ -181,8 +182,7 @@ def oxigraph(release: Path, tmp_path_factory: pytest.TempPathFactory):
 
 def make_project(root: Path, release: Path) -> Path:
     """A copy of the project at root with release in dist/: examples may write there."""
-    for name in ("ontology", "data", "shapes", "queries", "scripts"):
-        shutil.copytree(ROOT / name, root / name)
+    copy_sources(root, extra=("scripts",))
     shutil.copytree(release, root / "dist")
     # A checkout: two commits (the sources, then one edit), so `gnlc diff HEAD~1` has a history.
 

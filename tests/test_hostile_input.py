@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
+from helpers import copy_sources
 
 from gnlc.cli import cli
 from gnlc.errors import GnlcError
@@ -131,11 +132,9 @@ def _chain_depth(data: bytes, fmt) -> int:
 
 
 def _copy_root(tmp_path: Path) -> Path:
-    import shutil
 
     root = tmp_path / "root"
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, root / name)
+    copy_sources(root)
     return root
 
 

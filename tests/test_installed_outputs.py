@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from helpers import copy_sources
 
 import gnlc
 
@@ -22,8 +22,7 @@ def _installed(tmp_path: Path) -> Path:
     site = tmp_path / "site-packages"
     package = site / "gnlc"
     shutil.copytree(Path(gnlc.__file__).parent, package, ignore=shutil.ignore_patterns("_bundle"))
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, package / "_bundle" / name)
+    copy_sources(package / "_bundle")
     return site
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT
-from helpers import canonical_form
+from helpers import canonical_form, copy_sources
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -81,8 +81,7 @@ def test_concurrent_builds_never_mix(tmp_path: Path) -> None:
     """Builds of two different sources race for one folder: what is left is one whole release
     (its checksums hold, every file comes from the same build), never a mix."""
     other = tmp_path / "other"
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, other / name)
+    copy_sources(other)
     members = other / "data/members/SX.ttl"  # a different member graph, still valid
     members.unlink()
     outs = {}

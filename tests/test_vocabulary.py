@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
+from helpers import copy_sources
 
 from gnlc.cli import cli
 from gnlc.namespaces import PREFIXES
@@ -24,8 +24,7 @@ def run(root: Path, *args: str):
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the repository's sources to damage."""
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+    copy_sources(tmp_path)
     return tmp_path
 
 
