@@ -14,9 +14,9 @@ name_local_source, name_th, name_th_source, province_en, province_th, alt_en (';
 alt_en_source, note (an editorial note on the membership), region (ignored: UNESCO regions are
 recorded on countries, from scripts/import/country-regions.csv). Every name becomes a SKOS-XL label
 citing its own source. Country names are mapped to ISO codes only through the reviewed table
-scripts/import/country-names.csv (never fuzzy matching). Cities already in data/ (same IRI) are
-left untouched, so hand edits survive a re-run; new ones are merged into their country's file,
-which is then written in canonical form.
+scripts/import/country-names.csv (never fuzzy matching). Cities already in data/ (same IRI, or
+the same English name in the country's file) are left untouched, so hand edits survive a re-run;
+new ones are merged into their country's file, which is then written in canonical form.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import argparse
 import csv
 import re
 import sys
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -39,13 +38,19 @@ UNDATED = "shows no date"
 
 
 def slug(text: str) -> str:
-    """ASCII, lower case, hyphens: 'São Paulo' -> 'sao-paulo'."""
-    folded = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
+    """ASCII, lower case, hyphens: 'São Paulo' -> 'sao-paulo', 'Sønderborg' -> 'sonderborg'.
+
+    Letters are transliterated by anyascii (ø, ł, ß and ı have no accent to strip: folding
+    accents alone dropped them, which made 'dk-snderborg' and 'tr-balkesir'); apostrophes go
+    without a hyphen ("Xi'an" -> 'xian'). Cities already in data/ keep the IRI they were
+    given (main() recognises them by their English name too).
+    """
+    from anyascii import anyascii
+
+    ascii_text = anyascii(text).replace("'", "").lower()
     out, dash = [], False
     for char in ascii_text:
-        if char.isalnum():
+        if char.isascii() and char.isalnum():
             out.append(char)
             dash = False
         elif not dash and out:
@@ -57,6 +62,23 @@ def slug(text: str) -> str:
 def city_iri(code: str, name: str) -> str:
     """https://w3id.org/gnlc/city/<cc>-<slug>."""
     return f"{BASE}city/{code.lower()}-{slug(name)}"
+
+
+def english_names(triples: list) -> set[str]:
+    """The English preferred names of the cities in triples (a country's members file): a city
+    is already there when its name is, whatever IRI it was minted with."""
+    label_of = {
+        t.object.value: t.subject.value
+        for t in triples
+        if t.predicate.value == PREFIXES["skosxl"] + "prefLabel"
+    }
+    return {
+        t.object.value
+        for t in triples
+        if t.predicate.value == PREFIXES["skosxl"] + "literalForm"
+        and t.subject.value in label_of
+        and t.object.language == "en"
+    }
 
 
 def read_country_table(path: Path) -> dict[str, str]:
@@ -239,9 +261,10 @@ def main(argv: list[str] | None = None) -> int:
         if path.exists():
             existing = [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
         present = {t.subject.value for t in existing if isinstance(t.subject, ox.NamedNode)}
+        named = english_names(existing)
         new = []
         for row in rows:
-            if city_iri(code, row["name_en"]) not in present:
+            if city_iri(code, row["name_en"]) not in present and row["name_en"] not in named:
                 new.extend(city_triples(row, code))
                 added += 1
         if new and not args.dry_run:
