@@ -238,3 +238,17 @@ def test_broken_param_values_query_is_one_line(tmp_path) -> None:
     )
     line = refused(str(path), fragment="param-values of c")
     assert "\\u{" not in line and "SPARQL syntax error" in line
+
+
+@pytest.mark.parametrize("second", ["country=KR", "country=TH", " country=KR"])
+def test_a_parameter_given_twice_is_refused(second: str) -> None:
+    """Regression: the last value won without a word (`country=TH` then `country=KR` answered
+    for Korea alone, exit 0)."""
+    refused(
+        "members-by-country",
+        "--param",
+        "country=TH",
+        "--param",
+        second,
+        fragment="--param country is given twice",
+    )

@@ -248,13 +248,20 @@ def _natural(text: str) -> tuple:
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    """NAME=VALUE pairs from the command line."""
-    out = {}
+    """NAME=VALUE pairs from the command line; a name given twice is refused (the last value
+    used to win without a word, so `--param country=TH --param country=KR` answered for KR)."""
+    out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise GnlcError(f"--param {pair!r}: expected NAME=VALUE")
-        out[name.strip()] = value
+        name = name.strip()
+        if name in out:
+            raise GnlcError(
+                f"--param {name} is given twice ({out[name]!r} and {value!r}): a parameter takes "
+                "one value; run the query once for each"
+            )
+        out[name] = value
     return out
 
 

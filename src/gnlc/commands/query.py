@@ -16,7 +16,7 @@ from gnlc.results import FORMATS
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Bind a declared parameter (repeatable).",
+    help="Bind a declared parameter (repeatable: one value for each NAME).",
 )
 @click.option(
     "--format",
