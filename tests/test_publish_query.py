@@ -72,6 +72,22 @@ def test_empty_default_graph_gives_a_hint(published: str, gnlc_root: Path) -> No
     assert result.exit_code == 0 and not result.stderr.strip()
 
 
+@pytest.mark.server
+def test_an_empty_named_graph_hints_at_the_graph_not_at_adding_it(
+    published: str,
+    gnlc_root: Path,  # noqa: F811
+) -> None:
+    """Regression: with --graph already given, the hint said to add --graph IRI."""
+    other = GRAPH + "-not-published"
+    result = run(
+        "--root", str(gnlc_root), "query", "thai-members", "--endpoint", published, "--graph", other
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "(0 rows)" in result.stdout
+    [hint] = result.stderr.strip().splitlines()
+    assert other in hint and "Check the graph IRI" in hint and "add --graph" not in hint
+
+
 def test_graph_needs_an_endpoint() -> None:
     result = run("query", "sdgs", "--graph", GRAPH)
     assert result.exit_code == 2

@@ -145,13 +145,22 @@ def command(
         output = run_then_exit(timeout, work, shown(query.path))
     write_stdout(output)
     if endpoint and _empty_select(result, chosen, output):
-        where = f"graph(s) {', '.join(graphs)}" if graphs else "the endpoint's default graph"
-        click.echo(
-            f"gnlc: hint: 0 rows from {where}. If the data was loaded into a named graph (gnlc "
-            "publish --graph IRI), add --graph IRI, or serve the store with its default graph "
-            "as the union of all graphs (Oxigraph: serve --union-default-graph).",
-            err=True,
+        click.echo(_empty_hint(graphs), err=True)
+
+
+def _empty_hint(graphs: tuple[str, ...]) -> str:
+    """What to try when an endpoint answered no row: where the data may be instead."""
+    if graphs:
+        return (
+            f"gnlc: hint: 0 rows from graph(s) {', '.join(graphs)}. Check the graph IRI (the "
+            "--graph given to gnlc publish); a store that holds the data in its default graph "
+            "(gnlc serve does) answers without --graph."
         )
+    return (
+        "gnlc: hint: 0 rows from the endpoint's default graph. If the data was loaded into a "
+        "named graph (gnlc publish --graph IRI), add --graph IRI, or serve the store with its "
+        "default graph as the union of all graphs (Oxigraph: serve --union-default-graph)."
+    )
 
 
 def _default_format(result) -> str:
