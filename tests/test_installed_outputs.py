@@ -52,3 +52,34 @@ def test_build_outside_a_checkout_writes_to_the_working_folder(tmp_path: Path) -
     bundle = site / "gnlc" / "_bundle"
     assert sorted(p.name for p in bundle.iterdir()) == ["data", "ontology", "queries", "shapes"]
     assert not list(site.rglob("dist"))
+
+
+def _editable(tmp_path: Path) -> tuple[Path, Path]:
+    """A checkout with the package in src/gnlc (no _bundle), as an editable install runs it:
+    the package finds the checkout it lives in when the working folder is not in one."""
+    checkout = copy_sources(tmp_path / "checkout")
+    package = checkout / "src" / "gnlc"
+    shutil.copytree(Path(gnlc.__file__).parent, package, ignore=shutil.ignore_patterns("_bundle"))
+    return checkout, checkout / "src"
+
+
+def test_an_editable_install_built_from_elsewhere_writes_to_the_working_folder(
+    tmp_path: Path,
+) -> None:
+    """Regression: `gnlc build` run from another folder wrote into the checkout's dist/ (the
+    README says outside a checkout it writes ./dist); with --root the root's own dist/."""
+    checkout, src = _editable(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    done = _run(src, work, "build")
+    assert done.returncode == 0, done.stderr
+    assert (work / "dist" / "gnlc.ttl").is_file()
+    assert not (checkout / "dist").exists()
+    chosen = _run(src, work, "--root", str(checkout), "build")
+    assert chosen.returncode == 0, chosen.stderr
+    assert (checkout / "dist" / "gnlc.ttl").is_file()
+    inside = checkout / "data"
+    (checkout / "dist" / "gnlc.ttl").unlink()
+    again = _run(src, inside, "build")  # working inside the checkout: its own dist/
+    assert again.returncode == 0, again.stderr
+    assert (checkout / "dist" / "gnlc.ttl").is_file() and not (inside / "dist").exists()

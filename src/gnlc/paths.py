@@ -101,10 +101,20 @@ def is_bundled(root: Path) -> bool:
     return root.resolve() == (Path(__file__).resolve().parent / "_bundle").resolve()
 
 
-def output_dir(root: Path, name: str) -> Path:
-    """Where a command writes by default: name/ under a checkout's root, but under the working
-    folder when root is an installed wheel's read-only copy (never inside site-packages)."""
-    return Path(name) if is_bundled(root) else root / name
+def output_dir(root: Path, name: str, chosen: bool = True) -> Path:
+    """Where a command writes by default: name/ under the root being worked in, but under the
+    working folder outside a checkout.
+
+    Outside a checkout (no --root or GNLC_ROOT, chosen=False, and the working folder not
+    inside root) root is find_root()'s fallback: an installed wheel's read-only copy (never
+    written inside site-packages) or, for an editable install, the checkout the package lives
+    in, which is not the user's to fill from another folder.
+    """
+    if is_bundled(root):
+        return Path(name)
+    if not chosen and not Path.cwd().resolve().is_relative_to(root.resolve()):
+        return Path(name)
+    return root / name
 
 
 def rdf_files(path: Path) -> list[Path]:

@@ -6,9 +6,16 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import echo_out, refuse, root_of, shacl_options, warn_gaps
+from gnlc.commands.common import (
+    default_output,
+    echo_out,
+    refuse,
+    root_of,
+    shacl_options,
+    warn_gaps,
+)
 from gnlc.errors import NONCONFORMING, OK
-from gnlc.paths import RELEASE_FILES, output_dir
+from gnlc.paths import RELEASE_FILES
 
 _HELP = f"""Validate, then write the release dumps (nothing is written if the data is invalid).
 
@@ -33,7 +40,7 @@ def command(ctx: click.Context, out: Path | None) -> None:
     from gnlc.pipeline import build
 
     root = root_of(ctx)
-    out = out or output_dir(root, "dist")
+    out = out or default_output(ctx, root, "dist")
     report, release = build(root, out, options=shacl_options())
     if release is None:
         refuse(report, f"build refused: data does not conform; {out} left unchanged")

@@ -17,7 +17,20 @@ if TYPE_CHECKING:  # pragma: no cover - types only
 
 def root_of(ctx: click.Context) -> Path:
     """The project root for this invocation."""
-    return find_root(ctx.find_root().obj.get("root") if ctx.find_root().obj else None)
+    return find_root(_chosen_root(ctx))
+
+
+def _chosen_root(ctx: click.Context) -> str | None:
+    return ctx.find_root().obj.get("root") if ctx.find_root().obj else None
+
+
+def default_output(ctx: click.Context, root: Path, name: str) -> Path:
+    """A command's default output folder (paths.output_dir), knowing whether the user chose
+    the root (--root or GNLC_ROOT)."""
+    from gnlc.paths import output_dir
+
+    chosen = bool(_chosen_root(ctx) or os.environ.get("GNLC_ROOT"))
+    return output_dir(root, name, chosen=chosen)
 
 
 class Seconds(click.FloatRange):

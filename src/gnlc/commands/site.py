@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from gnlc.commands.common import echo_out, refuse, root_of, shacl_options, warn_gaps
+from gnlc.commands.common import (
+    default_output,
+    echo_out,
+    refuse,
+    root_of,
+    shacl_options,
+    warn_gaps,
+)
 from gnlc.errors import NONCONFORMING, OK
 
 
@@ -42,11 +49,10 @@ def command(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
       gnlc site && python -m http.server -d site 8000   # runs until Ctrl-C
       gnlc site --out /tmp/site --base-url https://example.org/gnlc/
     """
-    from gnlc.paths import output_dir
     from gnlc.site import build_site
 
     root = root_of(ctx)
-    out = out or output_dir(root, "site")
+    out = out or default_output(ctx, root, "site")
     report, result = build_site(root, out, base_url, options=shacl_options())
     if result is None:
         refuse(report, f"site refused: data does not conform; {out} left unchanged")
