@@ -17,11 +17,13 @@ written by a full run of the suite with GNLC_RECORD_RUN=1 (tests/record_run.py):
 from __future__ import annotations
 
 import argparse
+import csv
 import difflib
 import json
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,8 +39,15 @@ def cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def render(stats: dict) -> str:
-    """The markdown table and summary lines."""
+def review_counts(root: Path) -> dict[str, int]:
+    """GeoNames matches left for a person (scripts/import/geonames-review.csv), by status."""
+    path = root / "scripts" / "import" / "geonames-review.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return dict(Counter(row["status"] for row in csv.DictReader(handle)))
+
+
+def render(stats: dict, review: dict[str, int] | None = None) -> str:
+    """The markdown table and summary lines (and the GeoNames review's counts, if given)."""
     latest = stats["latest_announced"] or {}
     unknown = stats["year_unknown"]
     lines = [
@@ -78,6 +87,13 @@ def render(stats: dict) -> str:
         f" {e['thai_labels']} have an official Thai name; {e['thai_alternative_labels']} have"
         " Thai alternative names from GeoNames.",
     ]
+    if review is not None:
+        lines.append(
+            f"- GeoNames review: {review.get('ambiguous', 0)} matches are ambiguous,"
+            f" {review.get('doubtful', 0)} doubtful and {review.get('missing', 0)} places are"
+            " not in GeoNames' populated places (districts, consortia, councils): see"
+            " `scripts/import/geonames-review.csv`."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -113,9 +129,11 @@ def render_fast(run: dict) -> str:
     )
 
 
-def blocks(stats: dict, run: dict | None, fast: dict | None = None) -> dict[str, str]:
+def blocks(
+    stats: dict, run: dict | None, fast: dict | None = None, review: dict[str, int] | None = None
+) -> dict[str, str]:
     """Block name -> its text."""
-    out = {"figures": render(stats)}
+    out = {"figures": render(stats, review)}
     if run is not None:
         out["tests"] = render_tests(run)
     if fast is not None:
@@ -142,7 +160,7 @@ def check_or_write(readme: Path, write: bool, root: Path = ROOT) -> int:
         json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
         for path in (RECORDED_RUN, RECORDED_FAST_RUN)
     )
-    wanted = blocks(stats_json(root), run, fast)
+    wanted = blocks(stats_json(root), run, fast, review_counts(root))
     missing = sorted(set(wanted) - found)
     if missing:
         print(f"{readme}: no <!-- {missing[0]}:start --> block", file=sys.stderr)
