@@ -418,6 +418,16 @@ def test_language_switch_on_every_page(fixture_site: Path) -> None:
         assert twin in hrefs, rel
 
 
+def test_no_page_title_says_the_same_thing_twice(fixture_site: Path) -> None:
+    """Regression: the home page's title read "GNLC knowledge graph · GNLC knowledge graph"
+    (the page's title, then the site's name, which were the same)."""
+    for page_path in sorted(fixture_site.glob("*/**/*.html")):
+        text = page_path.read_text(encoding="utf-8")
+        title = html.unescape(re.search(r"<title>(.*?)</title>", text, re.S).group(1))
+        parts = [part.strip() for part in title.split(" · ")]
+        assert len(parts) == len(set(parts)), (page_path.relative_to(fixture_site), title)
+
+
 def test_thai_font_stack(fixture_site: Path) -> None:
     """System fonts only, with Thai-capable families; no web fonts or @import."""
     css = (fixture_site / "static" / "style.css").read_text(encoding="utf-8")
