@@ -737,6 +737,14 @@ def test_map_has_one_point_per_located_member(any_site) -> None:
         assert all((page_path.parent / h).is_file() for h in hrefs)
 
 
+def test_the_atlas_english_country_names_are_marked_english(fixture_site: Path) -> None:
+    """The basemap's country names are Natural Earth's English ones on the Thai map as well:
+    each is marked lang="en" (it inherited the page's "th")."""
+    text = (fixture_site / "th" / "map.html").read_text(encoding="utf-8")
+    countries = re.findall(r'<path class="country" d="[^"]*">(<title[^>]*>)', text)
+    assert len(countries) > 150 and set(countries) == {'<title lang="en">'}
+
+
 def test_chart_total_is_the_member_count(any_site) -> None:
     """The growth chart's totals count the members with a start year; the rest are stated apart."""
     root, site = any_site

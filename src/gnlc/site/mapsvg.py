@@ -187,8 +187,9 @@ def world_map_svg(points: Sequence[MapPoint], title: str, description: str, lang
     """The inline SVG map: basemap, then one focusable link per member point."""
     frame = Frame()
     height = frame.height
+    # The atlas names countries in English (Natural Earth), also on the Thai pages: marked so.
     countries = "".join(
-        f'<path class="country" d="{d}"><title>{escape(name)}</title></path>'
+        f'<path class="country" d="{d}"><title lang="en">{escape(name)}</title></path>'
         for _, name, d in basemap()
     )
     marks = []
