@@ -31,7 +31,7 @@ def command(ctx: click.Context, old: str, new: str | None, fmt: str) -> None:
     \b
     Examples:
       gnlc diff HEAD~1
-      gnlc diff v0.1.0 HEAD --format markdown
+      gnlc diff HEAD~1 HEAD --format markdown   # or a release's tag, once tagged
       gnlc diff dist/ --format json
     """
     from gnlc.diffing import compare, load_state, render_markdown, render_text
