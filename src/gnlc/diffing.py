@@ -118,7 +118,10 @@ def _sources_at(root: Path, commit: str, into: Path) -> Path:
         raise GnlcError(f"git archive {commit[:12]}: {message[-1] if message else 'failed'}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         if hasattr(tarfile, "data_filter"):
-            tar.extractall(into, filter="data")
+            try:
+                tar.extractall(into, filter="data")
+            except tarfile.FilterError as exc:  # e.g. a link to /etc/passwd in data/
+                raise GnlcError(f"git archive {commit[:12]}: refused entry ({exc})") from None
         else:  # Python before the extraction filters: only plain files and folders, inside into
             for member in tar.getmembers():
                 name = Path(member.name)

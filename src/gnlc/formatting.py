@@ -16,13 +16,28 @@ FORMATTED_DIRS = ("ontology", "data", "shapes")
 
 
 def source_files(root: Path, paths: Sequence[Path] = ()) -> list[Path]:
-    """The Turtle files fmt looks after: ontology/, data/, shapes/, or the given paths."""
+    """The Turtle files fmt looks after: ontology/, data/, shapes/, or the given paths.
+
+    A named file must be a regular Turtle (.ttl) file: fmt writes canonical Turtle, and
+    writing it over N-Triples, JSON-LD or RDF/XML would leave a file its own name misreads.
+    """
+    from gnlc.paths import RDF_SUFFIXES, files_under
+
     targets = [Path(p) for p in paths] or [root / d for d in FORMATTED_DIRS]
     files: list[Path] = []
     for target in targets:
         if not target.exists():
             raise GnlcError(f"{target}: no such file or folder")
-        files.extend([target] if target.is_file() else sorted(target.rglob("*.ttl")))
+        if target.is_dir():
+            files.extend(files_under(target, {".ttl"}))
+            continue
+        if not target.is_file():
+            raise GnlcError(f"{target}: not a regular file (a pipe, a device or a socket)")
+        if target.suffix != ".ttl":
+            kind = RDF_SUFFIXES.get(target.suffix)
+            what = f"{kind}, not Turtle" if kind else "not a Turtle (.ttl) file"
+            raise GnlcError(f"{target}: fmt writes canonical Turtle, and this file is {what}")
+        files.append(target)
     return files
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 from typing import NamedTuple
 
@@ -125,15 +126,32 @@ def rdf_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():  # a device, a pipe, a socket: never read (a pipe could block)
         raise GnlcError(f"{path}: not a regular file or folder")
-    found = [
-        os.path.join(folder, name)
-        for folder, _, names in os.walk(path, followlinks=True)
-        for name in names
-        if os.path.splitext(name)[1] in RDF_SUFFIXES
-    ]
+    return files_under(path, RDF_SUFFIXES)
+
+
+def files_under(path: Path, suffixes: Collection[str]) -> list[Path]:
+    """The files with one of suffixes in the folder path and its subfolders, sorted.
+
+    Symbolic links to folders are followed, but a folder reached a second time (a link back
+    to a folder above it, or two links to one folder) is refused: os.walk would go round a
+    loop for ever (two links to '.' make 2^40 paths) and read the same files under new names.
+    A pipe, a device, a broken link named like a wanted file or a folder that cannot be read is
+    refused, never skipped: skipping it would drop its data without a word.
+    """
+    seen = {_folder_key(str(path)): str(path)}
+    found = []
+    for folder, subfolders, names in os.walk(path, followlinks=True, onerror=_unreadable):
+        for name in subfolders:
+            child = os.path.join(folder, name)
+            key = _folder_key(child)
+            if key in seen:
+                raise GnlcError(
+                    f"{child}: the same folder as {seen[key]}, already read (a symbolic link "
+                    "loops back or leads to a folder read elsewhere); remove the link"
+                )
+            seen[key] = child
+        found += [os.path.join(folder, n) for n in names if os.path.splitext(n)[1] in suffixes]
     for name in found:
-        # A pipe, a device or a broken link named like a data file is refused, never skipped:
-        # skipping it would drop its data without a word.
         if not os.path.isfile(name):
             raise GnlcError(f"{name}: not a regular file (a broken link, a pipe or a device)")
     if os.name == "nt":  # Windows paths compare without case: let pathlib order them
@@ -142,6 +160,16 @@ def rdf_files(path: Path) -> list[Path]:
     # of every command (about 2 ms for data/ with Path objects sorted).
     found.sort(key=lambda p: p.split(os.sep))
     return [Path(p) for p in found]
+
+
+def _unreadable(exc: OSError) -> None:
+    raise GnlcError(f"{exc.filename}: cannot read this folder ({exc.strerror})")
+
+
+def _folder_key(folder: str) -> tuple[int, int]:
+    """What identifies a folder whatever the path that reaches it: device and inode."""
+    info = os.stat(folder)
+    return info.st_dev, info.st_ino
 
 
 def data_files(root: Path) -> list[Path]:

@@ -1,0 +1,121 @@
+"""Hostile file-system shapes: symbolic-link loops, links out of a revision, files fmt must not
+rewrite (found by an attack on the CLI, each a regression test)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+from helpers import copy_sources
+
+from gnlc.cli import cli
+
+
+def run(root: Path, *args: str):
+    return CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
+
+
+def one_line_exit_2(result, *fragments: str) -> str:
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert all(f in line for f in fragments), line
+    return line
+
+
+@pytest.mark.parametrize("links", [["a"], ["a", "b"]])
+def test_a_symbolic_link_loop_under_data_is_refused(tmp_path: Path, links: list[str]) -> None:
+    """Regression: two links to '.' made os.walk go round 2^40 paths (validate hung); one link
+    read every file again under a/a/a/... (41 times)."""
+    folder = tmp_path / "loop"
+    folder.mkdir()
+    (folder / "awards.ttl").write_bytes((ROOT / "data/awards.ttl").read_bytes())
+    for name in links:
+        os.symlink(".", folder / name)
+    line = one_line_exit_2(run(ROOT, "validate", str(folder)), "already read")
+    assert f"{folder}/a" in line or f"{folder}/b" in line
+
+
+def test_two_links_to_one_folder_are_refused(tmp_path: Path) -> None:
+    root = copy_sources(tmp_path / "root")
+    os.symlink(root / "data" / "members", root / "data" / "again")
+    one_line_exit_2(run(root, "validate"), "data/again", "data/members", "already read")
+
+
+def test_a_link_to_a_folder_outside_is_still_followed(tmp_path: Path) -> None:
+    """Links that lead somewhere new are read as before (the loop guard refuses only returns)."""
+    root = copy_sources(tmp_path / "root")
+    outside = tmp_path / "elsewhere"
+    (root / "data" / "members").rename(outside)
+    os.symlink(outside, root / "data" / "members")
+    result = run(root, "validate")
+    assert result.exit_code == 0, result.output
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.mark.parametrize("link", ["loop", "absolute"])
+def test_diff_of_a_revision_with_a_hostile_link_is_one_line(tmp_path: Path, link: str) -> None:
+    """Regression: a commit with data/a -> . and data/b -> . hung `gnlc diff` (reviewing a pull
+    request); one with data/passwd.ttl -> /etc/passwd was an internal error."""
+    repo = copy_sources(tmp_path / "repo")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "sources")
+    if link == "loop":
+        os.symlink(".", repo / "data" / "a")
+        os.symlink(".", repo / "data" / "b")
+        expected = "already read"
+    else:
+        os.symlink("/etc/passwd", repo / "data" / "passwd.ttl")
+        expected = "refused entry"
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "hostile")
+    line = one_line_exit_2(run(repo, "diff", "HEAD~1", "HEAD"), expected)
+    assert "internal error" not in line
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "kind"),
+    [
+        ("n.nt", '<http://x/a> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n', "ntriples"),
+        (
+            "m.jsonld",
+            '{"@id": "http://x/a", "http://www.w3.org/2000/01/rdf-schema#label": "x"}\n',
+            "jsonld",
+        ),
+        ("notes.txt", "not RDF\n", "not a Turtle"),
+    ],
+)
+def test_fmt_refuses_a_file_that_is_not_turtle(
+    tmp_path: Path, name: str, text: str, kind: str
+) -> None:
+    """Regression: `gnlc fmt n.nt` wrote Turtle over N-Triples (exit 0), and the file no longer
+    parsed as what its name says; JSON-LD and RDF/XML alike."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    for args in (["fmt", str(path)], ["fmt", "--check", str(path)]):
+        one_line_exit_2(run(ROOT, *args), str(path), kind)
+    assert path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_fmt_refuses_a_pipe_instead_of_skipping_it(tmp_path: Path) -> None:
+    """Regression: `gnlc fmt --check f.ttl` on a named pipe exited 0 having read nothing."""
+    pipe = tmp_path / "f.ttl"
+    os.mkfifo(pipe)
+    one_line_exit_2(run(ROOT, "fmt", "--check", str(pipe)), str(pipe), "not a regular file")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    os.mkfifo(folder / "g.ttl")
+    one_line_exit_2(run(ROOT, "fmt", "--check", str(folder)), "g.ttl", "not a regular file")
