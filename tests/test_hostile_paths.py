@@ -119,3 +119,85 @@ def test_fmt_refuses_a_pipe_instead_of_skipping_it(tmp_path: Path) -> None:
     folder.mkdir()
     os.mkfifo(folder / "g.ttl")
     one_line_exit_2(run(ROOT, "fmt", "--check", str(folder)), "g.ttl", "not a regular file")
+
+
+class _Listener:
+    """A TCP listener on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.calls: list[bytes] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            with connection:
+                self.calls.append(connection.recv(200))
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+@pytest.mark.parametrize("where", ["rule", "check"])
+def test_a_rule_or_check_calling_service_is_refused_and_fetches_nothing(
+    tmp_path: Path, where: str
+) -> None:
+    """Regression: SERVICE in ontology/rules/*.rq or queries/checks/*-violation.rq was run by
+    `gnlc validate` (exit 0): the listener received POST /rule-ssrf three times."""
+    listener = _Listener()
+    try:
+        root = copy_sources(tmp_path / "root")
+        url = f"http://127.0.0.1:{listener.port}/{where}-ssrf"
+        if where == "rule":
+            path = root / "ontology/rules/99-evil.rq"
+            path.write_text(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}\n"
+            )
+        else:
+            path = root / "queries/checks/zz-violation.rq"
+            path.write_text(
+                "# title: e\n# message: e\n# message_th: e\n# severity: Warning\n"
+                f"SELECT ?focus ?value WHERE {{ SERVICE SILENT <{url}> {{ ?focus ?p ?value }} }}\n"
+            )
+        for command in ("validate", "build"):
+            line = one_line_exit_2(run(root, command), path.name, "may not use SERVICE")
+            assert "internal error" not in line
+    finally:
+        listener.close()
+    assert listener.calls == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("kind", ["pipe", "device"])
+@pytest.mark.parametrize("role", ["query", "shapes"])
+def test_a_pipe_or_device_as_query_or_shapes_file_is_refused(
+    tmp_path: Path, kind: str, role: str
+) -> None:
+    """Regression: `gnlc query f.rq` and `gnlc validate --shapes f.ttl` on a named pipe waited
+    for ever; on a link to /dev/zero they grew without bound."""
+    path = tmp_path / ("f.rq" if role == "query" else "f.ttl")
+    if kind == "pipe":
+        os.mkfifo(path)
+    else:
+        os.symlink("/dev/zero", path)
+    args = ["query", str(path)] if role == "query" else ["validate", "--shapes", str(path)]
+    one_line_exit_2(run(ROOT, *args), str(path), "not a regular file")
+
+
+def test_a_source_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    """Regression: a sparse file of 50 GB was read whole (MemoryError, 'internal error')."""
+    from gnlc.paths import MAX_SOURCE_BYTES
+
+    big = tmp_path / "big.ttl"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_SOURCE_BYTES + 1)  # sparse: takes no room
+    one_line_exit_2(run(ROOT, "validate", str(big)), str(big), f"{MAX_SOURCE_BYTES:,} bytes")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gnlc.errors import GnlcError, located
-from gnlc.paths import RDF_SUFFIXES, rdf_files
+from gnlc.paths import MAX_SOURCE_BYTES, RDF_SUFFIXES, rdf_files, read_regular
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
@@ -70,7 +70,7 @@ def new_store() -> pyoxigraph.Store:
 def read_source(path: Path, warnings: list[str]) -> bytes:
     """The bytes of an RDF file: UTF-8, BOM stripped with a warning, no binary."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_SOURCE_BYTES, "source file")
     except IsADirectoryError:
         raise GnlcError(f"{path}: is a folder, not a file") from None
     except OSError as exc:

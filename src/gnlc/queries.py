@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from gnlc.errors import GnlcError
 from gnlc.namespaces import PREFIXES, XSD
-from gnlc.paths import QUERIES_DIR
+from gnlc.paths import MAX_QUERY_BYTES, QUERIES_DIR, read_regular
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from collections.abc import Mapping
@@ -111,7 +111,7 @@ def read_values(text: str, where: str = "") -> list[tuple[str, str]]:
 def load_query(path: Path, name: str | None = None, own: bool = False) -> NamedQuery:
     """Read a query file and its header."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_QUERY_BYTES, "query file").decode("utf-8")
     except FileNotFoundError:
         raise GnlcError(f"{_name(path)}: no such query file") from None
     except IsADirectoryError:

@@ -34,6 +34,7 @@ def read_rule(path: Path) -> str:
     from gnlc.queries import load_query, sparql_syntax_error
 
     text = load_query(path).text
+    refuse_service(path, text, "rule")
     try:
         result = pyoxigraph.Store().query(text)
     except SyntaxError as exc:
@@ -41,6 +42,20 @@ def read_rule(path: Path) -> str:
     if not isinstance(result, pyoxigraph.QueryTriples):
         raise GnlcError(f"{path}: a rule must be a CONSTRUCT query")
     return text
+
+
+def refuse_service(path: Path, text: str, what: str) -> None:
+    """A rule or check that calls SERVICE is refused before it runs: it would fetch from the
+    servers it names while data is validated (a pull request adding one made CI's `gnlc
+    validate` send requests), and checking its syntax already means running it."""
+    from gnlc.errors import GnlcError, shown
+    from gnlc.federation import uses_service
+
+    if uses_service(text):
+        raise GnlcError(
+            f"{shown(path)}: a {what} may not use SERVICE: {what}s run on the project's own "
+            "graph, and SERVICE would fetch from the servers it names"
+        )
 
 
 def _template_end(rule: str, start: int) -> int | None:

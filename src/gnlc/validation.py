@@ -179,10 +179,12 @@ def check_findings(store: pyoxigraph.Store, root: Path) -> list[Finding]:
     import pyoxigraph
 
     from gnlc.queries import load_query, sparql_syntax_error
+    from gnlc.rules import refuse_service
 
     findings = []
     for path in check_files(root):
         text = load_query(path).text
+        refuse_service(path, text, "check")
         header = read_header(text)
         message_en = header.get("message") or header.get("title") or path.stem
         message_th = header.get("message_th", "")
