@@ -201,3 +201,34 @@ def test_a_source_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> 
     with big.open("wb") as handle:
         handle.truncate(MAX_SOURCE_BYTES + 1)  # sparse: takes no room
     one_line_exit_2(run(ROOT, "validate", str(big)), str(big), f"{MAX_SOURCE_BYTES:,} bytes")
+
+
+def test_build_keeps_a_folder_that_only_happens_to_hold_a_sha256sums(tmp_path: Path) -> None:
+    """Regression: any folder holding a file named SHA256SUMS counted as a release and was
+    replaced: `build --out ~/Downloads` deleted a thesis and a photos folder beside an Ubuntu
+    SHA256SUMS."""
+    folder = tmp_path / "downloads"
+    (folder / "photos").mkdir(parents=True)
+    (folder / "SHA256SUMS").write_text("0" * 64 + "  ubuntu.iso\n")
+    (folder / "thesis.docx").write_text("precious")
+    (folder / "photos" / "1.jpg").write_text("x")
+    before = sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+    one_line_exit_2(run(ROOT, "build", "--out", str(folder)), str(folder), "no part of a gnlc")
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == before
+
+
+def test_build_replaces_an_earlier_release_with_a_file_of_another_version(
+    tmp_path: Path, release: Path
+) -> None:
+    """An earlier release whose SHA256SUMS lists a file this version does not make is still a
+    release: replaced, the old file gone."""
+    import shutil
+
+    out = tmp_path / "dist"
+    shutil.copytree(release, out)
+    (out / "gnlc-old.csv").write_text("old")
+    sums = out / "SHA256SUMS"
+    sums.write_text(sums.read_text() + "0" * 64 + "  gnlc-old.csv\n")
+    result = run(ROOT, "build", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert not (out / "gnlc-old.csv").exists() and (out / "gnlc.ttl").is_file()

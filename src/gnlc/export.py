@@ -525,15 +525,37 @@ def write_validated(
 
 
 def refuse_non_folder(out: Path) -> None:
-    """Refuse to replace (and so delete) anything but an earlier release or an empty folder."""
+    """Refuse to replace (and so delete) anything but an earlier release or an empty folder.
+
+    An earlier release holds SHA256SUMS and only files: release files, or files its
+    SHA256SUMS lists (a release of another version). A folder that merely holds a file called
+    SHA256SUMS (a downloads folder beside an ISO image) is not one: replacing it would delete
+    everything else in it.
+    """
     if out.exists() and not out.is_dir():
         raise GnlcError(f"{out}: exists and is not a folder")
     try:
-        foreign = out.is_dir() and any(out.iterdir()) and not (out / "SHA256SUMS").is_file()
+        entries = sorted(out.iterdir()) if out.is_dir() else []
+        sums = out / "SHA256SUMS"
+        if entries and not sums.is_file():
+            raise GnlcError(
+                f"{out}: folder is not empty and holds no gnlc release (no SHA256SUMS); "
+                "it would be replaced, so choose another --out"
+            )
+        known = _listed_in_sums(sums) | set(RELEASE_FILES) if entries else set()
+        for entry in entries:
+            if entry.is_dir() or entry.name not in known:
+                raise GnlcError(
+                    f"{out}: holds {entry.name!r}, which is no part of a gnlc release; the "
+                    "folder would be replaced and it deleted, so choose another --out"
+                )
     except OSError as exc:
         raise GnlcError(f"{out}: cannot read the folder: {exc.strerror}") from None
-    if foreign:
-        raise GnlcError(
-            f"{out}: folder is not empty and holds no gnlc release (no SHA256SUMS); "
-            "it would be replaced, so choose another --out"
-        )
+
+
+def _listed_in_sums(sums: Path) -> set[str]:
+    """The file names a SHA256SUMS file lists (`digest  name` lines)."""
+    from gnlc.paths import read_regular
+
+    text = read_regular(sums, 1 << 20, "SHA256SUMS file").decode("utf-8", "replace")
+    return {line.split(None, 1)[1].lstrip("*") for line in text.splitlines() if " " in line}
