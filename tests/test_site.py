@@ -827,6 +827,44 @@ def test_bad_base_url_is_refused(fixture_root: Path, tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, args).exit_code == 2
 
 
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "https://x.org/a\nHeader always set X-Injected pwned\n#",  # a directive of its own
+        "https://x.org/a\tb/",
+        'https://x.org/"quoted"/',
+        "https://x.org/a b/",
+        "https://x.org/$1/",  # a back-reference in a RewriteRule target
+        "https://x.org/%{HTTP_HOST}/",  # a server variable
+        "https://x.org/<script>/",
+        "https://bücher.example/",  # non-ASCII: its xn-- form is accepted
+    ],
+)
+def test_a_base_url_that_would_need_quoting_is_refused_and_nothing_written(
+    fixture_root: Path, tmp_path: Path, base_url: str
+) -> None:
+    """Regression: a newline in --base-url wrote `Header always set X-Injected pwned` as a line
+    of its own into w3id.htaccess (urlsplit drops newlines, so the check passed)."""
+    from click.testing import CliRunner
+
+    from gnlc.cli import cli
+
+    out = tmp_path / "s"
+    args = ["--root", str(fixture_root), "site", "--out", str(out), "--base-url", base_url]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert "--base-url" in line
+    assert not out.exists()
+
+
+def test_a_base_url_with_escapes_and_an_xn_host_is_accepted() -> None:
+    from gnlc.site import check_base_url
+
+    url = "https://xn--bcher-kva.example/data%20sets/gnlc/"
+    assert check_base_url(url) == url
+
+
 @pytest.mark.slow
 def test_rebuild_replaces_the_site(fixture_root: Path, tmp_path: Path) -> None:
     """A second build swaps in a complete new folder; stale files disappear."""

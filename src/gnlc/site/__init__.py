@@ -46,11 +46,26 @@ def render_site(root: Path, store: pyoxigraph.Store, base_url: str | None = None
 
 
 def check_base_url(base_url: str | None) -> str | None:
-    """The base URL ending with '/', or a GnlcError if it is not an absolute http(s) URL."""
+    """The base URL ending with '/', or a GnlcError if it is not an absolute http(s) URL.
+
+    Only characters that need no quoting anywhere the URL is written may appear: it goes into
+    HTML, the sitemap and Apache's .htaccess rules, where a newline would start a directive of
+    its own, a quote or space end an argument, and `$` or `%{` be read as a back-reference or
+    a variable. urlsplit drops tabs and newlines silently, so the text itself is checked.
+    """
     if base_url is None:
         return None
+    import re
     from urllib.parse import urlsplit
 
+    from gnlc.terminal import visible
+
+    if not re.fullmatch(r"(?:[A-Za-z0-9\-._~:/@!*+,;=()]|%[0-9A-Fa-f]{2})+", base_url):
+        raise GnlcError(
+            f"--base-url {visible(base_url)!r}: only letters, digits, - . _ ~ : / @ ! * + , ; ="
+            " ( ) and %XX escapes may appear (it is written into .htaccess rules); write a"
+            " non-ASCII host in its xn-- form"
+        )
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise GnlcError(f"--base-url {base_url}: needs an absolute http(s) URL without ?query")
