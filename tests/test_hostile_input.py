@@ -285,3 +285,33 @@ def test_rdf_1_2_triple_terms_are_refused_at_their_place(tmp_path: Path) -> None
         assert result.exit_code == 2, (args, result.output)
         assert f"{path}:4:5: RDF 1.2 triple terms are not supported" in result.output, result.output
     assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.parametrize("where", ["input", "data"])
+def test_a_json_ld_named_graph_is_refused_naming_its_file(tmp_path: Path, where: str) -> None:
+    """Regression: a data file's named graph was counted but never validated (validate exit 0,
+    an unknown predicate in it unflagged), and build refused it without naming the file."""
+    named = (
+        '{"@context": {"ex": "http://example.org/"}, "@id": "http://example.org/g",'
+        ' "@graph": [{"@id": "ex:a", "ex:unknownPredicate": "v"}]}\n'
+    )
+    if where == "input":
+        path = tmp_path / "named.jsonld"
+        path.write_text(named, encoding="utf-8")
+        commands = [("validate", str(path))]
+        root = ROOT
+    else:
+        root = _copy_root(tmp_path)
+        path = root / "data" / "named.jsonld"
+        path.write_text(named, encoding="utf-8")
+        commands = [("validate",), ("build", "--out", str(tmp_path / "dist"))]
+    for args in commands:
+        result = run(*args, root=root)
+        assert result.exit_code == 2, result.output
+        [line] = result.stderr.strip().splitlines()
+        assert "named.jsonld" in line and "named graph" in line and "example.org/g" in line
+    assert not (tmp_path / "dist").exists()
+    # The top-level @graph without an @id is the default graph: loaded as before.
+    default = tmp_path / "default.jsonld"
+    default.write_text(named.replace('"@id": "http://example.org/g",', ""), encoding="utf-8")
+    assert "named graph" not in run("validate", str(default)).stderr

@@ -305,6 +305,7 @@ def _parsing(path: Path, raw: bytes, fmt: pyoxigraph.RdfFormat) -> Iterator[None
         raise GnlcError(located(path, None, None, str(exc))) from None
     refuse_entangled(path, raw, fmt)
     refuse_triple_terms(path, raw, fmt)
+    refuse_named_graphs(path, raw, fmt)
 
 
 # Text that may carry an RDF 1.2 triple term (Turtle/N-Triples `<<`, RDF/XML parseType Triple).
@@ -335,6 +336,29 @@ def refuse_triple_terms(path: Path, raw: bytes, fmt) -> None:
                     column,
                     "RDF 1.2 triple terms are not supported (the release is also written as "
                     "RDF/XML and JSON-LD, which cannot hold them)",
+                )
+            )
+
+
+def refuse_named_graphs(path: Path, raw: bytes, fmt) -> None:
+    """A JSON-LD file's named graphs (`@graph` inside a node with an `@id`) are refused: the
+    project's data is one graph, validation reads the default graph only, and the release
+    holds one graph. Before, `validate` passed such content unchecked and `build` refused it
+    without naming the file. Only a text that says "@graph" is parsed again."""
+    import pyoxigraph
+
+    if fmt != pyoxigraph.RdfFormat.JSON_LD or b'"@graph"' not in raw:
+        return
+    for quad in pyoxigraph.parse(raw, format=fmt):
+        if not isinstance(quad.graph_name, pyoxigraph.DefaultGraph):
+            name = getattr(quad.graph_name, "value", str(quad.graph_name))
+            raise GnlcError(
+                located(
+                    path,
+                    None,
+                    None,
+                    f"holds a named graph ({name}): gnlc's data is one graph; put the nodes "
+                    "in the top-level @graph (without an @id around them)",
                 )
             )
 
