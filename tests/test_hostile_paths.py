@@ -232,3 +232,21 @@ def test_build_replaces_an_earlier_release_with_a_file_of_another_version(
     result = run(ROOT, "build", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert not (out / "gnlc-old.csv").exists() and (out / "gnlc.ttl").is_file()
+
+
+def test_control_characters_in_file_names_and_values_are_escaped_in_text_reports(
+    tmp_path: Path,
+) -> None:
+    """Regression: a file name holding a newline forged a second `file:line: ...` line of the
+    report, and an escape sequence in a name or a literal reached the terminal raw."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    name = "evil\nfake.ttl:1:1: conforms\x1b]0;PWNED\x07.ttl"
+    fixture = (ROOT / "tests/fixtures/invalid/award-no-year.ttl").read_text(encoding="utf-8")
+    (folder / name).write_text(fixture, encoding="utf-8")
+    result = run(ROOT, "validate", str(folder))
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "evil\\x0afake.ttl:1:1: conforms\\x1b]0;PWNED\\x07.ttl:" in result.stdout
+    # Every line is a finding or the verdict: none starts with the forged place.
+    assert not any(line.startswith("fake.ttl") for line in result.stdout.splitlines())

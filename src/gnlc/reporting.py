@@ -7,6 +7,7 @@ import re
 
 from gnlc.findings import Report
 from gnlc.namespaces import RDF_TYPE, SH, XSD, compact_iri
+from gnlc.terminal import visible
 
 # How many resources a text summary line names before "and N more".
 LISTED = 20
@@ -42,7 +43,10 @@ def _text(report: Report, strict: bool, verbose: bool = False) -> str:
         f"{verdict}: {violations} violation{'s' * (violations != 1)}, "
         f"{warnings} warning{'s' * (warnings != 1)}, {report.triples} triples checked"
     )
-    return "\n".join(lines) + "\n"
+    # File names and values come from the data: a control character in them (a newline that
+    # forges a second `file:line:` line, an escape sequence that retitles the terminal) is
+    # written as an escape, one finding a line.
+    return "\n".join(visible(line) for line in lines) + "\n"
 
 
 def esc(text: str) -> str:
