@@ -252,3 +252,30 @@ def test_a_parameter_given_twice_is_refused(second: str) -> None:
         second,
         fragment="--param country is given twice",
     )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "limit", "value"),
+    [
+        ("table", "MAX_RESULT_ROWS", 10),
+        ("tsv", "MAX_RESULT_ROWS", 10),
+        ("csv", "MAX_RESULT_BYTES", 500),
+    ],
+)
+def test_a_result_past_the_print_limit_is_refused_not_grown(
+    monkeypatch, fmt: str, limit: str, value: int
+) -> None:
+    """Regression: a local result was made whole in memory without a bound (a cross join of the
+    graph reached 5 GB within the timeout, and Oxigraph aborts the process when memory runs
+    out). Past the limit: one line, exit 2. The limits are lowered here to keep the test small."""
+    from gnlc import results
+
+    monkeypatch.setattr(results, limit, value)
+    refused(
+        "members-by-country",
+        "--param",
+        "country=*",
+        "--format",
+        fmt,
+        fragment=f"the result has more than {value:,}",
+    )

@@ -108,6 +108,15 @@ def _run() -> None:
         os.environ["GNLC_DEBUG"] = "1"
     try:
         cli.main(prog_name="gnlc")
+    except MemoryError:
+        # Not a bug of gnlc but a limit of the machine (or of ulimit): say so, without the
+        # traceback's "internal error".
+        click.echo(
+            "gnlc: out of memory: the input (or a query's result) is larger than this machine"
+            " lets the process hold; raise the limit or give smaller input",
+            err=True,
+        )
+        sys.exit(UNUSABLE)
     except Exception as exc:
         if debugging():
             import traceback

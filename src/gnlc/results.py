@@ -12,6 +12,64 @@ SELECT_FORMATS = ("table", "csv", "tsv", "json", "sparql-tsv")
 GRAPH_FORMATS = ("turtle", "ntriples")
 FORMATS = SELECT_FORMATS + GRAPH_FORMATS
 
+# A local result is made whole before it is printed (so that an error never leaves half an
+# answer): its size is bounded, or a query could fill the memory within its --timeout (a cross
+# join of the graph with itself reached 5 GB in 30 s, and Oxigraph aborts the process when an
+# allocation fails). Rows for the table and TSV, bytes for the formats Oxigraph writes.
+MAX_RESULT_ROWS = 1_000_000
+MAX_RESULT_BYTES = 1 << 30
+
+
+def _too_large(what: str) -> GnlcError:
+    return GnlcError(
+        f"the result has more than {what}, the most gnlc prints at once; narrow the query"
+        " (LIMIT, a filter) or run it against an endpoint (gnlc serve)"
+    )
+
+
+def _bounded(rows) -> list:
+    """The rows of an iterable, refused past MAX_RESULT_ROWS."""
+    from itertools import islice
+
+    limit = MAX_RESULT_ROWS
+    out = list(islice(rows, limit + 1))
+    if len(out) > limit:
+        raise _too_large(f"{limit:,} rows")
+    return out
+
+
+class _Sink:
+    """A file-like object for Oxigraph's serializer that refuses to grow past a limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size = limit, 0
+        self.chunks: list[bytes] = []
+        self.overflowed = False
+
+    def flush(self) -> None:
+        pass
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            self.overflowed = True
+            raise OSError("result too large")
+        self.chunks.append(bytes(data))
+        return len(data)
+
+
+def _serialized(result, kind) -> bytes:
+    """Oxigraph's serialization of result, refused past MAX_RESULT_BYTES."""
+    limit = MAX_RESULT_BYTES
+    sink = _Sink(limit)
+    try:
+        result.serialize(sink, format=kind)
+    except OSError:
+        if sink.overflowed:
+            raise _too_large(f"{limit:,} bytes") from None
+        raise
+    return b"".join(sink.chunks)
+
 
 def display_width(text: str) -> int:
     """Terminal columns a string takes (Thai vowels and tone marks take none)."""
@@ -82,7 +140,7 @@ def plain_tsv(result) -> str:
         return text.translate(_TSV_ESCAPES)
 
     lines = ["\t".join(variables)]
-    lines.extend("\t".join(map(cell, row)) for row in result)
+    lines.extend("\t".join(map(cell, row)) for row in _bounded(result))
     return "\n".join(lines) + "\n"
 
 
@@ -97,7 +155,7 @@ def render(result, fmt: str) -> bytes:
     if isinstance(result, pyoxigraph.QueryTriples):
         if fmt not in GRAPH_FORMATS:
             raise GnlcError(f"--format {fmt}: a CONSTRUCT query gives turtle or ntriples")
-        triples = sorted(result, key=str)
+        triples = sorted(_bounded(result), key=str)
         if fmt == "ntriples":
             lines = sorted({str(t) + " .\n" for t in triples})
             return visible_rdf("".join(lines)).encode("utf-8")
@@ -110,9 +168,9 @@ def render(result, fmt: str) -> bytes:
         variables = [v.value for v in result.variables]
         # A solution iterates over its values in the order of the variables (None where
         # unbound): a fifth of the cost of looking each one up by name.
-        rows = [list(row) for row in result]
+        rows = [list(row) for row in _bounded(result)]
         return table(variables, rows).encode("utf-8")
     if fmt == "tsv":
         return plain_tsv(result).encode("utf-8")
     kind = {"csv": "CSV", "sparql-tsv": "TSV", "json": "JSON"}[fmt]
-    return result.serialize(format=getattr(pyoxigraph.QueryResultsFormat, kind))
+    return _serialized(result, getattr(pyoxigraph.QueryResultsFormat, kind))
