@@ -1,5 +1,6 @@
 """`gnlc query` against hostile input: SERVICE in a user's query, runaway local queries,
-endpoints that drip bytes or send terminal escape sequences.
+endpoints that drip bytes, send answers without end or terminal escape sequences (and
+`gnlc publish` against the same endpoints: both speak HTTP through one layer).
 
 Endpoints here are small stdlib servers on 127.0.0.1; SERVICE targets are real listening
 sockets that count the connections they receive. Nothing leaves the machine.
@@ -241,6 +242,16 @@ ROWS = {
 }
 
 
+# Answers without end (each bounded at FLOOD bytes here, then held open): (status, headers, byte)
+FLOOD = 32 * 1024 * 1024
+FLOODS = {
+    "flood": (200, {"Content-Type": SPARQL_JSON}, b" "),
+    "announced": (200, {"Content-Type": SPARQL_JSON, "Content-Length": str(10**12)}, b" "),
+    "error-flood": (500, {"Content-Type": "text/plain"}, b"x"),
+    "redirect-flood": (307, {"Location": "/flood", "Content-Type": "text/plain"}, b" "),
+}
+
+
 class Endpoint(ThreadingHTTPServer):
     """A stdlib SPARQL endpoint whose behaviour the test sets."""
 
@@ -251,6 +262,7 @@ class Endpoint(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), EndpointHandler)
         self.mode = "json"
         self.payload = json.dumps(ROWS).encode()
+        self.gap = 1.0  # seconds between two dripped bytes
         self.stopping = threading.Event()
 
     @property
@@ -270,14 +282,42 @@ class EndpointHandler(BaseHTTPRequestHandler):
 
     def _drip(self, data: bytes) -> None:
         for byte in data:
-            if self.server.stopping.wait(1.0):
+            if self.server.stopping.wait(self.server.gap):
                 return
             self.wfile.write(bytes([byte]))
             self.wfile.flush()
 
+    def _flood(self, status: int, headers: dict[str, str], byte: bytes = b" ") -> None:
+        """An answer without end: FLOOD bytes, then the connection held open, never closed."""
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        chunk = byte * 65536
+        for _ in range(FLOOD // len(chunk)):
+            if self.server.stopping.is_set():
+                return
+            self.wfile.write(chunk)
+        self.server.stopping.wait(PATIENCE)
+
     def do_GET(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)  # a publish's PUT: the whole release is taken in first
         body = self.server.payload
-        mode = self.server.mode
+        mode = "flood" if self.path.startswith("/flood") else self.server.mode
+        if mode in FLOODS:
+            self._flood(*FLOODS[mode])
+            return
+        if mode == "bad-status":
+            self.wfile.write(b"\x1b]0;PWNED\x07HACK\r\n\r\n")
+            self.close_connection = True
+            return
+        if mode == "bad-reason":
+            self.send_response(500, "\x1b]0;PWNED\x07 oops")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if mode == "drip-headers":
             head = (
                 f"HTTP/1.1 200 OK\r\nContent-Type: {SPARQL_JSON}\r\n"
@@ -286,17 +326,28 @@ class EndpointHandler(BaseHTTPRequestHandler):
             self._drip(head.encode() + body)
             return
         status = 500 if mode == "error" else 200
-        ctype = {"error": "text/plain", "ntriples": "application/n-triples"}.get(mode, SPARQL_JSON)
+        ctype = {
+            "error": "text/plain",
+            "ntriples": "application/n-triples",
+            "bad-type": "\x1b]0;PWNED\x07",
+        }.get(mode, SPARQL_JSON)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        if mode != "json-unannounced":  # else the body ends where the connection does
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if mode == "drip-body":
             self._drip(body)
         else:
             self.wfile.write(body)
 
-    do_POST = do_GET
+    do_POST = do_PUT = do_GET
+
+    def do_HEAD(self) -> None:
+        # The size of what a GET would send: no body follows, whatever the number says.
+        self.send_response(200)
+        self.send_header("Content-Length", str(10**12))
+        self.end_headers()
 
 
 @pytest.fixture
@@ -418,6 +469,135 @@ def test_graph_output_escapes_steering_characters(
     kind = pyoxigraph.RdfFormat.TURTLE if fmt == "turtle" else pyoxigraph.RdfFormat.N_TRIPLES
     values = {q.object.value for q in pyoxigraph.parse(result.stdout.encode(), format=kind)}
     assert values == set(HOSTILE.values())
+
+
+# --- answers without end, publish's deadline, a server's text in errors --------------------
+
+LIMIT = 100_000  # GNLC_MAX_RESPONSE in these tests: far below FLOOD, above any real answer here
+GRAPH = "https://example.org/gnlc-test/graph"
+
+
+def hostile(
+    endpoint: Endpoint, command: str, tmp_path: Path, timeout: str, limit: int = LIMIT, *extra: str
+) -> subprocess.CompletedProcess:
+    """`gnlc query FILE.rq` or `gnlc publish` against the endpoint, in its own process (so that
+    a regression cannot hang the suite) with GNLC_MAX_RESPONSE=limit."""
+    args = [gnlc_executable(), "--root", str(REPO), command]
+    if command == "query":
+        query = tmp_path / "q.rq"
+        query.write_text("SELECT ?v WHERE { ?s ?p ?v } ORDER BY ?v\n", encoding="utf-8")
+        args += [str(query), "--endpoint", endpoint.url, "--retries", "0"]
+    else:
+        release = tmp_path / "release"  # a release folder needs only gnlc.nt to be published
+        release.mkdir()
+        (release / "gnlc.nt").write_text(f'<{GRAPH}> <{GRAPH}#p> "o" .\n', encoding="utf-8")
+        args += ["--endpoint", endpoint.url, "--store", endpoint.url, "--graph", GRAPH]
+        args += ["--data", str(release)]
+    env = {k: v for k, v in os.environ.items() if k != "GNLC_DEBUG"}
+    env["GNLC_MAX_RESPONSE"] = str(limit)
+    env["GNLC_PASSWORD"] = "not-a-secret"
+    return subprocess.run(
+        [*args, "--timeout", timeout, *extra],
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+        env=env,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", ["query", "publish"])
+@pytest.mark.parametrize("mode", ["flood", "announced", "redirect-flood"])
+def test_an_answer_past_the_size_limit_is_refused(
+    endpoint: Endpoint, command: str, mode: str, tmp_path: Path
+) -> None:
+    # Unlimited, an endless answer filled the memory (15.7 GB in a minute for publish); an
+    # announced size past the limit is refused before any of it is read; urllib read a
+    # redirect's whole body before following it.
+    endpoint.mode = mode
+    result = hostile(endpoint, command, tmp_path, "30")
+    assert result.returncode == 2, result.stdout
+    line = one_error_line(result.stderr)
+    assert endpoint.url in line
+    assert f"answer larger than {LIMIT:,} bytes" in line and "GNLC_MAX_RESPONSE" in line
+
+
+@pytest.mark.parametrize("command", ["query", "publish"])
+def test_an_endless_error_page_still_gives_its_message(
+    endpoint: Endpoint, command: str, tmp_path: Path
+) -> None:
+    endpoint.mode = "error-flood"
+    result = hostile(endpoint, command, tmp_path, "30")
+    assert result.returncode == 2, result.stdout
+    line = one_error_line(result.stderr)
+    assert endpoint.url in line and "HTTP 500: xxxxxxxx" in line
+
+
+@pytest.mark.parametrize("mode", ["json", "json-unannounced"])
+def test_an_answer_of_exactly_the_limit_is_read(
+    endpoint: Endpoint, mode: str, tmp_path: Path
+) -> None:
+    endpoint.mode = mode
+    endpoint.payload = json.dumps(ROWS).encode().ljust(2000)  # JSON allows trailing spaces
+    exact = hostile(endpoint, "query", tmp_path, "30", limit=2000)
+    assert exact.returncode == 0, exact.stderr
+    over = hostile(endpoint, "query", tmp_path, "30", limit=1999)
+    assert over.returncode == 2
+    assert "answer larger than 1,999 bytes" in one_error_line(over.stderr)
+
+
+def test_the_limit_counts_bytes_sent_not_sizes_announced_for_head(
+    endpoint: Endpoint, tmp_path: Path
+) -> None:
+    # publish --user probes the store with HEAD, whose Content-Length is the size of a GET's
+    # answer (here past the limit) with no body: nothing to refuse.
+    one = {"n": {"type": "literal", "value": "1"}}
+    count = {"head": {"vars": ["n"]}, "results": {"bindings": [one]}}
+    endpoint.payload = json.dumps(count).encode()
+    result = hostile(endpoint, "publish", tmp_path, "30", LIMIT, "--user", "editor")
+    assert result.returncode == 0, result.stderr
+    assert "published 1 triples" in result.stdout
+
+
+@pytest.mark.parametrize("mode", ["drip-headers", "drip-body"])
+def test_publish_timeout_is_a_deadline_for_the_whole_publish(
+    endpoint: Endpoint, mode: str, tmp_path: Path
+) -> None:
+    # A byte every 0.25 s never leaves one read waiting 1 s: publish used to wait for the
+    # whole answer (forever, against a store that drips without end), whatever --timeout said.
+    endpoint.mode, endpoint.gap = mode, 0.25
+    result = hostile(endpoint, "publish", tmp_path, "1")
+    assert result.returncode == 2, result.stdout
+    line = one_error_line(result.stderr)
+    assert endpoint.url in line and "timed out after 1s" in line
+
+
+@pytest.mark.parametrize("command", ["query", "publish"])
+@pytest.mark.parametrize(
+    ("mode", "shown"),
+    [
+        ("bad-status", "bad HTTP response: \\x1b]0;PWNED\\x07HACK"),
+        ("bad-reason", "HTTP 500: \\x1b]0;PWNED\\x07 oops"),
+        ("bad-type", "(Content-Type \\x1b]0;PWNED\\x07)"),
+    ],
+)
+def test_a_servers_text_in_an_error_is_escaped(
+    endpoint: Endpoint, command: str, mode: str, shown: str, tmp_path: Path
+) -> None:
+    # A malformed status line, a reason phrase, a Content-Type: all the server's text, which
+    # reached the terminal raw (ESC ] 0 ; ... BEL retitles the window).
+    endpoint.mode = mode
+    result = hostile(endpoint, command, tmp_path, "30")
+    assert result.returncode == 2, result.stdout
+    line = one_error_line(result.stderr)
+    assert _steering(result.stderr.rstrip("\n")) == []
+    assert shown in line
+
+
+def test_a_bad_size_limit_is_one_line(endpoint: Endpoint, tmp_path: Path) -> None:
+    result = hostile(endpoint, "query", tmp_path, "30", limit=0)
+    assert result.returncode == 2
+    assert "GNLC_MAX_RESPONSE='0': not a positive whole number" in one_error_line(result.stderr)
 
 
 @pytest.mark.slow

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -13,12 +12,10 @@ from gnlc.errors import GnlcError
 from gnlc.remote import (
     RETRY_STATUSES,
     USER_AGENT,
-    Redirects,
-    http_error,
-    network_error,
+    Deadline,
+    fetch,
     parse_results,
     redact,
-    retry_delay,
     split_credentials,
 )
 
@@ -122,6 +119,7 @@ def exchange(
     auth: tuple[str, str] | None = None,
     timeout: float = 60.0,
     retries: int = 2,
+    deadline: Deadline | None = None,
 ) -> tuple[int, bytes, str]:
     """One HTTP request, answering the server's Basic or Digest challenge; retries 429/503.
 
@@ -129,13 +127,17 @@ def exchange(
     and tries the credentials, so a wrong password is reported as HTTP 401 before megabytes
     go out (a store may close the connection on its 401 before reading the body, as Virtuoso
     does); a store whose HEAD asks for nothing gets Basic credentials with the body. A request
-    without a body answers its own 401. Returns (status, body, content type).
+    without a body answers its own 401. All of it ends by `deadline` (else `timeout` seconds
+    from now), however slowly the store answers. Returns (status, body, content type).
     """
+    if deadline is None:
+        with Deadline(timeout) as own:
+            return exchange(method, url, body, headers, auth, timeout, retries, own)
     credentials = Credentials(url, auth) if auth else None
     if credentials is not None and body is not None:
-        _send("HEAD", url, None, {}, credentials, timeout, retries, probe=True)
+        _send("HEAD", url, None, {}, credentials, deadline, retries, probe=True)
         credentials.active = True
-    return _send(method, url, body, headers, credentials, timeout, retries)
+    return _send(method, url, body, headers, credentials, deadline, retries)
 
 
 def _send(
@@ -144,54 +146,37 @@ def _send(
     body: bytes | None,
     headers: dict[str, str],
     credentials: Credentials | None,
-    timeout: float,
+    deadline: Deadline,
     retries: int,
     probe: bool = False,
 ) -> tuple[int, bytes, str]:
-    import http.client
     import urllib.error
     import urllib.request
 
-    answered = attempt = 0
-    while True:
+    answered = 0
+
+    def build() -> urllib.request.Request:
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
         request.add_header("User-Agent", USER_AGENT)
         if credentials is not None and credentials.active:
             request.add_header("Authorization", credentials.header(request))
-        try:
-            opener = urllib.request.build_opener(Redirects())
-            with opener.open(request, timeout=timeout) as response:
-                content = response.read()
-                return int(response.status), content, response.headers.get("Content-Type", "")
-        except urllib.error.HTTPError as exc:
-            fresh = challenge(exc.headers) if exc.headers else None
-            if (
-                credentials
-                and fresh
-                and exc.code == 401
-                and answered < 2
-                and credentials.should_answer(fresh)
-            ):
-                answered += 1
-                credentials.take(fresh)
-                exc.close()
-                continue
-            if probe and exc.code not in (401, *RETRY_STATUSES):
-                exc.close()
-                return exc.code, b"", ""  # HEAD not supported or not found: nothing to learn
-            if exc.code in RETRY_STATUSES and attempt < retries:
-                attempt += 1
-                retry_after = exc.headers.get("Retry-After") if exc.headers else None
-                exc.close()
-                time.sleep(retry_delay(attempt, retry_after))
-                continue
-            try:
-                message = exc.read()
-            except (OSError, http.client.HTTPException):
-                message = b""
-            raise http_error(url, exc.code, message, str(exc.reason or "")) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise network_error(url, exc, timeout) from None
+        return request
+
+    def answer(exc: urllib.error.HTTPError) -> bool:
+        nonlocal answered
+        fresh = challenge(exc.headers) if exc.headers else None
+        if credentials is None or not fresh or exc.code != 401 or answered >= 2:
+            return False
+        if not credentials.should_answer(fresh):
+            return False
+        answered += 1
+        credentials.take(fresh)
+        return True
+
+    def unsupported(code: int) -> bool:
+        return code not in (401, *RETRY_STATUSES)  # HEAD not allowed or not found: no challenge
+
+    return fetch(build, url, deadline, retries, answer, unsupported if probe else None)
 
 
 def put_graph(
@@ -201,11 +186,12 @@ def put_graph(
     auth: tuple[str, str] | None = None,
     timeout: float = 60.0,
     retries: int = 2,
+    deadline: Deadline | None = None,
 ) -> int:
     """HTTP PUT the N-Triples into the named graph (replacing it); return the HTTP status."""
     headers = {"Content-Type": NTRIPLES}
     status, _, _ = exchange(
-        "PUT", graph_url(store_url, graph), body, headers, auth, timeout, retries
+        "PUT", graph_url(store_url, graph), body, headers, auth, timeout, retries, deadline
     )
     return status
 
@@ -216,13 +202,14 @@ def count_graph(
     auth: tuple[str, str] | None = None,
     timeout: float = 60.0,
     retries: int = 2,
+    deadline: Deadline | None = None,
 ) -> int:
     """Triples in the named graph, counted by the query endpoint (SPARQL protocol, GET)."""
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{check_graph_iri(graph)}> {{ ?s ?p ?o }} }}"
     separator = "&" if urlsplit(query_url).query else "?"
     url = f"{query_url}{separator}query={quote(query, safe='')}"
     headers = {"Accept": "application/sparql-results+json"}
-    _, body, ctype = exchange("GET", url, None, headers, auth, timeout, retries)
+    _, body, ctype = exchange("GET", url, None, headers, auth, timeout, retries, deadline)
     rows = list(parse_results(query_url, body, ctype))
     value = rows[0]["n"] if rows else None
     try:
@@ -244,7 +231,10 @@ def publish(
     timeout: float = 60.0,
     retries: int = 2,
 ) -> Published:
-    """Replace `graph` in the store with the release's gnlc.nt, then count it back."""
+    """Replace `graph` in the store with the release's gnlc.nt, then count it back.
+
+    `timeout` is one deadline for both steps: the PUT (credential probes and retries included)
+    and the count, each answer read to its end."""
     from gnlc.loading import count_triples
     from gnlc.paths import release_dump
 
@@ -253,6 +243,8 @@ def publish(
     store_url, store_auth = split_credentials(store_url)
     dump = release_dump(release_dir)
     expected = count_triples(dump)
-    put_graph(store_url, graph, dump.read_bytes(), auth or store_auth, timeout, retries)
-    found = count_graph(query_url, graph, auth or query_auth, timeout, retries)
+    body = dump.read_bytes()
+    with Deadline(timeout) as deadline:
+        put_graph(store_url, graph, body, auth or store_auth, timeout, retries, deadline)
+        found = count_graph(query_url, graph, auth or query_auth, timeout, retries, deadline)
     return Published(graph, store_url, query_url, expected, found)

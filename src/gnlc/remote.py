@@ -1,16 +1,19 @@
-"""Queries against any SPARQL 1.1 endpoint (the SPARQL protocol, urllib), with clear failures."""
+"""Queries against any SPARQL 1.1 endpoint (the SPARQL protocol, urllib), with clear failures;
+gnlc's one HTTP layer (`fetch`: retries, one deadline, a size limit), which publish uses too."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import http.client
+import os
 import re
 import socket
 import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from gnlc import __version__
@@ -22,6 +25,13 @@ RETRY_STATUSES = (429, 503)
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 LONG_QUERY = 1500
 MAX_DELAY = 8.0
+# The most bytes of one HTTP answer gnlc reads into memory (query results, a store's answers):
+# 4x the serve front's 64 MiB cap and ~60x the whole release as SPARQL JSON. An endpoint that
+# sends an endless body is refused at this size instead of filling the memory.
+MAX_RESPONSE = 256 * 1024 * 1024
+MAX_RESPONSE_ENV = "GNLC_MAX_RESPONSE"
+ERROR_BODY = 64 * 1024  # of an error page, only the start becomes the one-line message
+_CHUNK = 1024 * 1024
 
 
 def redact(url: str) -> str:
@@ -79,7 +89,7 @@ def http_error(url: str, code: int | None, body: bytes, reason: str = "") -> Gnl
     """`URL: HTTP code: the server's message` (credentials left out)."""
     if code in REDIRECT_STATUSES:
         return GnlcError(f"{redact(url)}: HTTP {code}: too many redirects (a redirect loop?)")
-    message = server_message(body) or " ".join(reason.split()) or "no message"
+    message = server_message(body) or visible(" ".join(reason.split())) or "no message"
     return GnlcError(f"{redact(url)}: HTTP {code}: {message}"[:300])
 
 
@@ -102,14 +112,117 @@ def network_error(url: str, exc: BaseException, timeout: float) -> GnlcError:
         )
     if isinstance(reason, http.client.RemoteDisconnected):
         return GnlcError(f"{shown}: the server closed the connection without a response")
+    # A malformed status line or header is the server's text: shown with its controls escaped.
     if isinstance(reason, http.client.HTTPException):
-        detail = str(reason) or type(reason).__name__
+        detail = visible(str(reason).strip()) or type(reason).__name__
         return GnlcError(f"{shown}: bad HTTP response: {detail}"[:300])
     if isinstance(reason, ConnectionError):
-        return GnlcError(f"{shown}: connection failed: {reason}"[:300])
+        return GnlcError(f"{shown}: connection failed: {visible(str(reason))}"[:300])
     if isinstance(exc, urllib.error.URLError):
-        return GnlcError(f"{shown}: cannot connect: {reason}"[:300])
-    return GnlcError(f"{shown}: network error: {reason}"[:300])
+        return GnlcError(f"{shown}: cannot connect: {visible(str(reason))}"[:300])
+    return GnlcError(f"{shown}: network error: {visible(str(reason))}"[:300])
+
+
+def response_limit() -> int:
+    """The most bytes gnlc reads of one HTTP answer: $GNLC_MAX_RESPONSE, else MAX_RESPONSE."""
+    given = os.environ.get(MAX_RESPONSE_ENV, "").strip()
+    if not given:
+        return MAX_RESPONSE
+    if not given.isdigit() or int(given) == 0:
+        raise GnlcError(
+            f"{MAX_RESPONSE_ENV}={visible(given)!r}: not a positive whole number of bytes"
+        )
+    return int(given)
+
+
+def _size(limit: int) -> str:
+    mib = 1024 * 1024
+    return f"{limit // mib} MiB" if limit % mib == 0 else f"{limit:,} bytes"
+
+
+def too_large(url: str, limit: int) -> GnlcError:
+    """`URL: answer larger than the limit`, saying how to raise it."""
+    return GnlcError(
+        f"{redact(url)}: answer larger than {_size(limit)}, refused"
+        f" (the limit for one HTTP answer; set {MAX_RESPONSE_ENV}=BYTES to change it)"
+    )
+
+
+def read_body(response: http.client.HTTPResponse, url: str, limit: int) -> bytes:
+    """The whole answer, refused once it passes `limit` bytes (before any read, if announced)."""
+    # http.client's count of the bytes still announced: Content-Length, but 0 for an answer to
+    # HEAD or a 204 (whose Content-Length describes another answer), None when not announced.
+    expected = response.length
+    if expected is not None and expected > limit:
+        raise too_large(url, limit)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        # One byte past the limit is asked for, so that an answer of exactly `limit` passes.
+        chunk = response.read(min(_CHUNK, limit + 1 - size))
+        if not chunk:
+            body = b"".join(chunks)
+            if expected is not None and size < expected:
+                # read(n) ends quietly where the server hung up; read() said so, and so do we
+                raise http.client.IncompleteRead(body, expected - size)
+            return body
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise too_large(url, limit)
+
+
+def fetch(
+    build: Callable[[], urllib.request.Request],
+    url: str,
+    deadline: Deadline,
+    retries: int,
+    answer: Callable[[urllib.error.HTTPError], bool] | None = None,
+    returned: Callable[[int], bool] | None = None,
+) -> tuple[int, bytes, str]:
+    """The one HTTP loop of gnlc (queries and publish): send until answered; (status, body, type).
+
+    `build` makes each attempt's request (a digest answer differs per attempt). Every attempt,
+    wait and read ends by `deadline`; an answer is read up to response_limit() bytes; 429 and
+    503 are retried `retries` times while the wait (Retry-After honoured) fits in the deadline.
+    `answer` may take an HTTP error and ask to send again (a 401 met with credentials); an
+    error status for which `returned` is true comes back as (status, b"", "") instead of being
+    raised. Any other failure is one GnlcError line naming `url` (credentials left out).
+    """
+    limit = response_limit()
+    attempt = 0
+    while True:
+        deadline.check(url)
+        try:
+            with deadline.open(build()) as response:
+                body = read_body(response, url, limit)
+                deadline.check(url)
+                return int(response.status), body, response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            if answer is not None and answer(exc):
+                exc.close()
+                continue
+            if returned is not None and returned(exc.code):
+                exc.close()
+                return exc.code, b"", ""
+            retry_after = exc.headers.get("Retry-After") if exc.headers else None
+            delay = retry_delay(attempt + 1, retry_after)
+            if exc.code in RETRY_STATUSES and attempt < retries and delay < deadline.left():
+                attempt += 1
+                exc.close()
+                time.sleep(delay)
+                continue
+            try:
+                body = exc.read(ERROR_BODY)
+            except (OSError, http.client.HTTPException):
+                body = b""
+            finally:
+                exc.close()
+            deadline.check(url)
+            raise http_error(url, exc.code, body, str(exc.reason or "")) from None
+        except (OSError, http.client.HTTPException) as exc:
+            deadline.check(url)
+            raise network_error(url, exc, deadline.seconds) from None
 
 
 def send(
@@ -124,8 +237,9 @@ def send(
     """POST or GET the query; return (body, content type). Retries only on 429/503.
 
     `timeout` bounds the whole call: every attempt, the waits between attempts, and each
-    answer read to its last byte (a server that sends one byte a second is cut off). graphs
-    are sent as `default-graph-uri` (the protocol's dataset: their merge is the default graph).
+    answer read to its last byte (a server that sends one byte a second is cut off); an answer
+    larger than response_limit() is refused. graphs are sent as `default-graph-uri` (the
+    protocol's dataset: their merge is the default graph).
     """
     from urllib.parse import urlencode
 
@@ -142,33 +256,10 @@ def send(
         target = url
     else:
         data, target = None, url + joiner + urlencode([("query", query), *dataset])
-    attempt = 0
     with Deadline(timeout) as deadline:
-        while True:
-            deadline.check(url)
-            request = urllib.request.Request(target, data=data, headers=headers)
-            try:
-                with deadline.open(request) as response:
-                    body = response.read()
-                    deadline.check(url)
-                    return body, response.headers.get("Content-Type", "")
-            except urllib.error.HTTPError as exc:
-                retry_after = exc.headers.get("Retry-After") if exc.headers else None
-                delay = retry_delay(attempt + 1, retry_after)
-                if exc.code in RETRY_STATUSES and attempt < retries and delay < deadline.left():
-                    attempt += 1
-                    exc.close()
-                    time.sleep(delay)
-                    continue
-                try:
-                    body = exc.read()
-                except (OSError, http.client.HTTPException):
-                    body = b""
-                deadline.check(url)
-                raise http_error(url, exc.code, body, str(exc.reason or "")) from None
-            except (OSError, http.client.HTTPException) as exc:
-                deadline.check(url)
-                raise network_error(url, exc, timeout) from None
+        build = functools.partial(urllib.request.Request, target, data=data, headers=headers)
+        _, body, ctype = fetch(build, url, deadline, retries)
+    return body, ctype
 
 
 def basic_auth(auth: tuple[str, str] | None) -> dict[str, str]:
@@ -284,6 +375,10 @@ class Redirects(urllib.request.HTTPRedirectHandler):
             new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None and _origin(newurl) != _origin(req.full_url):
             new.remove_header("Authorization")
+        if new is not None:
+            # urllib reads a redirect's whole body before following it, with no limit: an
+            # endless one would fill the memory. Closed unread, it reads as empty.
+            fp.close()
         return new
 
 
@@ -343,9 +438,8 @@ def query_kind(text: str) -> str:
 def _not_results(url: str, ctype: str, body: bytes, what: str) -> GnlcError:
     snippet = server_message(body[:2000])
     tail = f": {snippet[:80]}" if snippet else ""
-    return GnlcError(
-        f"{redact(url)}: response is not {what} (Content-Type {ctype or 'missing'}){tail}"
-    )
+    kind = visible(ctype) or "missing"  # the server's header, shown with its controls escaped
+    return GnlcError(f"{redact(url)}: response is not {what} (Content-Type {kind}){tail}")
 
 
 def parse_results(url: str, body: bytes, ctype: str):

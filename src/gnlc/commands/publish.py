@@ -48,7 +48,11 @@ PASSWORD_ENV = "GNLC_PASSWORD"
     metavar="RELEASE_DIR",
     help="Publish this release (a gnlc build output) instead of building one.",
 )
-@remote_options(default_timeout=60.0)
+@remote_options(
+    default_timeout=60.0,
+    timeout_help="Seconds for the whole publish: the upload and the count check, every retry"
+    " and every answer read to its end.",
+)
 @click.pass_context
 def command(
     ctx: click.Context,
