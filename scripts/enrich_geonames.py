@@ -254,14 +254,19 @@ def triples_for(
     return out
 
 
-def preferred_names(root: Path) -> dict[str, frozenset[str]]:
-    """City IRI -> the literal forms of its preferred names (every language) in data/members/."""
+def _members_store(root: Path):
+    """data/members/ in one Oxigraph store."""
     import pyoxigraph as ox
 
     store = ox.Store()
     for path in sorted((root / "data/members").glob("*.ttl")):
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    result = store.query(
+    return store
+
+
+def preferred_names(root: Path) -> dict[str, frozenset[str]]:
+    """City IRI -> the literal forms of its preferred names (every language) in data/members/."""
+    result = _members_store(root).query(
         "PREFIX skosxl: <http://www.w3.org/2008/05/skos-xl#> "
         "SELECT ?city ?name WHERE { ?city skosxl:prefLabel/skosxl:literalForm ?name }"
     )
@@ -273,12 +278,7 @@ def preferred_names(root: Path) -> dict[str, frozenset[str]]:
 
 def member_cities(root: Path) -> list[tuple[str, str, str]]:
     """(IRI, English name, country code) of every city in data/members/."""
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    for path in sorted((root / "data/members").glob("*.ttl")):
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    result = store.query(
+    result = _members_store(root).query(
         "PREFIX gnlc: <https://w3id.org/gnlc/ontology#> "
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
         "PREFIX skosxl: <http://www.w3.org/2008/05/skos-xl#> "
