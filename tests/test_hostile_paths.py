@@ -250,3 +250,13 @@ def test_control_characters_in_file_names_and_values_are_escaped_in_text_reports
     assert "evil\\x0afake.ttl:1:1: conforms\\x1b]0;PWNED\\x07.ttl:" in result.stdout
     # Every line is a finding or the verdict: none starts with the forged place.
     assert not any(line.startswith("fake.ttl") for line in result.stdout.splitlines())
+
+
+def test_control_characters_in_error_lines_are_escaped(tmp_path: Path) -> None:
+    """Regression: the one-line error for a file that does not parse printed the file's name
+    raw, escape sequences included."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "bad\x1b]0;X\x07name.ttl").write_text("not turtle at all\n", encoding="utf-8")
+    line = one_line_exit_2(run(ROOT, "validate", str(folder)), "bad\\x1b]0;X\\x07name.ttl:1:")
+    assert "\x1b" not in line and "\x07" not in line

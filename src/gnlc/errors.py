@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from gnlc.terminal import visible
+
 OK = 0
 NONCONFORMING = 1
 UNUSABLE = 2
@@ -35,7 +37,8 @@ class GnlcError(click.ClickException):
             import traceback
 
             traceback.print_exception(type(self), self, self.__traceback__, file=sys.stderr)
-        click.echo(f"gnlc: {self.message}", err=True)
+        # Messages quote file names, values and servers' text: their controls are escaped.
+        click.echo(f"gnlc: {visible(self.message)}", err=True)
 
 
 def shown(path: object) -> str:

@@ -121,16 +121,19 @@ def echo_out(text: str, nl: bool = True) -> None:
 
 def warn(lines: list[str]) -> None:
     """Print warnings to stderr, one a line."""
+    from gnlc.terminal import visible
+
     for line in lines:
-        click.echo(line, err=True)
+        click.echo(visible(line), err=True)
 
 
 def refuse(report: Report, what: str) -> None:
     """On stderr: the findings that refused the data, then `gnlc: WHAT` (what was not done)."""
     from gnlc.reporting import render_report
+    from gnlc.terminal import visible
 
     click.echo(render_report(report, "text"), err=True, nl=False)
-    click.echo(f"gnlc: {what}", err=True)
+    click.echo(f"gnlc: {visible(what)}", err=True)
 
 
 def warn_gaps(report: Report) -> None:

@@ -40,7 +40,7 @@ def command(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
             if format_file(path, check, warnings):
                 changed.append(path)
         except GnlcError as exc:
-            click.echo(f"gnlc: {exc.message}", err=True)
+            exc.show()
             refused += 1
     warn(warnings)
     for path in changed:
