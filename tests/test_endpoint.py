@@ -1345,6 +1345,25 @@ def test_credentials_do_not_follow_a_redirect_to_another_origin(
 
 
 @pytest.mark.server
+@pytest.mark.parametrize("code", [301, 302, 303])
+def test_publish_to_a_store_that_moved_for_good_says_where(
+    oxigraph_store: str, release: Path, redirector, code: int
+) -> None:
+    """Regression: a PUT answered by 301, 302 or 303 (which would turn it into a GET without
+    the data) was reported as "too many redirects (a redirect loop?)"; it names the new place."""
+    server = redirector(code, f"{oxigraph_store}/store")
+    moved = f"http://127.0.0.1:{server.server_address[1]}/store"
+    result = run(
+        "publish", "--endpoint", oxigraph_store, "--store", moved, "--graph", GRAPH,
+        "--data", str(release),
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert f"HTTP {code}: the store moved to {oxigraph_store}/store" in line
+    assert "redirect loop" not in line
+
+
+@pytest.mark.server
 @pytest.mark.parametrize("code", [307, 308])
 def test_publish_to_a_store_that_moved(
     oxigraph_store: str, release: Path, redirector, code: int

@@ -353,6 +353,13 @@ class Redirects(urllib.request.HTTPRedirectHandler):
                 req.full_url, code, f"redirect to a non-HTTP URL {newurl!r}", headers, fp
             )
         method = req.get_method()
+        if method == "PUT" and code in (301, 302, 303):
+            # urllib refuses these for a PUT, which read as "a redirect loop": say what happened.
+            raise GnlcError(
+                f"{redact(req.full_url)}: HTTP {code}: the store moved to {redact(newurl)}; an"
+                f" upload is sent again only after 307 or 308 (after {code} it would become a"
+                " GET without the data): give that URL as --store"
+            )
         resend = code in (307, 308) and method in ("POST", "PUT")
         if req.data is not None and (resend or (method == "POST" and code in (301, 302, 303))):
             kept = {
