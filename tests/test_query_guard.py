@@ -13,6 +13,7 @@ import os
 import random
 import signal
 import subprocess
+import sys
 import threading
 import unicodedata
 from collections.abc import Iterator
@@ -637,3 +638,20 @@ def test_a_failed_service_request_is_one_line_not_an_internal_error(tmp_path: Pa
     assert result.exit_code == 2
     line = one_error_line(result.stderr)
     assert "service.rq: a SERVICE request failed:" in line and "internal error" not in line
+
+
+def test_the_service_detector_is_linear_on_a_run_of_colons() -> None:
+    """Regression (ReDoS): after "SERVICE", a run of colons could be split between a prefixed
+    name's prefix and local part in n ways at each of n places: 40,000 colons took 48 s, and one
+    300 kB request froze `gnlc serve`. Run in a process of its own so that a regression cannot
+    hang the suite (the bound is a safety net of minutes, not a measure of speed); the same
+    text must still be read as no call, and a real call after it still found."""
+    code = (
+        "from gnlc.federation import uses_service\n"
+        "text = 'SELECT * WHERE { ?s ?p ?o } # SERVICE ' + ':' * 200000\n"
+        "print(uses_service(text), uses_service(text + '\\nSERVICE ex:x { }'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert done.stdout.split() == ["False", "True"]
