@@ -213,8 +213,27 @@ def test_build_keeps_a_folder_that_only_happens_to_hold_a_sha256sums(tmp_path: P
     (folder / "thesis.docx").write_text("precious")
     (folder / "photos" / "1.jpg").write_text("x")
     before = sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
-    one_line_exit_2(run(ROOT, "build", "--out", str(folder)), str(folder), "no part of a gnlc")
+    one_line_exit_2(run(ROOT, "build", "--out", str(folder)), str(folder), "no gnlc release")
     assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == before
+
+
+def test_build_keeps_a_folder_whose_sha256sums_lists_only_its_own_files(tmp_path: Path) -> None:
+    """Regression: `sha256sum * > SHA256SUMS` in a downloads folder made it pass for a release
+    (every file listed), and build deleted the ISO image and the notes beside it."""
+    import hashlib
+
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    (folder / "ubuntu.iso").write_bytes(b"\x00iso" * 1000)
+    (folder / "notes.txt").write_text("notes")
+    sums = "".join(
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n"
+        for p in sorted(folder.iterdir())
+    )
+    (folder / "SHA256SUMS").write_text(sums)
+    before = sorted(p.name for p in folder.iterdir())
+    one_line_exit_2(run(ROOT, "build", "--out", str(folder)), str(folder), "no gnlc release")
+    assert sorted(p.name for p in folder.iterdir()) == before
 
 
 def test_build_replaces_an_earlier_release_with_a_file_of_another_version(

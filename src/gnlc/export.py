@@ -527,10 +527,10 @@ def write_validated(
 def refuse_non_folder(out: Path) -> None:
     """Refuse to replace (and so delete) anything but an earlier release or an empty folder.
 
-    An earlier release holds SHA256SUMS and only files: release files, or files its
-    SHA256SUMS lists (a release of another version). A folder that merely holds a file called
-    SHA256SUMS (a downloads folder beside an ISO image) is not one: replacing it would delete
-    everything else in it.
+    An earlier release holds a SHA256SUMS that lists gnlc's dumps (gnlc.nt and void.ttl), and
+    only files: release files, or files its SHA256SUMS lists (a release of another version). A
+    folder that merely holds a file called SHA256SUMS (a downloads folder beside an ISO image,
+    even one made by `sha256sum *`) is not one: replacing it would delete everything in it.
     """
     if out.exists() and not out.is_dir():
         raise GnlcError(f"{out}: exists and is not a folder")
@@ -542,7 +542,15 @@ def refuse_non_folder(out: Path) -> None:
                 f"{out}: folder is not empty and holds no gnlc release (no SHA256SUMS); "
                 "it would be replaced, so choose another --out"
             )
-        known = _listed_in_sums(sums) | set(RELEASE_FILES) if entries else set()
+        listed = _listed_in_sums(sums) if entries else set()
+        if entries and not {"gnlc.nt", "void.ttl"} <= listed:
+            # `sha256sum * > SHA256SUMS` beside downloads makes a SHA256SUMS too; gnlc's lists
+            # its own dumps.
+            raise GnlcError(
+                f"{out}: its SHA256SUMS lists no gnlc.nt and void.ttl, so it is no gnlc release;"
+                " the folder would be replaced and its files deleted, so choose another --out"
+            )
+        known = listed | set(RELEASE_FILES)
         for entry in entries:
             if entry.is_dir() or entry.name not in known:
                 raise GnlcError(
