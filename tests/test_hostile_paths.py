@@ -279,3 +279,31 @@ def test_control_characters_in_error_lines_are_escaped(tmp_path: Path) -> None:
     (folder / "bad\x1b]0;X\x07name.ttl").write_text("not turtle at all\n", encoding="utf-8")
     line = one_line_exit_2(run(ROOT, "validate", str(folder)), "bad\\x1b]0;X\\x07name.ttl:1:")
     assert "\x1b" not in line and "\x07" not in line
+
+
+def test_a_shape_smuggling_service_past_rdflib_is_refused_and_fetches_nothing(
+    tmp_path: Path,
+) -> None:
+    """Regression: rdflib (which checks shapes' SPARQL) decodes \\u escapes first, so a pair of
+    "\\u0022" strings read as one long string to it and as two short ones around a live SERVICE
+    call to Oxigraph, which runs the query: validate fetched from the named server."""
+    listener = _Listener()
+    try:
+        root = copy_sources(tmp_path / "root")
+        url = f"http://127.0.0.1:{listener.port}/shacl-smuggled"
+        with (root / "shapes/gnlc.shacl.ttl").open("a", encoding="utf-8") as shapes:
+            shapes.write(
+                "\n<http://example.org/S> a <http://www.w3.org/ns/shacl#NodeShape> ;\n"
+                "  <http://www.w3.org/ns/shacl#targetClass>"
+                " <https://w3id.org/gnlc/ontology#Network> ;\n"
+                "  <http://www.w3.org/ns/shacl#sparql> [ <http://www.w3.org/ns/shacl#message>"
+                ' "x" ;\n    <http://www.w3.org/ns/shacl#select> """SELECT $this WHERE {'
+                ' $this a ?t . BIND("\\\\u0022" AS ?a) SERVICE <' + url + "> { ?x ?y ?z }"
+                ' BIND("\\\\u0022" AS ?b) }""" ] .\n'
+            )
+        for command in ("validate", "build"):
+            line = one_line_exit_2(run(root, command), "SERVICE")
+            assert "internal error" not in line
+    finally:
+        listener.close()
+    assert listener.calls == []

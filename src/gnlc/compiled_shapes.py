@@ -22,6 +22,7 @@ from typing import cast
 
 import pyoxigraph as ox
 
+from gnlc.federation import uses_service
 from gnlc.namespaces import OWL, RDF, RDFS, SH, XSD, XSD_INTEGERS
 
 SHAPES_GRAPH = "urn:gnlc:shapes-graph"
@@ -892,6 +893,10 @@ def forbidden_sparql(store: ox.Store) -> None:
             if kind == "ask" or quad.subject in validators:
                 prebound = (*_PREBOUND, "value")
             text = quad.object.value.replace("$PATH", "<urn:gnlc:path>")
+            # The text as Oxigraph will run it, before rdflib's reading below: rdflib decodes
+            # \u escapes first, so "\u0022" pairs could hide a live SERVICE call from it.
+            if uses_service(text):
+                raise Refused(f"sh:{kind} with SERVICE, which would fetch from other servers")
             analyse(_prefixes(store, quad.subject) + "\n" + text, prebound)
 
 
