@@ -307,3 +307,29 @@ def test_a_shape_smuggling_service_past_rdflib_is_refused_and_fetches_nothing(
     finally:
         listener.close()
     assert listener.calls == []
+
+
+@pytest.mark.parametrize("name", ["members-csv.rq", "void.rq"])
+def test_a_release_query_calling_service_is_refused_and_fetches_nothing(
+    tmp_path: Path, name: str
+) -> None:
+    """Regression: the two queries build runs itself (queries/release/) skipped the SERVICE
+    check: build fetched from a server named in members-csv.rq or void.rq (exit 0)."""
+    listener = _Listener()
+    try:
+        root = copy_sources(tmp_path / "root")
+        path = root / "queries" / "release" / name
+        text = path.read_text(encoding="utf-8")
+        call = (
+            f"  OPTIONAL {{ SERVICE SILENT <http://127.0.0.1:{listener.port}/x> {{ ?a ?b ?c }} }}\n"
+        )
+        at = text.index("WHERE {") + len("WHERE {\n")
+        path.write_text(text[:at] + call + text[at:], encoding="utf-8")
+        line = one_line_exit_2(run(root, "build", "--out", str(tmp_path / "dist")), name, "SERVICE")
+        assert "internal error" not in line
+        os.unlink(path)
+        os.mkfifo(path)  # nor is a pipe read in its place (build waited for ever)
+        one_line_exit_2(run(root, "build", "--out", str(tmp_path / "dist")), name, "not a regular")
+    finally:
+        listener.close()
+    assert listener.calls == [] and not (tmp_path / "dist").exists()

@@ -64,3 +64,17 @@ def without_service(text: str) -> str:
             first, last = call.span("silent")
             out[first:last] = " " * (last - first)
     return "".join(out)
+
+
+def refuse_service(path: object, text: str, what: str) -> None:
+    """A rule, check or release query that calls SERVICE is refused before it runs: it would
+    fetch from the servers it names while data is validated or built (a pull request adding
+    one made CI's `gnlc validate` send requests), and checking its syntax already means
+    running it."""
+    from gnlc.errors import GnlcError, shown
+
+    if uses_service(text):
+        raise GnlcError(
+            f"{shown(path)}: a {what} may not use SERVICE: {what}s run on the project's own "
+            "graph, and SERVICE would fetch from the servers it names"
+        )

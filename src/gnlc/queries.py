@@ -394,3 +394,13 @@ def with_values(text: str, terms: Mapping[str, Term]) -> str:
 def _strip_comments(text: str) -> str:
     # Comments could hide a `WHERE {`; strings may contain '#', so only drop comment lines.
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def release_query(path: Path) -> str:
+    """The text of a query the build runs itself (queries/release/): read like any query file
+    (a regular file, bounded), and refused if it calls SERVICE."""
+    from gnlc.federation import refuse_service
+
+    text = load_query(path).text
+    refuse_service(path, text, "release query")
+    return text

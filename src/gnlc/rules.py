@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from gnlc.federation import refuse_service
 from gnlc.paths import rule_files
 from gnlc.queries import PROLOGUE as _PROLOGUE
 
@@ -42,20 +43,6 @@ def read_rule(path: Path) -> str:
     if not isinstance(result, pyoxigraph.QueryTriples):
         raise GnlcError(f"{path}: a rule must be a CONSTRUCT query")
     return text
-
-
-def refuse_service(path: Path, text: str, what: str) -> None:
-    """A rule or check that calls SERVICE is refused before it runs: it would fetch from the
-    servers it names while data is validated (a pull request adding one made CI's `gnlc
-    validate` send requests), and checking its syntax already means running it."""
-    from gnlc.errors import GnlcError, shown
-    from gnlc.federation import uses_service
-
-    if uses_service(text):
-        raise GnlcError(
-            f"{shown(path)}: a {what} may not use SERVICE: {what}s run on the project's own "
-            "graph, and SERVICE would fetch from the servers it names"
-        )
 
 
 def _template_end(rule: str, start: int) -> int | None:

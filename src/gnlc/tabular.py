@@ -244,9 +244,10 @@ def members_rows(root: Path, store: pyoxigraph.Store) -> list[dict[str, str]]:
     """The rows of gnlc-members.csv as dicts keyed by CSV_COLUMNS ('' when unknown), from
     queries/release/members-csv.rq."""
     from gnlc.loading import select
+    from gnlc.queries import release_query
 
     rows = []
-    query = (root / MEMBERS_CSV_QUERY).read_text(encoding="utf-8")
+    query = release_query(root / MEMBERS_CSV_QUERY)
     result = select(store, query)
     # Each row's terms by position (a look-up by name costs more, once per cell).
     index = {variable.value: at for at, variable in enumerate(result.variables)}

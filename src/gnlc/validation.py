@@ -178,8 +178,8 @@ def check_findings(store: pyoxigraph.Store, root: Path) -> list[Finding]:
     """Run each check; every row is a violation whose focus is the row's ?focus (or first value)."""
     import pyoxigraph
 
+    from gnlc.federation import refuse_service
     from gnlc.queries import load_query, sparql_syntax_error
-    from gnlc.rules import refuse_service
 
     findings = []
     for path in check_files(root):

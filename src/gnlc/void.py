@@ -48,12 +48,13 @@ def void_turtle(
     """VoID + DCAT for the files given by name with their (size, SHA-256 hex digest)."""
     import pyoxigraph as ox
 
+    from gnlc.queries import release_query
     from gnlc.turtle import serialize
 
     def typed(value: object, datatype: str) -> ox.Literal:
         return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
 
-    query = (root / VOID_QUERY).read_text(encoding="utf-8")
+    query = release_query(root / VOID_QUERY)
     dataset = [typed(date, "date"), ox.Literal(__version__), ox.Literal(BASE)]
     dataset.append(typed(graph_triples, "integer"))
     query = fill_values(query, ("modified", "version", "uriSpace", "triples"), [dataset])
