@@ -333,3 +333,53 @@ def test_a_release_query_calling_service_is_refused_and_fetches_nothing(
     finally:
         listener.close()
     assert listener.calls == [] and not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize("named", [True, False])
+def test_fmt_refuses_a_turtle_named_link_to_another_syntax(tmp_path: Path, named: bool) -> None:
+    """Regression: fmt writes through links, and `view.ttl -> extra.nt` (named, or found in a
+    folder) had Turtle written over the N-Triples file."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    text = '<http://x/a> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n'
+    (folder / "extra.nt").write_text(text, encoding="utf-8")
+    os.symlink("extra.nt", folder / "view.ttl")
+    target = folder / "view.ttl" if named else folder
+    one_line_exit_2(run(ROOT, "fmt", str(target)), "view.ttl", "extra.nt is ntriples")
+    assert (folder / "extra.nt").read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize(
+    "head",
+    ['"\\u0040graph"', '"@context": {"g": "\\u0040graph"}, "g"'],
+    ids=["escaped", "aliased"],
+)
+def test_a_json_ld_named_graph_behind_an_escaped_key_is_refused(tmp_path: Path, head: str) -> None:
+    """Regression: the named-graph check looked for the bytes "@graph"; a key written
+    "\\u0040graph" (the same key in JSON), or an alias of it, passed: validate checked nothing
+    of the graph, build refused without naming the file."""
+    path = tmp_path / "ng.jsonld"
+    path.write_text(
+        '{"@id": "http://example.org/g1", ' + head + ': [{"@id":'
+        ' "https://w3id.org/gnlc/city/xx-bogus",'
+        ' "@type": "https://w3id.org/gnlc/ontology#LearningCity"}]}\n',
+        encoding="utf-8",
+    )
+    one_line_exit_2(run(ROOT, "validate", str(path)), "ng.jsonld", "named graph")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("kind", ["pipe", "device"])
+def test_a_json_ld_context_that_is_a_pipe_or_device_is_refused(tmp_path: Path, kind: str) -> None:
+    """Regression: ontology/context.jsonld was read whole: a pipe hung build, /dev/zero grew
+    it to 8 GB."""
+    root = copy_sources(tmp_path / "root")
+    context = root / "ontology" / "context.jsonld"
+    context.unlink()
+    if kind == "pipe":
+        os.mkfifo(context)
+    else:
+        os.symlink("/dev/zero", context)
+    line = one_line_exit_2(run(root, "build", "--out", str(tmp_path / "dist")), "context.jsonld")
+    assert "not a regular file" in line
+    assert not (tmp_path / "dist").exists()

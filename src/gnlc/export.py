@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Generic, NoReturn, TypeVar
 
 from gnlc import __version__
 from gnlc.errors import GnlcError
-from gnlc.paths import CONTEXT_FILE, ONTOLOGY_FILE, RELEASE_FILES, SHAPES_FILE
+from gnlc.paths import CONTEXT_FILE, ONTOLOGY_FILE, RELEASE_FILES, SHAPES_FILE, read_context
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
@@ -386,7 +386,7 @@ def _render(root: Path, store: pyoxigraph.Store, sink, progress=None) -> None:
             with progress.stage(name):
                 sink.add(name, make())
         del writers
-        sink.add("context.jsonld", (root / CONTEXT_FILE).read_bytes())
+        sink.add("context.jsonld", read_context(root / CONTEXT_FILE))
         ontology_text, _ = canonical_text(root / ONTOLOGY_FILE)
         sink.add("gnlc-ontology.ttl", (header + ontology_text).encode("utf-8"))
         shapes_text, _ = canonical_text(root / SHAPES_FILE)

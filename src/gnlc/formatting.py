@@ -29,15 +29,23 @@ def source_files(root: Path, paths: Sequence[Path] = ()) -> list[Path]:
         if not target.exists():
             raise GnlcError(f"{target}: no such file or folder")
         if target.is_dir():
-            files.extend(files_under(target, {".ttl"}))
-            continue
-        if not target.is_file():
+            found = files_under(target, {".ttl"})
+        elif not target.is_file():
             raise GnlcError(f"{target}: not a regular file (a pipe, a device or a socket)")
-        if target.suffix != ".ttl":
-            kind = RDF_SUFFIXES.get(target.suffix)
-            what = f"{kind}, not Turtle" if kind else "not a Turtle (.ttl) file"
-            raise GnlcError(f"{target}: fmt writes canonical Turtle, and this file is {what}")
-        files.append(target)
+        else:
+            found = [target]
+        for path in found:
+            # fmt writes through a symbolic link: the file it reaches must be Turtle too.
+            for name in dict.fromkeys((path, path.resolve())):
+                if name.suffix != ".ttl":
+                    kind = RDF_SUFFIXES.get(name.suffix)
+                    what = f"{kind}, not Turtle" if kind else "not a Turtle (.ttl) file"
+                    raise GnlcError(
+                        f"{path}: fmt writes canonical Turtle, and {name} is {what}"
+                        if name != path
+                        else f"{path}: fmt writes canonical Turtle, and this file is {what}"
+                    )
+        files.extend(found)
     return files
 
 

@@ -284,7 +284,9 @@ def to_jsonld_chunks(by_subject, context_path: Path) -> Iterator[bytes]:
 
 
 def _document(by_subject, context_path: Path) -> Iterator[str]:
-    context = json.loads(context_path.read_text(encoding="utf-8"))
+    from gnlc.paths import read_context
+
+    context = json.loads(read_context(context_path).decode("utf-8"))
     compactor = Compactor(context)
     # Subjects that compact to the same @id make one node, their triples in subject order.
     ids: dict[str, list] = defaultdict(list)

@@ -344,10 +344,11 @@ def refuse_named_graphs(path: Path, raw: bytes, fmt) -> None:
     """A JSON-LD file's named graphs (`@graph` inside a node with an `@id`) are refused: the
     project's data is one graph, validation reads the default graph only, and the release
     holds one graph. Before, `validate` passed such content unchecked and `build` refused it
-    without naming the file. Only a text that says "@graph" is parsed again."""
+    without naming the file. Every JSON-LD file is parsed again for this (a key can be written
+    "\\u0040graph", or aliased in the context), which the data's few JSON-LD files afford."""
     import pyoxigraph
 
-    if fmt != pyoxigraph.RdfFormat.JSON_LD or b'"@graph"' not in raw:
+    if fmt != pyoxigraph.RdfFormat.JSON_LD:
         return
     for quad in pyoxigraph.parse(raw, format=fmt):
         if not isinstance(quad.graph_name, pyoxigraph.DefaultGraph):

@@ -122,6 +122,15 @@ def output_dir(root: Path, name: str, chosen: bool = True) -> Path:
 # N-Triples) and a SPARQL query file. Larger ones are refused before they are read.
 MAX_SOURCE_BYTES = 1 << 30
 MAX_QUERY_BYTES = 1 << 20
+MAX_CONTEXT_BYTES = 1 << 20  # ontology/context.jsonld (4 kB)
+
+
+def read_context(path: Path) -> bytes:
+    """The JSON-LD context file's bytes, read like every source (regular, bounded)."""
+    try:
+        return read_regular(path, MAX_CONTEXT_BYTES, "JSON-LD context")
+    except OSError as exc:
+        raise GnlcError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 def read_regular(path: Path, limit: int, what: str) -> bytes:
