@@ -383,3 +383,27 @@ def test_a_json_ld_context_that_is_a_pipe_or_device_is_refused(tmp_path: Path, k
     line = one_line_exit_2(run(root, "build", "--out", str(tmp_path / "dist")), "context.jsonld")
     assert "not a regular file" in line
     assert not (tmp_path / "dist").exists()
+
+
+def test_other_outputs_escape_control_characters_too(tmp_path: Path) -> None:
+    """Regression (second round): fmt's lines, --format github, `query --list` titles and
+    diff's headers printed a name's escape sequence raw, and fmt's a newline too."""
+    evil = "x\x1b]0;PWNED\x07\nforged"
+    folder = tmp_path / "data"
+    folder.mkdir()
+    fixture = (ROOT / "tests/fixtures/invalid/award-no-year.ttl").read_text(encoding="utf-8")
+    (folder / f"{evil}.ttl").write_text(fixture + "\n\n", encoding="utf-8")  # not canonical
+    root = copy_sources(tmp_path / "root")
+    (root / "queries" / "zz-evil.rq").write_text(
+        f"# title: {evil}\nSELECT * WHERE {{ ?s ?p ?o }} LIMIT 1\n", encoding="utf-8"
+    )
+    outputs = [
+        run(ROOT, "fmt", "--check", str(folder)).stdout,
+        run(ROOT, "validate", "--format", "github", str(folder)).stdout,
+        run(root, "query", "--list").stdout,
+        run(ROOT, "diff", str(folder / f"{evil}.ttl"), str(folder / f"{evil}.ttl")).stdout,
+    ]
+    for output in outputs:
+        assert "\x1b" not in output and "\x07" not in output, output
+        assert "\\x1b]0;PWNED\\x07" in output, output
+        assert not any(line.startswith("forged") for line in output.splitlines()), output

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from gnlc.errors import GnlcError
 from gnlc.namespaces import DCTERMS, GNLC, NETWORK, SKOS
 from gnlc.paths import RDF_SUFFIXES, RELEASE_DUMP, SOURCE_DIRS
+from gnlc.terminal import visible
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
@@ -255,8 +256,8 @@ def _member_line(member: Member) -> str:
 def render_text(diff: Diff) -> str:
     """A plain-text report."""
     out = [
-        f"old: {diff.old}",
-        f"new: {diff.new}",
+        f"old: {visible(diff.old)}",
+        f"new: {visible(diff.new)}",
         f"triples: {diff.old_triples} -> {diff.new_triples} "
         f"(+{diff.triples_added} -{diff.triples_removed})",
         f"members: {diff.old_members} -> {diff.new_members} "
@@ -278,7 +279,7 @@ def render_text(diff: Diff) -> str:
 
 
 def _md(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", visible(text))
 
 
 def render_markdown(diff: Diff) -> str:

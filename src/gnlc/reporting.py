@@ -50,8 +50,11 @@ def _text(report: Report, strict: bool, verbose: bool = False) -> str:
 
 
 def esc(text: str) -> str:
-    """A workflow command's message, escaped as GitHub's toolkit does."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message, escaped as GitHub's toolkit does; other control
+    characters (an escape sequence in a file name) are written as escapes first."""
+    parts = re.split(r"(\r|\n)", text)
+    marks = {"\r": "%0D", "\n": "%0A"}
+    return "".join(marks.get(part) or visible(part).replace("%", "%25") for part in parts)
 
 
 def _property(text: str) -> str:

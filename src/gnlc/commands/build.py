@@ -16,6 +16,7 @@ from gnlc.commands.common import (
 )
 from gnlc.errors import NONCONFORMING, OK
 from gnlc.paths import RELEASE_FILES
+from gnlc.terminal import visible
 
 _HELP = f"""Validate, then write the release dumps (nothing is written if the data is invalid).
 
@@ -47,5 +48,5 @@ def command(ctx: click.Context, out: Path | None) -> None:
         ctx.exit(NONCONFORMING)
     warn_gaps(report)
     sizes = ", ".join(f"{name} {len(data):,} B" for name, data in release.files.items())
-    echo_out(f"wrote {out}: {sizes}")
+    echo_out(visible(f"wrote {out}: {sizes}"))
     ctx.exit(OK)

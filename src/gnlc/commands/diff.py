@@ -43,6 +43,13 @@ def command(ctx: click.Context, old: str, new: str | None, fmt: str) -> None:
     if fmt == "json":
         echo_out(json.dumps(diff.as_dict(), ensure_ascii=False, indent=2))
     elif fmt == "markdown":
-        echo_out(render_markdown(diff), nl=False)
+        echo_out(_shown(render_markdown(diff)), nl=False)
     else:
-        echo_out(render_text(diff), nl=False)
+        echo_out(_shown(render_text(diff)), nl=False)
+
+
+def _shown(text: str) -> str:
+    """Each line with its control characters escaped (file names, values from the data)."""
+    from gnlc.terminal import visible
+
+    return "".join(visible(line) + "\n" for line in text.splitlines())

@@ -8,6 +8,7 @@ import click
 
 from gnlc.commands.common import echo_out, root_of, warn
 from gnlc.errors import NONCONFORMING, OK, UNUSABLE, GnlcError, shown
+from gnlc.terminal import visible
 
 
 @click.command("fmt", short_help="Rewrite Turtle files in canonical form.")
@@ -44,7 +45,7 @@ def command(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
             refused += 1
     warn(warnings)
     for path in changed:
-        echo_out(f"{'would reformat' if check else 'reformatted'} {shown(path)}")
+        echo_out(visible(f"{'would reformat' if check else 'reformatted'} {shown(path)}"))
     if refused:
         ctx.exit(UNUSABLE)
     if check and changed:

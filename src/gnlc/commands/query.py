@@ -78,13 +78,14 @@ def command(
       gnlc query thai-members --endpoint http://127.0.0.1:7878 --graph https://w3id.org/gnlc/
     """
     from gnlc import queries
+    from gnlc.terminal import visible
 
     root = root_of(ctx)
     if list_:
         lines = []
         for q in queries.list_queries(root):
             declared = " ".join(f"{p.name}={p.default}" for p in q.params)
-            lines.append(f"{q.name}\t{q.title}\t{declared}\n")
+            lines.append("\t".join(map(visible, (q.name, q.title, declared))) + "\n")
         echo_out("".join(lines), nl=False)
         return
     if not name:

@@ -15,6 +15,7 @@ from gnlc.commands.common import (
     warn_gaps,
 )
 from gnlc.errors import NONCONFORMING, OK
+from gnlc.terminal import visible
 
 
 @click.command("site", short_help="Validate, then build the static site.")
@@ -59,5 +60,5 @@ def command(ctx: click.Context, out: Path | None, base_url: str | None) -> None:
         ctx.exit(NONCONFORMING)
     warn_gaps(report)
     size = sum(len(data) for data in result.files.values())
-    echo_out(f"wrote {out}: {result.pages} pages, {len(result.files)} files, {size:,} B")
+    echo_out(visible(f"wrote {out}: {result.pages} pages, {len(result.files)} files, {size:,} B"))
     ctx.exit(OK)
