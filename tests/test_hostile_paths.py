@@ -407,3 +407,49 @@ def test_other_outputs_escape_control_characters_too(tmp_path: Path) -> None:
         assert "\x1b" not in output and "\x07" not in output, output
         assert "\\x1b]0;PWNED\\x07" in output, output
         assert not any(line.startswith("forged") for line in output.splitlines()), output
+
+
+def test_a_folder_path_too_long_for_the_system_is_one_line(tmp_path: Path) -> None:
+    """Regression: 40 nested folders of 200-character names under data/ were an internal error
+    (OSError: File name too long) from the loop check's stat."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    fd = os.open(folder, os.O_RDONLY)
+    for _ in range(40):  # each level made relative to the last: the whole path is too long
+        os.mkdir("d" * 200, dir_fd=fd)
+        inner = os.open("d" * 200, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+    one_line_exit_2(run(ROOT, "validate", str(folder)), "cannot read this folder")
+
+
+def test_the_cache_key_does_not_read_a_source_past_the_size_limit(tmp_path: Path) -> None:
+    """Regression: `gnlc stats` (and a local query, and the Python API) hashed every source
+    whole for the cache key before loading refused a file over the limit: a 3 GB file took
+    3 GB of memory. Run with the address space capped just above the limit: the file must be
+    refused by its size, not by running out of memory."""
+    import resource
+    import sys
+
+    from gnlc.paths import MAX_SOURCE_BYTES
+
+    root = copy_sources(tmp_path / "root")
+    with (root / "data" / "huge.ttl").open("wb") as handle:
+        handle.truncate(MAX_SOURCE_BYTES + (768 << 20))  # sparse: takes no room
+
+    def capped() -> None:  # room for Python and its libraries, not for the file
+        cap = MAX_SOURCE_BYTES + (512 << 20)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "gnlc", "--root", str(root), "stats"],
+        capture_output=True,
+        text=True,
+        preexec_fn=capped,
+        timeout=300,
+        env={**os.environ, "GNLC_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert done.returncode == 2, done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert "huge.ttl" in line and f"{MAX_SOURCE_BYTES:,} bytes" in line

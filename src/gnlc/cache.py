@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gnlc import __version__
+from gnlc.paths import MAX_SOURCE_BYTES, read_regular
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pyoxigraph
@@ -50,8 +51,9 @@ def inputs_key(root: Path, files: list[Path]) -> str:
     digest = _hasher()(f"gnlc {__version__}\0pyoxigraph {pyoxigraph.__version__}\0".encode())
     top = os.path.abspath(root)
     for path in files:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        # Read as loading reads it (regular, at most MAX_SOURCE_BYTES): a 3 GB file was read
+        # whole here before loading refused it.
+        data = read_regular(Path(path), MAX_SOURCE_BYTES, "source file")
         name = os.path.relpath(os.path.abspath(path), top)
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)

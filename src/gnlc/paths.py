@@ -210,7 +210,10 @@ def _unreadable(exc: OSError) -> None:
 
 def _folder_key(folder: str) -> tuple[int, int]:
     """What identifies a folder whatever the path that reaches it: device and inode."""
-    info = os.stat(folder)
+    try:
+        info = os.stat(folder)
+    except OSError as exc:  # a path too long for the system, a link gone meanwhile
+        raise GnlcError(f"{folder}: cannot read this folder ({exc.strerror})") from None
     return info.st_dev, info.st_ino
 
 
