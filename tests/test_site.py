@@ -838,6 +838,7 @@ def test_bad_base_url_is_refused(fixture_root: Path, tmp_path: Path) -> None:
         "https://x.org/%{HTTP_HOST}/",  # a server variable
         "https://x.org/<script>/",
         "https://bücher.example/",  # non-ASCII: its xn-- form is accepted
+        "https://x.org/a%20b/",  # %2 in a RewriteRule target is a RewriteCond back-reference
     ],
 )
 def test_a_base_url_that_would_need_quoting_is_refused_and_nothing_written(
@@ -858,10 +859,10 @@ def test_a_base_url_that_would_need_quoting_is_refused_and_nothing_written(
     assert not out.exists()
 
 
-def test_a_base_url_with_escapes_and_an_xn_host_is_accepted() -> None:
+def test_a_base_url_with_an_xn_host_is_accepted() -> None:
     from gnlc.site import check_base_url
 
-    url = "https://xn--bcher-kva.example/data%20sets/gnlc/"
+    url = "https://xn--bcher-kva.example/data-sets/gnlc/"
     assert check_base_url(url) == url
 
 

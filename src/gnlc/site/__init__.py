@@ -50,8 +50,9 @@ def check_base_url(base_url: str | None) -> str | None:
 
     Only characters that need no quoting anywhere the URL is written may appear: it goes into
     HTML, the sitemap and Apache's .htaccess rules, where a newline would start a directive of
-    its own, a quote or space end an argument, and `$` or `%{` be read as a back-reference or
-    a variable. urlsplit drops tabs and newlines silently, so the text itself is checked.
+    its own, a quote or space end an argument, and `$`, `%N` or `%{` be read as a
+    back-reference or a variable. urlsplit drops tabs and newlines silently, so the text
+    itself is checked.
     """
     if base_url is None:
         return None
@@ -60,11 +61,11 @@ def check_base_url(base_url: str | None) -> str | None:
 
     from gnlc.terminal import visible
 
-    if not re.fullmatch(r"(?:[A-Za-z0-9\-._~:/@!*+,;=()]|%[0-9A-Fa-f]{2})+", base_url):
+    if not re.fullmatch(r"[A-Za-z0-9\-._~:/@!*+,;=()]+", base_url):
         raise GnlcError(
-            f"--base-url {visible(base_url)!r}: only letters, digits, - . _ ~ : / @ ! * + , ; ="
-            " ( ) and %XX escapes may appear (it is written into .htaccess rules); write a"
-            " non-ASCII host in its xn-- form"
+            f"--base-url {visible(base_url)!r}: only letters, digits and - . _ ~ : / @ ! * + , ;"
+            " = ( ) may appear (it is written into .htaccess rules, where even a %XX escape"
+            " reads as a back-reference); write a non-ASCII host in its xn-- form"
         )
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
