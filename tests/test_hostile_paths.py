@@ -453,3 +453,22 @@ def test_the_cache_key_does_not_read_a_source_past_the_size_limit(tmp_path: Path
     assert done.returncode == 2, done.stderr
     [line] = done.stderr.strip().splitlines()
     assert "huge.ttl" in line and f"{MAX_SOURCE_BYTES:,} bytes" in line
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize(
+    ("where", "command"),
+    [
+        ("queries/checks/x-violation.rq", ("validate",)),
+        ("ontology/rules/99-x.rq", ("validate",)),
+        ("queries/x.rq", ("query", "--list")),
+    ],
+)
+def test_a_pipe_among_rules_checks_or_queries_is_refused_not_skipped(
+    tmp_path: Path, where: str, command: tuple[str, ...]
+) -> None:
+    """Regression: the is_file() filter dropped a pipe named like a check, a rule or a named
+    query without a word (validate exit 0, the check never run)."""
+    root = copy_sources(tmp_path / "root")
+    os.mkfifo(root / where)
+    one_line_exit_2(run(root, *command), where.rsplit("/", 1)[1], "not a regular file")

@@ -58,7 +58,18 @@ FORMAT_NAMES = {f.name: f.label for f in RELEASE}
 
 def rule_files(root: Path) -> list[Path]:
     """The rule files, applied in name order."""
-    return sorted(p for p in (root / RULES_DIR).glob("*.rq") if p.is_file())
+    return query_files(root / RULES_DIR, "*.rq")
+
+
+def query_files(folder: Path, pattern: str) -> list[Path]:
+    """The files in folder matching pattern, sorted; anything else of that name (a pipe, a
+    folder, a broken link) is refused, not skipped: skipping it drops a rule or check without
+    a word."""
+    found = sorted(folder.glob(pattern))
+    for path in found:
+        if not path.is_file():
+            raise GnlcError(f"{path}: not a regular file (a folder, a pipe or a broken link)")
+    return found
 
 
 def _is_root(path: Path) -> bool:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from gnlc.errors import GnlcError
 from gnlc.namespaces import PREFIXES, XSD
-from gnlc.paths import MAX_QUERY_BYTES, QUERIES_DIR, read_regular
+from gnlc.paths import MAX_QUERY_BYTES, QUERIES_DIR, query_files, read_regular
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from collections.abc import Mapping
@@ -143,7 +143,7 @@ def _name(path: object, limit: int = 120) -> str:
 
 def list_queries(root: Path) -> list[NamedQuery]:
     """Every named query under queries/ (not the checks), sorted by name."""
-    return [load_query(p) for p in sorted((root / QUERIES_DIR).glob("*.rq")) if p.is_file()]
+    return [load_query(p) for p in query_files(root / QUERIES_DIR, "*.rq")]
 
 
 def resolve(root: Path, name_or_file: str) -> NamedQuery:

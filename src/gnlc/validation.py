@@ -171,7 +171,9 @@ def shacl_findings(data_graph, shapes_graph, debug: bool = False) -> list[Findin
 
 def check_files(root: Path) -> list[Path]:
     """The SPARQL checks that must return no rows."""
-    return sorted(p for p in (root / CHECKS_DIR).glob("*-violation.rq") if p.is_file())
+    from gnlc.paths import query_files
+
+    return query_files(root / CHECKS_DIR, "*-violation.rq")
 
 
 def check_findings(store: pyoxigraph.Store, root: Path) -> list[Finding]:
