@@ -472,3 +472,24 @@ def test_a_pipe_among_rules_checks_or_queries_is_refused_not_skipped(
     root = copy_sources(tmp_path / "root")
     os.mkfifo(root / where)
     one_line_exit_2(run(root, *command), where.rsplit("/", 1)[1], "not a regular file")
+
+
+def test_diff_of_a_revision_with_a_huge_file_is_refused_before_archiving(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Regression: `gnlc diff` held a revision's whole archive in memory before any size check:
+    a 2 GB sparse file (3.7 MB in git) took 4.3 GB of memory. Its size is now read from git's
+    listing before archiving (the limit is lowered here so that the file can be small; the
+    message is the listing's, not the loader's)."""
+    import gnlc.paths
+
+    repo = copy_sources(tmp_path / "repo")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "sources")
+    (repo / "data" / "big.ttl").write_text("# big\n" * 400_000, encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "big")
+    monkeypatch.setattr(gnlc.paths, "MAX_SOURCE_BYTES", 2_000_000)  # the sources: 0.8 MB
+    line = one_line_exit_2(run(repo, "diff", "HEAD~1", "HEAD"), "revision", "data/big.ttl")
+    assert "2,400,000 bytes; a source file is read only up to 2,000,000 bytes" in line

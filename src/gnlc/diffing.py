@@ -113,6 +113,7 @@ def _sources_at(root: Path, commit: str, into: Path) -> Path:
     if len(present) != len(SOURCE_DIRS):
         missing = ", ".join(sorted(set(SOURCE_DIRS) - set(present)))
         raise GnlcError(f"revision {commit[:12]}: not a gnlc root (no {missing}/)")
+    _refuse_large_blobs(root, commit, present)
     archive = _git(root, "archive", "--format=tar", commit, "--", *present, binary=True)
     if archive.returncode != 0:
         message = archive.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -134,6 +135,31 @@ def _sources_at(root: Path, commit: str, into: Path) -> Path:
                     raise GnlcError(f"git archive {commit[:12]}: refused entry {member.name!r}")
             tar.extractall(into)
     return into
+
+
+def _refuse_large_blobs(root: Path, commit: str, folders: list[str]) -> None:
+    """Refuse a revision whose source files are larger than gnlc reads, before archiving it:
+    the archive is held in memory, and git stores a 12 GB file of one repeated byte in a few
+    MB (the limits of paths.read_regular: each file, and all of them together)."""
+    from gnlc.paths import MAX_SOURCE_BYTES
+
+    listed = _git(root, "ls-tree", "-r", "-l", "-z", commit, "--", *folders, binary=True)
+    if listed.returncode != 0:
+        return  # git archive says what is wrong
+    total = 0
+    for entry in listed.stdout.split(b"\0"):
+        head, _, name = entry.partition(b"\t")
+        fields = head.split()
+        if len(fields) == 4 and fields[3].isdigit():
+            size = int(fields[3])
+            total += size
+            if size > MAX_SOURCE_BYTES or total > 2 * MAX_SOURCE_BYTES:
+                shown = name.decode("utf-8", "replace")
+                raise GnlcError(
+                    f"revision {commit[:12]}: {shown} is {size:,} bytes; a source file is read"
+                    f" only up to {MAX_SOURCE_BYTES:,} bytes (and a revision's sources up to"
+                    f" {2 * MAX_SOURCE_BYTES:,})"
+                )
 
 
 def _exists(path: Path) -> bool:
