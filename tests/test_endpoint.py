@@ -466,6 +466,31 @@ def test_parameter_bound_over_http_matches_local(gnlc_root: Path, served: GnlcSe
 
 
 @pytest.mark.server
+def test_a_remote_construct_answer_past_the_bound_is_refused(
+    tmp_path: Path, gnlc_root: Path, served: GnlcServe, monkeypatch
+) -> None:
+    """Regression: a remote CONSTRUCT answer was made into Python triples whole before any
+    bound (21 MB of blank-node Turtle: 5.8 GB); it is read lazily and stops one triple past the
+    bound (lowered here to keep the test small), with one line. At the bound it is read whole."""
+    import gnlc.paths
+
+    construct = tmp_path / "labels.rq"
+    construct.write_text(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l }\n",
+        encoding="utf-8",
+    )
+    args = ["--root", str(gnlc_root), "query", str(construct), "--format", "ntriples"]
+    whole = run(*args, "--endpoint", served.endpoint)
+    assert whole.exit_code == 0, whole.stderr
+    count = len(whole.stdout.splitlines())
+    monkeypatch.setattr(gnlc.paths, "MAX_RESULT_ROWS", count)
+    assert run(*args, "--endpoint", served.endpoint).stdout == whole.stdout
+    monkeypatch.setattr(gnlc.paths, "MAX_RESULT_ROWS", count - 1)
+    one_error_line(run(*args, "--endpoint", served.endpoint), f"more than {count - 1:,} triples")
+
+
+@pytest.mark.server
 def test_construct_and_long_post_query(tmp_path: Path, gnlc_root: Path, served: GnlcServe) -> None:
     import rdflib
     from rdflib.compare import isomorphic

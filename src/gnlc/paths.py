@@ -134,6 +134,13 @@ def output_dir(root: Path, name: str, chosen: bool = True) -> Path:
 MAX_SOURCE_BYTES = 1 << 30
 MAX_QUERY_BYTES = 1 << 20
 MAX_CONTEXT_BYTES = 1 << 20  # ontology/context.jsonld (4 kB)
+# A query's result is made whole before it is printed (so that an error never leaves half an
+# answer): its size is bounded, or a query could fill the memory within its --timeout (a cross
+# join of the graph with itself reached 5 GB in 30 s, and Oxigraph aborts the process when an
+# allocation fails). Rows (or triples) for what gnlc writes itself, bytes for what Oxigraph
+# writes.
+MAX_RESULT_ROWS = 1_000_000
+MAX_RESULT_BYTES = 1 << 30
 
 
 def read_context(path: Path) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from gnlc import paths
 from gnlc.errors import GnlcError
 from gnlc.namespaces import compact_iri
 from gnlc.terminal import visible, visible_rdf
@@ -12,12 +13,10 @@ SELECT_FORMATS = ("table", "csv", "tsv", "json", "sparql-tsv")
 GRAPH_FORMATS = ("turtle", "ntriples")
 FORMATS = SELECT_FORMATS + GRAPH_FORMATS
 
-# A local result is made whole before it is printed (so that an error never leaves half an
-# answer): its size is bounded, or a query could fill the memory within its --timeout (a cross
-# join of the graph with itself reached 5 GB in 30 s, and Oxigraph aborts the process when an
-# allocation fails). Rows for the table and TSV, bytes for the formats Oxigraph writes.
-MAX_RESULT_ROWS = 1_000_000
-MAX_RESULT_BYTES = 1 << 30
+# The bounds of a printed result (paths.MAX_RESULT_ROWS and MAX_RESULT_BYTES), read at each
+# use so that a test can lower them here.
+MAX_RESULT_ROWS = paths.MAX_RESULT_ROWS
+MAX_RESULT_BYTES = paths.MAX_RESULT_BYTES
 
 
 def _too_large(what: str) -> GnlcError:
