@@ -465,6 +465,17 @@ def test_parameter_bound_over_http_matches_local(gnlc_root: Path, served: GnlcSe
     one_error_line(run(*missing, "--endpoint", served.endpoint), "not in the data")
 
 
+def _labels_construct(tmp_path: Path, gnlc_root: Path) -> list[str]:
+    """The arguments of `gnlc query` for a CONSTRUCT of every preferred label, as N-Triples."""
+    construct = tmp_path / "labels.rq"
+    construct.write_text(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l } ORDER BY ?s\n",
+        encoding="utf-8",
+    )
+    return ["--root", str(gnlc_root), "query", str(construct), "--format", "ntriples"]
+
+
 @pytest.mark.server
 def test_a_remote_construct_answer_past_the_bound_is_refused(
     tmp_path: Path, gnlc_root: Path, served: GnlcServe, monkeypatch
@@ -474,13 +485,7 @@ def test_a_remote_construct_answer_past_the_bound_is_refused(
     bound (lowered here to keep the test small), with one line. At the bound it is read whole."""
     import gnlc.paths
 
-    construct = tmp_path / "labels.rq"
-    construct.write_text(
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        "CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l }\n",
-        encoding="utf-8",
-    )
-    args = ["--root", str(gnlc_root), "query", str(construct), "--format", "ntriples"]
+    args = _labels_construct(tmp_path, gnlc_root)
     whole = run(*args, "--endpoint", served.endpoint)
     assert whole.exit_code == 0, whole.stderr
     count = len(whole.stdout.splitlines())
@@ -495,13 +500,7 @@ def test_construct_and_long_post_query(tmp_path: Path, gnlc_root: Path, served: 
     import rdflib
     from rdflib.compare import isomorphic
 
-    construct = tmp_path / "labels.rq"
-    construct.write_text(
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        "CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l } ORDER BY ?s\n",
-        encoding="utf-8",
-    )
-    args = ["--root", str(gnlc_root), "query", str(construct), "--format", "ntriples"]
+    args = _labels_construct(tmp_path, gnlc_root)
     local, remote = run(*args), run(*args, "--endpoint", served.endpoint)
     assert local.exit_code == remote.exit_code == 0, remote.stderr
     graphs = [rdflib.Graph().parse(data=r.stdout, format="nt") for r in (local, remote)]
