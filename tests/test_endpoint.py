@@ -1368,6 +1368,17 @@ def test_credentials_do_not_follow_a_redirect_to_another_origin(
     assert len(elsewhere.seen) == 2 and [auth for _, _, auth, _ in elsewhere.seen] == [None] * 2
 
 
+def _publish_through(redirector, code: int, store: str, release: Path):
+    """(the redirecting server, the result of `gnlc publish` to it): it answers every request
+    with code and the store's Graph Store URL."""
+    server = redirector(code, f"{store}/store")
+    moved = f"http://127.0.0.1:{server.server_address[1]}/store"
+    result = run(
+        "publish", "--endpoint", store, "--store", moved, "--graph", GRAPH, "--data", str(release)
+    )
+    return server, result
+
+
 @pytest.mark.server
 @pytest.mark.parametrize("code", [301, 302, 303])
 def test_publish_to_a_store_that_moved_for_good_says_where(
@@ -1375,12 +1386,7 @@ def test_publish_to_a_store_that_moved_for_good_says_where(
 ) -> None:
     """Regression: a PUT answered by 301, 302 or 303 (which would turn it into a GET without
     the data) was reported as "too many redirects (a redirect loop?)"; it names the new place."""
-    server = redirector(code, f"{oxigraph_store}/store")
-    moved = f"http://127.0.0.1:{server.server_address[1]}/store"
-    result = run(
-        "publish", "--endpoint", oxigraph_store, "--store", moved, "--graph", GRAPH,
-        "--data", str(release),
-    )  # fmt: skip
+    _, result = _publish_through(redirector, code, oxigraph_store, release)
     assert result.exit_code == 2, result.output
     [line] = result.stderr.strip().splitlines()
     assert f"HTTP {code}: the store moved to {oxigraph_store}/store" in line
@@ -1393,12 +1399,7 @@ def test_publish_to_a_store_that_moved(
     oxigraph_store: str, release: Path, redirector, code: int
 ) -> None:
     """A store answering 307/308 gets the PUT again, body and all, at its new place."""
-    server = redirector(code, f"{oxigraph_store}/store")
-    moved = f"http://127.0.0.1:{server.server_address[1]}/store"
-    result = run(
-        "publish", "--endpoint", oxigraph_store, "--store", moved, "--graph", GRAPH,
-        "--data", str(release),
-    )  # fmt: skip
+    server, result = _publish_through(redirector, code, oxigraph_store, release)
     assert result.exit_code == 0, result.stderr
     assert [method for method, *_ in server.seen] == ["PUT"]
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
