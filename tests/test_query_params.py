@@ -268,9 +268,9 @@ def test_a_result_past_the_print_limit_is_refused_not_grown(
     """Regression: a local result was made whole in memory without a bound (a cross join of the
     graph reached 5 GB within the timeout, and Oxigraph aborts the process when memory runs
     out). Past the limit: one line, exit 2. The limits are lowered here to keep the test small."""
-    from gnlc import results
+    from gnlc import paths
 
-    monkeypatch.setattr(results, limit, value)
+    monkeypatch.setattr(paths, limit, value)
     refused(
         "members-by-country",
         "--param",

@@ -13,11 +13,6 @@ SELECT_FORMATS = ("table", "csv", "tsv", "json", "sparql-tsv")
 GRAPH_FORMATS = ("turtle", "ntriples")
 FORMATS = SELECT_FORMATS + GRAPH_FORMATS
 
-# The bounds of a printed result (paths.MAX_RESULT_ROWS and MAX_RESULT_BYTES), read at each
-# use so that a test can lower them here.
-MAX_RESULT_ROWS = paths.MAX_RESULT_ROWS
-MAX_RESULT_BYTES = paths.MAX_RESULT_BYTES
-
 
 def _too_large(what: str) -> GnlcError:
     return GnlcError(
@@ -27,10 +22,10 @@ def _too_large(what: str) -> GnlcError:
 
 
 def _bounded(rows) -> list:
-    """The rows of an iterable, refused past MAX_RESULT_ROWS."""
+    """The rows of an iterable, refused past paths.MAX_RESULT_ROWS (read at each use)."""
     from itertools import islice
 
-    limit = MAX_RESULT_ROWS
+    limit = paths.MAX_RESULT_ROWS
     out = list(islice(rows, limit + 1))
     if len(out) > limit:
         raise _too_large(f"{limit:,} rows")
@@ -58,8 +53,8 @@ class _Sink:
 
 
 def _serialized(result, kind) -> bytes:
-    """Oxigraph's serialization of result, refused past MAX_RESULT_BYTES."""
-    limit = MAX_RESULT_BYTES
+    """Oxigraph's serialization of result, refused past paths.MAX_RESULT_BYTES."""
+    limit = paths.MAX_RESULT_BYTES
     sink = _Sink(limit)
     try:
         result.serialize(sink, format=kind)
