@@ -356,3 +356,24 @@ def shapes_graph_read_once():
         yield
     finally:
         validation._shapes_graph = original
+
+
+def exit_probe(args: list[str], flag: bool = False):
+    """gnlc's main() with args in a fresh interpreter that registered an atexit handler first
+    (it prints "shutdown ran" to stderr when the interpreter's shutdown runs); flag: an earlier
+    command in the process had asked for the end without the shutdown."""
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('shutdown ran', file=sys.stderr))\n"
+        "from gnlc import isolation\n"
+        f"isolation.exit_at_once = {flag}\n"
+        f"sys.argv = ['gnlc', *{args!r}]\n"
+        "from gnlc.cli import main\n"
+        "main()\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300
+    )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import exit_probe
 
 from gnlc.cli import cli
 
@@ -24,28 +25,12 @@ def root(root_copy: Path) -> Path:
 # --- the fast exit: only after a local query, with the output whole ----------------------
 
 
-def _exit_probe(args: list[str], flag: bool = False) -> subprocess.CompletedProcess:
-    """main() with args in a fresh interpreter that registered an atexit handler first."""
-    code = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: print('shutdown ran', file=sys.stderr))\n"
-        "from gnlc import isolation\n"
-        f"isolation.exit_at_once = {flag}\n"
-        f"sys.argv = ['gnlc', *{args!r}]\n"
-        "from gnlc.cli import main\n"
-        "main()\n"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300
-    )
-
-
 def test_a_local_query_ends_without_the_interpreter_shutdown(root: Path, cache_dir: Path) -> None:
     expected = uncached(root, "thai-members", "--format", "csv")
-    result = _exit_probe(["--root", str(root), "query", "thai-members", "--format", "csv"])
+    result = exit_probe(["--root", str(root), "query", "thai-members", "--format", "csv"])
     assert (result.returncode, result.stdout) == (0, expected)
     assert "shutdown ran" not in result.stderr
-    failed = _exit_probe(["--root", str(root), "query", "members-by-country", "--param", "x=1"])
+    failed = exit_probe(["--root", str(root), "query", "members-by-country", "--param", "x=1"])
     assert failed.returncode == 2 and "shutdown ran" not in failed.stderr
     assert failed.stderr.strip().splitlines()[0].startswith("gnlc: unknown parameter 'x'")
 
@@ -63,7 +48,7 @@ def test_other_runs_end_with_the_normal_shutdown(
     root: Path, cache_dir: Path, args: list[str], code: int
 ) -> None:
     """Also when an earlier command in the same process had asked for the fast exit."""
-    result = _exit_probe(["--root", str(root), *args], flag=True)
+    result = exit_probe(["--root", str(root), *args], flag=True)
     assert result.returncode == code
     assert result.stderr.strip().splitlines()[-1] == "shutdown ran"
 

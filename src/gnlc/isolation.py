@@ -15,10 +15,22 @@ from collections.abc import Callable
 
 from gnlc.errors import GnlcError, debugging
 
-# Set by run_then_exit: the command ends the process right after its work, so cli.main may end
-# it with os._exit once the output is flushed (and a timed-out query's thread ends with it).
-# cli.main clears it before each command.
+# Set by run_then_exit and exit_when_done: the command ends the process right after its work, so
+# cli.main may end it with os._exit once the output is flushed (and a timed-out query's thread
+# ends with it). cli.main clears it before each command.
 exit_at_once = False
+
+
+def exit_when_done() -> None:
+    """Let cli.main end the process without the interpreter's shutdown once this command exits.
+
+    For a command whose work is done, written and synced when it exits (`gnlc build` after the
+    swap, `gnlc validate` after its report): the shutdown would only free the loaded store and
+    every module one by one. Only cli.main acts on it; a command invoked otherwise (CliRunner,
+    the Python API) ends as ever.
+    """
+    global exit_at_once
+    exit_at_once = True
 
 
 def _outcome(work: Callable[[], bytes]) -> bytes:

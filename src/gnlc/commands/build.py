@@ -38,11 +38,13 @@ Examples:
 )
 @click.pass_context
 def command(ctx: click.Context, out: Path | None) -> None:
+    from gnlc.isolation import exit_when_done
     from gnlc.pipeline import build
 
     root = root_of(ctx)
     out = out or default_output(ctx, root, "dist")
     report, release = build(root, out, options=shacl_options())
+    exit_when_done()  # the release is in place (or refused): nothing is left for the shutdown
     if release is None:
         refuse(report, f"build refused: data does not conform; {out} left unchanged")
         ctx.exit(NONCONFORMING)

@@ -45,6 +45,7 @@ def command(
       gnlc validate dist/gnlc.ttl --strict   # exits 1: --strict fails on data-gap warnings
     """
     from gnlc.errors import GnlcError
+    from gnlc.isolation import exit_when_done
     from gnlc.pipeline import validate_sources
     from gnlc.reporting import render_error, render_report
 
@@ -55,6 +56,7 @@ def command(
         # The machine formats report it too (CI annotations, JSON consumers); exit 2 as ever.
         echo_out(render_error(exc.message, fmt), nl=False)
         raise
+    exit_when_done()  # only the report is left to write
     warn(warnings)
     echo_out(render_report(report, fmt, strict), nl=False)
     ctx.exit(OK if report.conforms(strict) else NONCONFORMING)
