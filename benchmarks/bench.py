@@ -290,7 +290,7 @@ def run_case(engine: str, case: str, root: Path, cap: float) -> dict:
         graph = load(root)
         if capped:
             signal.setitimer(signal.ITIMER_REAL, cap)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if case == "validate":
             if engine == "gnlc":
                 findings = _gnlc_validate(root, graph)
@@ -312,6 +312,7 @@ def run_case(engine: str, case: str, root: Path, cap: float) -> dict:
             result["rows"] = run(root, graph, timings)
             result["query_seconds"] = timings
         result["seconds"] = time.perf_counter() - start
+        result["cpu_seconds"] = time.process_time() - cpu  # this process's threads only
         signal.setitimer(signal.ITIMER_REAL, 0)
     except Capped:
         result["capped"] = True
@@ -602,6 +603,138 @@ def _pair(size: dict, name: str, cap: float | None = None):
         return (mine, theirs) if mine else None
     mine = _seconds(size["gnlc"].get(name))
     return (mine, base(size["baseline"].get(name))) if mine else None
+
+
+# ------------------------------------------------------------------ issue 18's goals, README
+
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def goals(report: dict) -> list[dict]:
+    """Each goal of issue 18 against one run's JSON: {goal, measured, met}; met is None where
+    the run did not measure it (a part skipped by its options)."""
+    rows: list[dict] = []
+    floor = report.get("floor") or {}
+    for label, limit in (("real data", 3.0), ("x10", 2.5)):
+        row = floor.get(label)
+        measured, met = "not measured", None
+        if row:
+            measured = f"{row['median_ratio']:.2f}x"
+            if "median_same_graph_ratio" in row:
+                measured += f" (same-graph floor {row['median_same_graph_ratio']:.2f}x)"
+            met = row["median_ratio"] <= limit
+        rows.append(
+            {
+                "goal": f"`gnlc build` <= {limit:g}x the Oxigraph parse+serialize floor, {label}",
+                "measured": measured,
+                "met": met,
+            }
+        )
+    largest = next((z for z in report.get("sizes", []) if z["factor"] == 100), None)
+    validate = (largest or {}).get("gnlc", {}).get("validate") or {}
+    measured, met = "not measured", None
+    if validate.get("seconds") and largest and largest.get("triples"):
+        rate = largest["triples"] / validate["seconds"]
+        measured = f"{rate:,.0f} triples/s ({largest['triples']:,} in {validate['seconds']:.2f} s"
+        if validate.get("cpu_seconds"):
+            measured += f"; CPU {validate['cpu_seconds']:.2f} s"
+        measured += ")"
+        met = rate >= 200_000
+    rows.append({"goal": "validate >= 200,000 triples/s at x100", "measured": measured, "met": met})
+    for factor in (10, 100):
+        size = next((z for z in report.get("sizes", []) if z["factor"] == factor), None)
+        compared = (size or {}).get("second_engine") or {}
+        measured, met = "not measured", None
+        if compared:
+            same = {data: bool(found.get("same_findings")) for data, found in compared.items()}
+            measured = ", ".join(
+                f"{data}: {'identical' if ok else 'differ'}" for data, ok in same.items()
+            )
+            met = len(same) == 2 and all(same.values())
+        rows.append(
+            {
+                "goal": f"SHACL findings identical to a second engine at x{factor}",
+                "measured": measured,
+                "met": met,
+            }
+        )
+    commands = (report.get("startup") or {}).get("commands", {})
+    for command, base, limit in (
+        ("gnlc query members-by-country", "import click, pyoxigraph", 1.5),
+        ("gnlc --help", "import click", 1.2),
+    ):
+        for kind in ("editable", "wheel"):
+            mine, theirs = commands.get(f"{command} ({kind})"), commands.get(base)
+            measured, met = "not measured", None
+            if mine and theirs and "cpus_ms" in mine and "cpus_ms" in theirs:
+                ratio = _paired_ratio(mine["cpus_ms"], theirs["cpus_ms"])
+                if ratio is not None:
+                    measured = f"{ratio:.2f}x (CPU, paired; {mine['cpu_median_ms']:.0f} ms)"
+                    met = ratio <= limit
+            rows.append(
+                {
+                    "goal": f"`{command}` <= {limit:g}x `{base}`, {kind} install",
+                    "measured": measured,
+                    "met": met,
+                }
+            )
+    return rows
+
+
+def goals_table(report: dict) -> str:
+    """goals() as a Markdown table."""
+    shown = {True: "yes", False: "**no**", None: "-"}
+    lines = ["| goal (issue 18) | measured | met |", "|---|---|---|"]
+    lines += [f"| {g['goal']} | {g['measured']} | {shown[g['met']]} |" for g in goals(report)]
+    return "\n".join(lines)
+
+
+def readme_section(report: dict, source: str) -> str:
+    """The README's generated benchmark section: which run, the goals, the tables."""
+    run = report.get("started", "date not recorded")
+    commit = report.get("commit") or "commit not recorded"
+    load = report["machine"].get("load_average")
+    parts = [
+        f"Generated by `python benchmarks/bench.py --readme` from `{source}`: one run of"
+        f" `python benchmarks/bench.py` started {run} on {commit}"
+        f" ({report['machine']['nproc']} CPUs, {report['machine']['cpu']}, Python"
+        f" {report['machine']['python']}; load average at the start"
+        f" {', '.join(f'{x:.2f}' for x in load) if load else 'not recorded'};"
+        f" the whole run took {report.get('wall_seconds', 0):,.0f} s).",
+        "",
+        goals_table(report),
+    ]
+    body = table(report) if report.get("sizes") or report.get("startup") else ""
+    if body:
+        parts += ["", body]
+    if report.get("floor"):
+        parts += ["", floor_table(report["floor"])]
+        if report.get("floor_install"):
+            parts += ["", install_line(report["floor_install"])]
+    return "\n".join(parts)
+
+
+def write_readme(results: Path, readme: Path) -> int:
+    """Replace the text between README_START and README_END with readme_section(results)."""
+    try:
+        report = json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"{results}: {exc}", file=sys.stderr)
+        return 2
+    text = readme.read_text(encoding="utf-8")
+    if text.count(README_START) != 1 or text.count(README_END) != 1:
+        print(f"{readme}: needs one {README_START} and one {README_END}", file=sys.stderr)
+        return 2
+    head, rest = text.split(README_START)
+    _, tail = rest.split(README_END)
+    try:
+        source = results.resolve().relative_to(REPO).as_posix()
+    except ValueError:
+        source = str(results)
+    section = readme_section(report, source)
+    readme.write_text(f"{head}{README_START}\n{section}\n{README_END}{tail}", encoding="utf-8")
+    print(f"{readme}: benchmark section rewritten from {results}")
+    return 0
 
 
 # ---------------------------------------------------------------------------------- start-up
@@ -1033,6 +1166,26 @@ def real_size() -> dict:
     return {"triples": triples, "members_files": len(members), "thai_share": share}
 
 
+def commit() -> str | None:
+    """The checkout's commit, with "+changes" when the working tree differs from it."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+changes" if dirty else "")
+
+
 def machine() -> dict:
     """CPU count and model, Python and library versions."""
     from importlib.metadata import version
@@ -1159,8 +1312,8 @@ def startup_table(result: dict) -> str:
     )
     during = f"; 1-minute load average {min(loads):.2f}-{max(loads):.2f}" if loads else ""
     lines = [
-        f"Start-up ({result['tool']}; wall and CPU time, medians{during};"
-        f" wheel: {result['wheel']}):",
+        f"Start-up ({result.get('tool', 'runs')}; wall and CPU time, medians{during};"
+        f" wheel: {result.get('wheel', 'not timed')}):",
         "",
         "| command | wall ms | CPU ms | x baseline, wall | x baseline, CPU |"
         + (" paired x, wall | paired x, CPU |" if paired else ""),
@@ -1295,15 +1448,24 @@ def main(argv: list[str] | None = None) -> int:
         "e.g. a wheel install's",
     )
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the results")
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="measure nothing: rewrite README.md's generated benchmark section from --json",
+    )
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.readme:
+        return write_readme(args.json, REPO / "README.md")
     if args.case:
         engine, case = args.case.split(":")
         print(json.dumps(run_case(engine, case, args.root, args.cap)))
         return 0
     started = time.perf_counter()
     report: dict = {"machine": machine(), "cap_seconds": args.cap, "real": real_size()}
+    report["started"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    report["commit"] = commit()
     over: set = set()
     second = not args.no_second_engine and "validate" in args.cases.split(",")
     if second:
