@@ -731,8 +731,18 @@ def write_readme(results: Path, readme: Path) -> int:
         source = results.resolve().relative_to(REPO).as_posix()
     except ValueError:
         source = str(results)
-    section = readme_section(report, source)
-    readme.write_text(f"{head}{README_START}\n{section}\n{README_END}{tail}", encoding="utf-8")
+    try:
+        section = readme_section(report, source)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        print(
+            f"{results}: not the JSON of a bench.py run ({type(exc).__name__}: {exc})",
+            file=sys.stderr,
+        )
+        return 2
+    from gnlc.formatting import write_atomic
+
+    text = f"{head}{README_START}\n{section}\n{README_END}{tail}"
+    write_atomic(readme, text.encode("utf-8"))  # an interrupted write leaves the old README
     print(f"{readme}: benchmark section rewritten from {results}")
     return 0
 

@@ -439,6 +439,13 @@ def test_readme_section_is_rewritten_between_its_markers_only(bench, tmp_path) -
     readme.write_text("no markers\n")
     assert bench.write_readme(results, readme) == 2
     assert readme.read_text() == "no markers\n"
+    kept = readme.read_text()
+    readme.write_text(kept.replace("no markers\n", f"{bench.README_START}\n{bench.README_END}\n"))
+    before = readme.read_text()
+    for bad in ("{}", "[]", '{"machine": {}}', "not json"):
+        results.write_text(bad)
+        assert bench.write_readme(results, readme) == 2, bad
+        assert readme.read_text() == before
 
 
 def test_the_readme_shows_the_recorded_run(bench) -> None:
